@@ -1,0 +1,128 @@
+"""The world settings dict: the one input of both worlds (docs/world-state.md 1).
+
+:func:`world_settings` turns a validated config into a JSON-able dict that
+``PythonWorld(settings)`` takes directly and ``NativeWorld`` takes as JSON. Ordered
+mappings are written as lists of pairs, because JSON objects carry no order in
+serde; floats are always floats; ``decay_multipliers`` lists all three needs.
+
+>>> from townlet.config.loader import load_config
+>>> world_settings(load_config())["time"]
+{'ticks_per_day': 1440, 'start_minute': 360}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from townlet.config.agents import PersonalityProfile
+from townlet.config.base import Need, NeedValues
+from townlet.config.manifest import Manifest
+from townlet.config.root import TownletConfig
+
+__all__ = ["world_settings"]
+
+_NEEDS: tuple[Need, Need, Need] = ("hunger", "hygiene", "energy")
+
+
+def _multiplier(profile: PersonalityProfile, need: Need) -> float:
+    return float(profile.decay_multipliers.get(need, 1.0))
+
+
+def _needs(values: NeedValues) -> dict[str, float]:
+    return {need: float(getattr(values, need)) for need in _NEEDS}
+
+
+def _pairs(counts: Mapping[str, int], manifest: Manifest) -> list[list[Any]]:
+    """Item counts as ``[name, count]`` pairs in manifest item order."""
+    return [[name, int(counts[name])] for name in manifest.items if name in counts]
+
+
+def world_settings(cfg: TownletConfig) -> dict[str, Any]:
+    """Return the world settings of ``cfg`` (docs/world-state.md section 1).
+
+    Args:
+        cfg: a validated config; its map and manifest are read if not loaded yet.
+
+    Returns:
+        A fresh JSON-able dict; callers may mutate it.
+    """
+    files = cfg.files
+    manifest = files.manifest
+    world = cfg.world
+    lifecycle = world.lifecycle
+    return {
+        "map": {
+            "name": files.map_name,
+            "text": files.map_text,
+            "sha256": files.map_sha256,
+        },
+        "manifest": {
+            "sha256": manifest.sha256,
+            "items": [
+                {"name": item.name, "carry_limit": item.carry_limit}
+                for item in manifest.items.values()
+            ],
+            "object_types": [
+                {
+                    "name": spec.name,
+                    "capacity": spec.capacity,
+                    "ownable": spec.ownable,
+                    "requires": list(spec.requires),
+                    "stock": _pairs(spec.stock, manifest),
+                    "stock_limit": _pairs(spec.stock_limit, manifest),
+                    "restock": _pairs(spec.restock, manifest),
+                }
+                for spec in manifest.object_types.values()
+            ],
+        },
+        "time": {
+            "ticks_per_day": world.time.ticks_per_day,
+            "start_minute": world.time.start_minute,
+        },
+        "needs": {
+            "decay": {n: float(getattr(world.needs.decay, n)) for n in _NEEDS},
+            "apply_personality": world.needs.apply_personality,
+        },
+        "agents": {
+            "names": list(world.agents.names),
+            "needs": _needs(world.agents.needs),
+            "wallet": float(world.agents.wallet),
+            "items": _pairs(world.agents.items, manifest),
+        },
+        "personalities": {
+            "profiles": [
+                {
+                    "name": name,
+                    "extroversion": float(profile.extroversion),
+                    "forgiveness": float(profile.forgiveness),
+                    "ambition": float(profile.ambition),
+                    "decay_multipliers": {
+                        need: _multiplier(profile, need) for need in _NEEDS
+                    },
+                }
+                for name, profile in world.personalities.profiles.items()
+            ],
+            "distribution": [
+                [name, float(weight)]
+                for name, weight in world.personalities.distribution.items()
+            ],
+        },
+        "lifecycle": {
+            "population_target": lifecycle.population_target,
+            "faint_threshold": float(lifecycle.faint_threshold),
+            "faint_ticks": lifecycle.faint_ticks,
+            "mortality": lifecycle.mortality,
+            "spawn_delay_ticks": list(lifecycle.spawn_delay_ticks),
+            "newcomer": {
+                "needs": _needs(lifecycle.newcomer.needs),
+                "wallet": float(lifecycle.newcomer.wallet),
+                "items": _pairs(lifecycle.newcomer.items, manifest),
+            },
+        },
+        "embedding": {
+            "max_slots": world.embedding.max_slots,
+            "cooldown_ticks": world.embedding.cooldown_ticks,
+        },
+        "actions": {"mode": cfg.actions.mode},
+    }
