@@ -29,7 +29,13 @@ from townlet.core.types import (
     WorldView,
 )
 
-__all__ = ["PolicyBackend", "TelemetrySink", "WorldRuntime"]
+__all__ = [
+    "PolicyBackend",
+    "RandomStream",
+    "StochasticPolicy",
+    "TelemetrySink",
+    "WorldRuntime",
+]
 
 
 @runtime_checkable
@@ -58,7 +64,7 @@ class WorldRuntime(Protocol):
         ...
 
     def reset(self, seed: int) -> None:
-        """Build the initial town (tick 0) from the config and ``seed`` in [0, 2**64)."""
+        """Build the initial town (tick 0) from the config and a ``seed`` < 2**64."""
         ...
 
     def agent_ids(self) -> list[str]:
@@ -150,6 +156,35 @@ class PolicyBackend(Protocol):
 
     def identity(self) -> PolicyIdentity:
         """Name, version and checkpoint hash of this policy."""
+        ...
+
+
+@runtime_checkable
+class RandomStream(Protocol):
+    """One named stream of the project's PRNG (architecture.md section 5.4).
+
+    ``townlet.world.rng.Rng`` implements it; the loop owns the ``policy`` stream.
+    """
+
+    def rand_index(self, n: int) -> int:
+        """Return ``next_u64() mod n`` for ``n >= 1``: exactly one draw."""
+        ...
+
+    def rand_f64(self) -> float:
+        """Return ``(next_u64() >> 11) * 2**-53``, in [0, 1): exactly one draw."""
+        ...
+
+
+@runtime_checkable
+class StochasticPolicy(PolicyBackend, Protocol):
+    """A policy that draws from the loop-owned ``policy`` stream (learning.md 4.5).
+
+    The loop calls ``bind_rng`` at ``start()``, before ``on_episode_start``; the
+    policy draws only from that stream, so runs and resumes are reproducible.
+    """
+
+    def bind_rng(self, rng: RandomStream) -> None:
+        """Use ``rng`` for every later draw."""
         ...
 
 

@@ -1,0 +1,105 @@
+"""The built-in providers, registered when the registry is first used.
+
+| kind | names |
+|---|---|
+| world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
+| policy | ``random`` (default of this slice), ``stub`` |
+| telemetry | ``stdout``, ``file[:PATH]``, ``null``, ``stub`` / ``none`` |
+
+World factories turn the config into the settings dict both worlds take
+(``townlet.config.world_settings``) and import the world class lazily, so importing
+the registry stays cheap and the Python world works without the extension.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from townlet.core.registry import (
+    NATIVE_MISSING,
+    NATIVE_MODULE,
+    ProviderContext,
+    register,
+)
+from townlet.policy.random import RandomPolicy
+from townlet.policy.stub import StubPolicy
+from townlet.telemetry.discard import NullSink, StubSink
+from townlet.telemetry.jsonl import FileSink, StdoutSink, default_file_path
+
+__all__ = ["DEFAULT_POLICY", "DEFAULT_POLICY_REASON"]
+
+DEFAULT_POLICY = "random"
+"""The default policy of this slice (the spec's default, ``scripted``, comes later)."""
+
+DEFAULT_POLICY_REASON = (
+    "scripted policy arrives with a later issue; running random masked primitive "
+    "actions (the default of this slice)"
+)
+
+
+def _world_settings(context: ProviderContext) -> dict[str, Any]:
+    """The settings dict of docs/world-state.md section 1 for the context's config."""
+    from townlet.config import load_config, world_settings
+
+    config = context.config if context.config is not None else load_config()
+    settings: dict[str, Any] = world_settings(config)
+    return settings
+
+
+def _native_world(context: ProviderContext) -> Any:
+    """Build the native (Rust) world."""
+    from townlet.world.native import NativeWorld
+
+    return NativeWorld(_world_settings(context))
+
+
+def _python_world(context: ProviderContext) -> Any:
+    """Build the pure-Python world."""
+    from townlet.world.python_world import PythonWorld
+
+    return PythonWorld(_world_settings(context))
+
+
+def _file_sink(context: ProviderContext) -> FileSink:
+    """``file[:PATH]``; default ``runs/<run_id>/telemetry.jsonl``."""
+    path = context.arg if context.arg else default_file_path(context.run_id)
+    return FileSink(path)
+
+
+register(
+    "world",
+    "native",
+    _native_world,
+    requires=(NATIVE_MODULE,),
+    missing_message=NATIVE_MISSING,
+    reason="native (Rust) world requested",
+)
+register("world", "python", _python_world, reason="pure-Python world requested")
+
+register(
+    "policy",
+    "random",
+    lambda context: RandomPolicy(),
+    reason="uniform over allowed primitive actions (learning.md 4.5)",
+)
+register(
+    "policy",
+    "stub",
+    lambda context: StubPolicy(),
+    is_stub=True,
+    reason="policy stub: always action 0",
+)
+
+register(
+    "telemetry", "stdout", lambda context: StdoutSink(), reason="JSON lines on stdout"
+)
+register("telemetry", "file", _file_sink, reason="JSON lines to a file")
+register("telemetry", "null", lambda context: NullSink(), reason="events discarded")
+for _name in ("stub", "none"):
+    register(
+        "telemetry",
+        _name,
+        lambda context: StubSink(),
+        is_stub=True,
+        reason="Telemetry stub active; stream disabled.",
+    )

@@ -1,0 +1,76 @@
+"""Fan-out to several sinks, provider ``multi`` (operations.md 1.1, row 3).
+
+Used when ``--telemetry`` lists more than one item (``stdout,file``). Lifecycle calls
+go to every child in order; ``stop`` stops them all even when one fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+
+from townlet.core.protocols import TelemetrySink
+from townlet.core.types import TelemetryEvent, TransportStatus
+
+__all__ = ["MultiSink"]
+
+
+class MultiSink:
+    """Emits each event to every child sink.
+
+    Args:
+        sinks: the child sinks, in the order they were requested.
+    """
+
+    provider = "multi"
+
+    def __init__(self, sinks: Sequence[TelemetrySink]) -> None:
+        self.sinks = tuple(sinks)
+
+    def start(self) -> None:
+        """Start every child; idempotent."""
+        for sink in self.sinks:
+            sink.start()
+
+    def stop(self) -> None:
+        """Stop every child, even if one raises; re-raise the first error."""
+        first: BaseException | None = None
+        for sink in self.sinks:
+            try:
+                sink.stop()
+            except Exception as err:
+                first = first or err
+        if first is not None:
+            raise first
+
+    def emit(self, event: TelemetryEvent) -> None:
+        """Emit to every child in order."""
+        for sink in self.sinks:
+            sink.emit(event)
+
+    def status(self) -> TransportStatus:
+        """Summed counters; connected when every child is."""
+        children = [sink.status() for sink in self.sinks]
+        errors = [s.last_error for s in children if s.last_error]
+        return TransportStatus(
+            provider=self.provider,
+            connected=all(s.connected for s in children),
+            queued=sum(s.queued for s in children),
+            dropped=sum(s.dropped for s in children),
+            sent=sum(s.sent for s in children),
+            last_error=errors[-1] if errors else None,
+        )
+
+    def __enter__(self) -> MultiSink:
+        """Start every child."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop every child."""
+        self.stop()
