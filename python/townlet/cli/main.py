@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
+from townlet import __version__
 from townlet.errors import ConfigError, TownletError
 from townlet.telemetry.log_config import LOG_FORMATS, configure_logging, get_logger
 
@@ -96,13 +97,6 @@ class TownletGroup(click.Group):
             _internal_error(err, debug=bool(state and state.debug))
 
 
-def _version() -> str:
-    """The installed package version."""
-    from townlet import __version__
-
-    return __version__
-
-
 @click.group(
     cls=TownletGroup,
     invoke_without_command=True,
@@ -123,9 +117,7 @@ def _version() -> str:
     help="auto: console on a terminal, JSON otherwise (default: the config's).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(
-    version=None, package_name="townlet", message="townlet %(version)s"
-)
+@click.version_option(version=__version__, message="townlet %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, log_level: str, log_format: str, debug: bool) -> None:
     """Townlet: a small-town life simulation for multi-agent RL.

@@ -129,7 +129,7 @@ def format_summary(summary: RunSummary) -> str:
     lines.append(f"  {'deaths':<10} {deaths}")
     lines.append(f"  {'kpis':<10} none yet (town-life KPIs arrive with a later issue)")
     lines.append(
-        f"  {'telemetry':<10} {summary.telemetry['sent']} events sent, "
+        f"  {'events':<10} {summary.telemetry['sent']} sent to telemetry, "
         f"{summary.telemetry['dropped']} dropped"
     )
     lines.extend(f"  degraded   {notice['message']}" for notice in summary.degraded)

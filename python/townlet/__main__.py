@@ -1,0 +1,5 @@
+"""``python -m townlet`` runs the ``townlet`` command line."""
+
+from townlet.cli.main import main
+
+main()

@@ -1,0 +1,217 @@
+"""``townlet run``: summary, providers, telemetry, bad input and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+
+import townlet.cli.run as run_module
+
+SUMMARY_KEYS = {
+    "ticks",
+    "final_tick",
+    "seed",
+    "config_id",
+    "wall_seconds",
+    "ticks_per_second",
+    "agent_steps_per_second",
+    "providers",
+    "state_hash",
+    "deaths",
+    "kpis",
+}
+
+
+def run_summary(invoke, tmp_path, *args: str) -> dict:
+    path = tmp_path / "summary.json"
+    result = invoke(
+        "run", "--ticks", "50", "--telemetry", "none", "--no-progress",
+        "--summary-json", str(path), *args,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return json.loads(path.read_text())
+
+
+def test_help_without_a_command(invoke):
+    result = invoke()
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+    assert "run" in result.stdout
+    assert "config" in result.stdout
+
+
+def test_version(invoke):
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("townlet ")
+
+
+def test_python_world_summary_json(invoke, tmp_path):
+    summary = run_summary(invoke, tmp_path, "--world", "python", "--seed", "3")
+    assert set(summary) >= SUMMARY_KEYS
+    assert summary["ticks"] == 50
+    assert summary["final_tick"] == 50
+    assert summary["seed"] == 3
+    assert re.fullmatch(r"[0-9a-f]{64}", summary["state_hash"])
+    assert summary["kpis"] == {}
+    assert summary["agent_steps_per_second"] > 0
+    world = summary["providers"]["world"]
+    assert (world["name"], world["requested"], world["is_stub"]) == (
+        "python",
+        "python",
+        False,
+    )
+    telemetry = summary["providers"]["telemetry"]
+    assert (telemetry["name"], telemetry["is_stub"]) == ("none", True)
+    policy = summary["providers"]["policy"]
+    assert policy["name"] == "random"
+    assert "scripted policy arrives with a later issue" in policy["reason"]
+    assert {
+        "code": "telemetry_stub",
+        "message": "Telemetry stub active; stream disabled.",
+    } in summary["degraded"]
+
+
+def test_native_world_runs_and_matches_python(invoke, tmp_path, needs_native):
+    native = run_summary(invoke, tmp_path, "--world", "native")
+    python = run_summary(invoke, tmp_path, "--world", "python")
+    assert native["providers"]["world"]["name"] == "native"
+    assert native["state_hash"] == python["state_hash"]
+    assert native["deaths"] == python["deaths"]
+
+
+def test_native_without_extension_gives_the_fix(invoke, monkeypatch):
+    monkeypatch.setitem(sys.modules, "townlet._native", None)
+    result = invoke("run", "--ticks", "5", "--world", "native", "--telemetry", "none")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: native world unavailable: townlet._native is not built; "
+        "run 'make build' or pass --world python"
+    )
+
+
+def test_auto_without_extension_uses_python_and_says_why(invoke, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "townlet._native", None)
+    summary = run_summary(invoke, tmp_path)
+    assert summary["providers"]["world"]["name"] == "python"
+    assert "Native core unavailable" in summary["providers"]["world"]["reason"]
+
+
+def test_summary_on_stderr(invoke):
+    result = invoke("run", "--ticks", "20", "--world", "python", "--telemetry", "none")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "ticks/s" in result.stderr
+    assert "agent-steps/s" in result.stderr
+    assert "state_hash" in result.stderr
+
+
+def test_print_hash(invoke):
+    result = invoke(
+        "run",
+        "--ticks",
+        "10",
+        "--world",
+        "python",
+        "--telemetry",
+        "none",
+        "--print-hash",
+    )
+    assert result.exit_code == 0
+    assert re.fullmatch(r"[0-9a-f]{64}\n", result.stdout)
+
+
+def test_same_seed_same_hash(invoke, tmp_path):
+    first = run_summary(invoke, tmp_path, "--world", "python", "--seed", "9")
+    second = run_summary(invoke, tmp_path, "--world", "python", "--seed", "9")
+    assert first["state_hash"] == second["state_hash"]
+
+
+def test_default_file_telemetry_under_runs(invoke, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "--ticks", "5", "--world", "python", "--no-progress")
+    assert result.exit_code == 0, result.stderr
+    (path,) = (tmp_path / "runs").glob("r-*/telemetry.jsonl")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0]["kind"] == "loop.providers"
+    assert [line["kind"] for line in lines].count("loop.tick") == 5
+    assert any(line["kind"] == "world.agent_spawned" for line in lines)
+
+
+def test_stdout_telemetry_keeps_stdout_for_frames(invoke):
+    result = invoke("run", "--ticks", "3", "--world", "python", "--telemetry", "stdout")
+    assert result.exit_code == 0
+    kinds = [json.loads(line)["kind"] for line in result.stdout.splitlines()]
+    assert kinds[0] == "loop.providers"
+    assert kinds.count("loop.tick") == 3
+
+
+def test_set_override(invoke, tmp_path):
+    summary = run_summary(
+        invoke,
+        tmp_path,
+        "--world",
+        "python",
+        "--set",
+        "world.lifecycle.population_target=3",
+    )
+    assert summary["agent_steps_per_second"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--config", "missing.yaml"), "missing.yaml"),
+        (("--telemetry", "kafka"), "valid forms: stdout, file, file:PATH, null, none"),
+        (("--telemetry", "ws"), "arrives with the telemetry pipeline"),
+        (("--policy", "scripted"), "unknown policy provider 'scripted'; known: random"),
+        (("--set", "world.nonsense=1"), "world.nonsense"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(invoke, args, message):
+    result = invoke("run", "--ticks", "1", "--world", "python", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_with_unknown_key_exits_2(invoke, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("world:\n  agentz: 3\n")
+    result = invoke("run", "--config", str(path), "--ticks", "1", "--world", "python")
+    assert result.exit_code == 2
+    assert "agentz" in result.stderr
+
+
+def test_map_with_unknown_glyph_exits_2(invoke, tmp_path):
+    from townlet.cli.bench import dorm_map_text
+
+    lines = dorm_map_text(2).splitlines()
+    lines[-1] = "?" + lines[-1][1:]  # same width, one unknown glyph at (0, 7)
+    (tmp_path / "bad.map").write_text("\n".join(lines) + "\n")
+    (tmp_path / "cfg.yaml").write_text("world:\n  map_file: bad.map\n  agents: 2\n")
+    result = invoke("run", "--config", str(tmp_path / "cfg.yaml"), "--ticks", "1")
+    assert result.exit_code == 2
+    assert "map.glyph_unknown" in result.stderr
+    assert "'?' at (0, 7)" in result.stderr
+
+
+def test_internal_error_exits_1_with_error_id(invoke, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(run_module, "build_simulation", broken)
+    result = invoke("run", "--ticks", "1", "--telemetry", "none")
+    assert result.exit_code == 1
+    assert re.search(
+        r"error: internal error RuntimeError: kaput \[error_id=[0-9a-f]{12}\]",
+        result.stderr,
+    )
+    assert "Traceback" not in result.stderr
+    debug = invoke("--debug", "run", "--ticks", "1", "--telemetry", "none")
+    assert debug.exit_code == 1
+    assert "Traceback" in debug.stderr
