@@ -1,0 +1,150 @@
+"""Agents: identity, per-agent state and personality sampling (world.md 4.1-4.3).
+
+An :class:`Agent` is a plain ``__slots__`` record read and written by the tick's hot
+loops; needs are three float attributes rather than a dict so that decay touches no
+mapping. The exported form (docs/world-state.md section 3) is built by
+``townlet.world.state``.
+
+>>> agent_id(7), agent_name(("Alice", "Bob"), 3)
+('agent_7', 'Bob-1')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from townlet.world.rng import Rng
+
+__all__ = [
+    "ORIGINS",
+    "Agent",
+    "agent_id",
+    "agent_name",
+    "sample_profile",
+]
+
+ORIGINS = ("initial", "newcomer", "console")
+"""Spawn causes (world.md 4.2 ``origin``)."""
+
+
+def agent_id(uid: int) -> str:
+    """The agent id of ``uid``: ``agent_<uid>`` (world.md 4.1)."""
+    return f"agent_{uid}"
+
+
+def agent_name(names: Sequence[str], uid: int) -> str:
+    """Display name: ``names[uid mod len]``, suffixed ``-<uid div len>`` past the list.
+
+    >>> agent_name(("Alice", "Bob"), 1), agent_name(("Alice", "Bob"), 4)
+    ('Bob', 'Alice-2')
+    """
+    base = names[uid % len(names)]
+    return base if uid < len(names) else f"{base}-{uid // len(names)}"
+
+
+def sample_profile(rng: Rng, distribution: Sequence[tuple[str, float]]) -> str:
+    """Pick a profile with exactly one ``rand_f64`` draw (world.md 4.3).
+
+    The first profile ``i`` with ``u * total < acc_i`` wins (sums left to right); if
+    rounding leaves none, the last profile with a positive weight.
+
+    >>> sample_profile(Rng.for_stream(0, "world"), [("a", 1.0), ("b", 1.0)])
+    'b'
+    """
+    u = rng.rand_f64()
+    total = 0.0
+    for _, weight in distribution:
+        total += weight
+    scaled = u * total
+    acc = 0.0
+    for name, weight in distribution:
+        acc += weight
+        if scaled < acc:
+            return name
+    return [name for name, weight in distribution if weight > 0.0][-1]
+
+
+class Agent:
+    """One resident's state (world.md 4.2; the fields of this slice).
+
+    ``action`` and ``needs_before`` are per-tick scratch values, not state.
+    """
+
+    __slots__ = (
+        "action",
+        "alive",
+        "ambition",
+        "bed",
+        "ctx_reset",
+        "energy",
+        "extroversion",
+        "forgiveness",
+        "home",
+        "hunger",
+        "hunger_low_ticks",
+        "hygiene",
+        "id",
+        "items",
+        "last_kind",
+        "last_ok",
+        "last_reason",
+        "multipliers",
+        "name",
+        "needs_before",
+        "origin",
+        "profile",
+        "slot",
+        "spawned_tick",
+        "terminated_tick",
+        "uid",
+        "wallet",
+        "x",
+        "y",
+    )
+
+    def __init__(
+        self,
+        uid: int,
+        name: str,
+        slot: int,
+        origin: str,
+        spawned_tick: int,
+        position: tuple[int, int],
+        needs: tuple[float, float, float],
+        wallet: float,
+        items: Sequence[int],
+    ) -> None:
+        self.uid = uid
+        self.id = agent_id(uid)
+        self.name = name
+        self.slot = slot
+        self.origin = origin
+        self.spawned_tick = spawned_tick
+        self.alive = True
+        self.terminated_tick = -1
+        self.x, self.y = position
+        self.home: str | None = None
+        self.bed: int | None = None
+        self.hunger, self.hygiene, self.energy = needs
+        self.hunger_low_ticks = 0
+        self.wallet = wallet
+        self.items = list(items)
+        self.profile = ""
+        self.extroversion = 0.0
+        self.forgiveness = 0.0
+        self.ambition = 0.0
+        self.multipliers = (1.0, 1.0, 1.0)
+        self.last_kind = "wait"
+        self.last_ok = True
+        self.last_reason = 0
+        self.ctx_reset = True
+        self.action = 0
+        self.needs_before = needs
+
+    @property
+    def needs(self) -> tuple[float, float, float]:
+        """Hunger, hygiene and energy."""
+        return (self.hunger, self.hygiene, self.energy)
+
+    def __repr__(self) -> str:
+        return f"Agent({self.id}, alive={self.alive}, pos=({self.x}, {self.y}))"

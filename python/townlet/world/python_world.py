@@ -1,0 +1,278 @@
+"""``PythonWorld``: the pure-Python ``WorldRuntime`` (architecture.md 2.1 and 5).
+
+It mirrors the Rust core rule for rule, so that for the same settings, seed and
+actions both produce the same ``state_hash()`` and events every tick. The class only
+adapts the protocol (argument checks, numpy in and out); the rules live in the
+modules named after them (``lifecycle``, ``actions``, ``needs``, ``tick``, ...).
+
+Console commands arrive with a later issue: ``apply_command`` answers every command
+with ``CommandResult(ok=False, code="invalid_args")`` in the next step's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from townlet.core.types import (
+    ActionMode,
+    CommandResult,
+    ObservationBuffers,
+    ObservationSpec,
+    StepResult,
+    WorldView,
+)
+from townlet.errors import ProviderError
+from townlet.world import lifecycle
+from townlet.world.agents import Agent
+from townlet.world.canonical import canonical_hash
+from townlet.world.mapfile import load_map
+from townlet.world.observe import (
+    OPTION_MODE_MISSING,
+    observation_spec,
+    write_observations,
+)
+from townlet.world.settings import parse_settings
+from townlet.world.state import WorldState, export_state, import_state
+from townlet.world.tick import step as step_tick
+
+__all__ = [
+    "PythonWorld",
+    "check_actions",
+    "check_mode",
+    "check_seed",
+    "step_result",
+    "unknown_command_result",
+    "view_agent",
+]
+
+_SEED_LIMIT = 1 << 64
+
+
+def check_seed(seed: object) -> int:
+    """Return ``seed`` if it is an int in ``[0, 2**64)``.
+
+    Raises:
+        ProviderError: otherwise.
+    """
+    if type(seed) is not int or not 0 <= seed < _SEED_LIMIT:
+        raise ProviderError(f"seed: expected an int in [0, 2**64), got {seed!r}")
+    return seed
+
+
+def check_mode(mode: str) -> None:
+    """Refuse any action mode but ``primitive`` in this slice.
+
+    Raises:
+        ProviderError: for ``option`` (arrives with issue 3) or an unknown mode.
+    """
+    if mode == "primitive":
+        return
+    if mode == "option":
+        raise ProviderError(OPTION_MODE_MISSING)
+    raise ProviderError(f"mode: expected 'option' or 'primitive', got {mode!r}")
+
+
+def check_actions(actions: object, rows: int) -> npt.NDArray[np.int64]:
+    """Return ``actions`` as an ``(N,)`` int64 array (Decision D6).
+
+    Raises:
+        ProviderError: for another shape or a non-integer dtype.
+    """
+    array = np.asarray(actions)
+    if array.ndim != 1 or array.shape[0] != rows:
+        raise ProviderError(
+            f"actions: expected shape ({rows},), got {tuple(array.shape)}"
+        )
+    if array.dtype.kind not in "iu":
+        raise ProviderError(
+            f"actions: expected an integer array, got {array.dtype.name}"
+        )
+    return array.astype(np.int64, copy=False)
+
+
+def unknown_command_result(command: Mapping[str, Any]) -> CommandResult:
+    """The result of a console command in this slice (none is known yet)."""
+    name = str(command.get("name", ""))
+    return CommandResult(
+        cmd_id=str(command.get("cmd_id", "")),
+        name=name,
+        ok=False,
+        code="invalid_args",
+        message=f"unknown command '{name}': console commands arrive with a later issue",
+    )
+
+
+def step_result(
+    tick: int,
+    events: list[dict[str, Any]],
+    agent_ids: list[str],
+    needs_before: npt.NDArray[np.float64],
+    needs_after: npt.NDArray[np.float64],
+    command_results: list[CommandResult],
+) -> StepResult:
+    """Assemble a ``StepResult``; ``terminated`` and ``spawned`` come from events."""
+    return StepResult(
+        tick=tick,
+        events=events,
+        terminated=[
+            (e["agent_id"], e["reason"])
+            for e in events
+            if e["name"] == "agent_terminated"
+        ],
+        spawned=[e["agent_id"] for e in events if e["name"] == "agent_spawned"],
+        command_results=command_results,
+        agent_ids=agent_ids,
+        needs_before=needs_before,
+        needs_after=needs_after,
+        wages=np.zeros(len(agent_ids), dtype=np.float64),
+    )
+
+
+class PythonWorld:
+    """The pure-Python world (provider ``"python"``).
+
+    Args:
+        settings: the world settings dict (docs/world-state.md section 1).
+
+    Raises:
+        ConfigError: for malformed settings (``settings.invalid``) or an invalid map.
+
+    >>> import townlet.world  # doctest: +SKIP
+    >>> world = PythonWorld(settings); world.reset(0); world.tick  # doctest: +SKIP
+    0
+    """
+
+    provider = "python"
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        self._settings = parse_settings(settings)
+        s = self._settings
+        self._grid = load_map(s.map_name, s.map_text, s.object_types)
+        self._state = WorldState(s, self._grid, 0)
+        self._commands: list[CommandResult] = []
+        self._last_events: list[dict[str, Any]] = []
+
+    @property
+    def tick(self) -> int:
+        """Current tick (0 after ``reset``)."""
+        return self._state.tick
+
+    @property
+    def day(self) -> int:
+        """Zero-based day of the current tick."""
+        return self._state.day()
+
+    @property
+    def minute(self) -> int:
+        """Minute of day of the current tick."""
+        return self._state.minute()
+
+    def reset(self, seed: int) -> None:
+        """Build the initial town at tick 0 from the settings and ``seed``."""
+        state = WorldState(self._settings, self._grid, check_seed(seed))
+        state.events.begin(0)
+        lifecycle.spawn_initial(state)
+        self._state = state
+        self._last_events = state.events.events
+
+    def agent_ids(self) -> list[str]:
+        """Agents in uid order: alive ones plus those terminated in the last tick."""
+        return [a.id for a in self._state.agents]
+
+    def step(self, actions: npt.NDArray[np.int32], mode: ActionMode) -> StepResult:
+        """Advance exactly one tick with one primitive id per row of ``agent_ids()``."""
+        check_mode(mode)
+        ids = check_actions(actions, len(self._state.agents)).tolist()
+        state = self._state
+        step_tick(state, ids)
+        agents = state.agents
+        results, self._commands = self._commands, []
+        self._last_events = state.events.events
+        n = len(agents)
+        return step_result(
+            state.tick,
+            list(state.events.events),
+            [a.id for a in agents],
+            np.array([a.needs_before for a in agents], dtype=np.float64).reshape(n, 3),
+            np.array([a.needs for a in agents], dtype=np.float64).reshape(n, 3),
+            results,
+        )
+
+    def observation_spec(
+        self, variant: str, mode: ActionMode | None = None
+    ) -> ObservationSpec:
+        """The spec of ``variant`` (``F = 0`` in this slice); mode: the config's."""
+        return observation_spec(variant, mode or self._settings.action_mode)
+
+    def observe(self, buffers: ObservationBuffers) -> None:
+        """Write masks, ``alive``, ``uid`` and ``ctx_reset`` for every row, in place."""
+        write_observations(self._grid, self._state.agents, buffers)
+
+    def apply_command(self, command: Mapping[str, Any]) -> None:
+        """Queue a console command; its (refusing) result comes with the next step."""
+        self._commands.append(unknown_command_result(command))
+
+    def export_state(self) -> dict[str, Any]:
+        """The canonical state tree (docs/world-state.md section 3)."""
+        return export_state(self._state)
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Replace the state by ``state``; ``SnapshotError`` changes nothing."""
+        import_state(self._state, state)
+        self._last_events = []
+
+    def state_hash(self) -> str:
+        """Hex sha256 of the canonical encoding of ``export_state()``."""
+        return canonical_hash(export_state(self._state))
+
+    def view(self) -> WorldView:
+        """A read-only view for telemetry and UIs."""
+        state, grid = self._state, self._grid
+        return WorldView(
+            tick=state.tick,
+            day=state.day(),
+            minute=state.minute(),
+            width=grid.width,
+            height=grid.height,
+            rows=grid.rows,
+            agents=tuple(view_agent(a) for a in state.agents),
+            objects=tuple(
+                {
+                    "id": o.id,
+                    "type": o.type_name,
+                    "position": [o.x, o.y],
+                    "zone": o.zone,
+                    "owner": None if owner is None else f"agent_{owner}",
+                }
+                for o, owner in zip(grid.objects, state.owners, strict=True)
+            ),
+            events=tuple(self._last_events),
+        )
+
+
+def view_agent(agent: Agent) -> dict[str, Any]:
+    """The view record of one agent."""
+    return {
+        "id": agent.id,
+        "uid": agent.uid,
+        "name": agent.name,
+        "alive": agent.alive,
+        "position": [agent.x, agent.y],
+        "home": agent.home,
+        "profile": agent.profile,
+        "needs": {
+            "hunger": agent.hunger,
+            "hygiene": agent.hygiene,
+            "energy": agent.energy,
+        },
+        "wallet": agent.wallet,
+        "last_action": {
+            "kind": agent.last_kind,
+            "ok": agent.last_ok,
+            "reason": agent.last_reason,
+        },
+    }

@@ -1,0 +1,390 @@
+"""Typed view of the world settings dict (docs/world-state.md section 1).
+
+Both worlds take exactly the dict that ``townlet.config.world_settings`` builds. The
+config layer has checked ranges already; this module still refuses a malformed tree
+with ``ConfigError`` (code ``settings.invalid``, key = the dotted path) so that no bad
+input reaches the tick. Unknown keys are ignored (later issues add sections). Ordered
+mappings arrive as lists of pairs and stay tuples here, in their given order.
+
+>>> from townlet.world.settings import needs_triple
+>>> needs_triple({"hunger": 1.0, "hygiene": 0.5, "energy": 0.0}, "needs")
+(1.0, 0.5, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from townlet.core.types import NEEDS
+from townlet.errors import ConfigError
+
+__all__ = [
+    "Item",
+    "ObjectType",
+    "Profile",
+    "SpawnDefaults",
+    "WorldSettings",
+    "needs_triple",
+    "parse_settings",
+]
+
+_KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
+_KINDS.update({list: "list", dict: "dict", tuple: "list"})
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A manifest item (world.md 3.1)."""
+
+    name: str
+    carry_limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectType:
+    """A manifest object type (world.md 3.2); item maps are (name, count) pairs."""
+
+    name: str
+    capacity: int
+    ownable: bool
+    requires: tuple[str, ...]
+    stock: tuple[tuple[str, int], ...]
+    stock_limit: tuple[tuple[str, int], ...]
+    restock: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A personality profile (world.md 4.3); multipliers in hunger, hygiene, energy."""
+
+    name: str
+    extroversion: float
+    forgiveness: float
+    ambition: float
+    decay_multipliers: tuple[float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class SpawnDefaults:
+    """Starting needs, wallet and items (one count per manifest item) of a cause."""
+
+    needs: tuple[float, float, float]
+    wallet: float
+    items: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorldSettings:
+    """Everything a world reads from its settings dict, checked and typed."""
+
+    map_name: str
+    map_text: str
+    map_sha256: str
+    manifest_sha256: str
+    items: tuple[Item, ...]
+    object_types: tuple[ObjectType, ...]
+    ticks_per_day: int
+    start_minute: int
+    decay: tuple[float, float, float]
+    apply_personality: bool
+    names: tuple[str, ...]
+    initial: SpawnDefaults
+    profiles: tuple[Profile, ...]
+    distribution: tuple[tuple[str, float], ...]
+    population_target: int
+    faint_threshold: float
+    faint_ticks: int
+    mortality: bool
+    spawn_delay_ticks: tuple[int, int]
+    newcomer: SpawnDefaults
+    max_slots: int
+    cooldown_ticks: int
+    action_mode: str
+
+
+def _fail(path: str, what: str) -> ConfigError:
+    return ConfigError(
+        f"invalid world settings: {path}: {what}", key=path, code="settings.invalid"
+    )
+
+
+def _kind(value: object) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _get(node: Mapping[str, Any], key: str, path: str) -> Any:
+    if key not in node:
+        raise _fail(f"{path}.{key}" if path else key, "missing")
+    return node[key]
+
+
+def _dict(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(path, f"expected dict, got {_kind(value)}")
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise _fail(path, f"expected list, got {_kind(value)}")
+    return list(value)
+
+
+def _str(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(path, f"expected str, got {_kind(value)}")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, f"expected bool, got {_kind(value)}")
+    return value
+
+
+def _int(value: Any, path: str, lo: int, hi: int | None = None) -> int:
+    if type(value) is not int:
+        raise _fail(path, f"expected int, got {_kind(value)}")
+    if value < lo or (hi is not None and value > hi):
+        bound = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise _fail(path, f"must be {bound}, got {value}")
+    return value
+
+
+def _float(value: Any, path: str, lo: float, hi: float | None = None) -> float:
+    if type(value) is int:
+        value = float(value)  # exact for every int a config can hold
+    if type(value) is not float:
+        raise _fail(path, f"expected float, got {_kind(value)}")
+    if not math.isfinite(value):
+        raise _fail(path, f"must be finite, got {value}")
+    if value < lo or (hi is not None and value > hi):
+        bound = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise _fail(path, f"must be {bound}, got {value}")
+    return value
+
+
+def needs_triple(
+    value: Any, path: str, lo: float = 0.0, hi: float | None = 1.0
+) -> tuple[float, float, float]:
+    """Read a ``{hunger, hygiene, energy}`` mapping as a tuple in :data:`NEEDS` order.
+
+    Raises:
+        ConfigError: code ``settings.invalid`` when a need is missing or out of range.
+    """
+    node = _dict(value, path)
+    h, y, e = (_float(_get(node, n, path), f"{path}.{n}", lo, hi) for n in NEEDS)
+    return (h, y, e)
+
+
+def _pairs(
+    value: Any, path: str, names: tuple[str, ...]
+) -> tuple[tuple[str, int], ...]:
+    out: list[tuple[str, int]] = []
+    for i, pair in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        pair = _list(pair, p)
+        if len(pair) != 2:
+            raise _fail(p, f"expected a [name, count] pair, got {len(pair)} entries")
+        name = _str(pair[0], f"{p}[0]")
+        if name not in names:
+            raise _fail(f"{p}[0]", f"unknown item '{name}'")
+        out.append((name, _int(pair[1], f"{p}[1]", 0)))
+    return tuple(out)
+
+
+def _spawn_defaults(value: Any, path: str, items: tuple[Item, ...]) -> SpawnDefaults:
+    node = _dict(value, path)
+    names = tuple(i.name for i in items)
+    pairs = _pairs(_get(node, "items", path), f"{path}.items", names)
+    counts = dict(pairs)
+    for i, (name, count) in enumerate(pairs):
+        limit = items[names.index(name)].carry_limit
+        if count > limit:
+            raise _fail(f"{path}.items[{i}][1]", f"must be <= {limit}, got {count}")
+    return SpawnDefaults(
+        needs=needs_triple(_get(node, "needs", path), f"{path}.needs"),
+        wallet=_float(_get(node, "wallet", path), f"{path}.wallet", 0.0),
+        items=tuple(counts.get(i.name, 0) for i in items),
+    )
+
+
+def _items(value: Any, path: str) -> tuple[Item, ...]:
+    out: list[Item] = []
+    for i, raw in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        node = _dict(raw, p)
+        name = _str(_get(node, "name", p), f"{p}.name")
+        if any(item.name == name for item in out):
+            raise _fail(f"{p}.name", f"duplicate item '{name}'")
+        limit = _int(_get(node, "carry_limit", p), f"{p}.carry_limit", 0, 99)
+        out.append(Item(name, limit))
+    return tuple(out)
+
+
+def _object_types(
+    value: Any, path: str, names: tuple[str, ...]
+) -> tuple[ObjectType, ...]:
+    out: list[ObjectType] = []
+    for i, raw in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        node = _dict(raw, p)
+        name = _str(_get(node, "name", p), f"{p}.name")
+        if any(t.name == name for t in out):
+            raise _fail(f"{p}.name", f"duplicate object type '{name}'")
+        requires = _list(_get(node, "requires", p), f"{p}.requires")
+        out.append(
+            ObjectType(
+                name=name,
+                capacity=_int(_get(node, "capacity", p), f"{p}.capacity", 0, 16),
+                ownable=_bool(_get(node, "ownable", p), f"{p}.ownable"),
+                requires=tuple(
+                    _str(r, f"{p}.requires[{j}]") for j, r in enumerate(requires)
+                ),
+                stock=_pairs(_get(node, "stock", p), f"{p}.stock", names),
+                stock_limit=_pairs(
+                    _get(node, "stock_limit", p), f"{p}.stock_limit", names
+                ),
+                restock=_pairs(_get(node, "restock", p), f"{p}.restock", names),
+            )
+        )
+    return tuple(out)
+
+
+def _profiles(value: Any, path: str) -> tuple[Profile, ...]:
+    out: list[Profile] = []
+    for i, raw in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        node = _dict(raw, p)
+        name = _str(_get(node, "name", p), f"{p}.name")
+        if any(prof.name == name for prof in out):
+            raise _fail(f"{p}.name", f"duplicate profile '{name}'")
+        traits = [
+            _float(_get(node, t, p), f"{p}.{t}", -1.0, 1.0)
+            for t in ("extroversion", "forgiveness", "ambition")
+        ]
+        mult = needs_triple(
+            _get(node, "decay_multipliers", p), f"{p}.decay_multipliers", 0.0, None
+        )
+        out.append(Profile(name, traits[0], traits[1], traits[2], mult))
+    return tuple(out)
+
+
+def _distribution(
+    value: Any, path: str, profiles: tuple[Profile, ...]
+) -> tuple[tuple[str, float], ...]:
+    known = {p.name for p in profiles}
+    out: list[tuple[str, float]] = []
+    for i, pair in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        pair = _list(pair, p)
+        if len(pair) != 2:
+            raise _fail(
+                p, f"expected a [profile, weight] pair, got {len(pair)} entries"
+            )
+        name = _str(pair[0], f"{p}[0]")
+        if name not in known:
+            raise _fail(f"{p}[0]", f"unknown profile '{name}'")
+        out.append((name, _float(pair[1], f"{p}[1]", 0.0)))
+    if not any(w > 0.0 for _, w in out):
+        raise _fail(path, "needs at least one positive weight")
+    return tuple(out)
+
+
+def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
+    """Check and type a settings dict (docs/world-state.md section 1).
+
+    Args:
+        settings: the dict built by ``townlet.config.world_settings``.
+
+    Returns:
+        The typed settings.
+
+    Raises:
+        ConfigError: code ``settings.invalid`` naming the first bad key path.
+    """
+    root = _dict(settings, "settings")
+    map_ = _dict(_get(root, "map", ""), "map")
+    manifest = _dict(_get(root, "manifest", ""), "manifest")
+    items = _items(_get(manifest, "items", "manifest"), "manifest.items")
+    item_names = tuple(i.name for i in items)
+    types = _object_types(
+        _get(manifest, "object_types", "manifest"), "manifest.object_types", item_names
+    )
+    time = _dict(_get(root, "time", ""), "time")
+    tpd = _int(_get(time, "ticks_per_day", "time"), "time.ticks_per_day", 1)
+    needs = _dict(_get(root, "needs", ""), "needs")
+    agents = _dict(_get(root, "agents", ""), "agents")
+    raw_names = _list(_get(agents, "names", "agents"), "agents.names")
+    if not raw_names:
+        raise _fail("agents.names", "must not be empty")
+    pers = _dict(_get(root, "personalities", ""), "personalities")
+    profiles = _profiles(
+        _get(pers, "profiles", "personalities"), "personalities.profiles"
+    )
+    life = _dict(_get(root, "lifecycle", ""), "lifecycle")
+    delay = _list(
+        _get(life, "spawn_delay_ticks", "lifecycle"), "lifecycle.spawn_delay_ticks"
+    )
+    if len(delay) != 2:
+        raise _fail("lifecycle.spawn_delay_ticks", "expected [min, max]")
+    dmin = _int(delay[0], "lifecycle.spawn_delay_ticks[0]", 0)
+    dmax = _int(delay[1], "lifecycle.spawn_delay_ticks[1]", dmin)
+    target = _int(
+        _get(life, "population_target", "lifecycle"), "lifecycle.population_target", 0
+    )
+    emb = _dict(_get(root, "embedding", ""), "embedding")
+    max_slots = _int(
+        _get(emb, "max_slots", "embedding"), "embedding.max_slots", max(target, 1)
+    )
+    actions = _dict(_get(root, "actions", ""), "actions")
+    mode = _str(_get(actions, "mode", "actions"), "actions.mode")
+    if mode not in ("option", "primitive"):
+        raise _fail("actions.mode", f"expected 'option' or 'primitive', got '{mode}'")
+    return WorldSettings(
+        map_name=_str(_get(map_, "name", "map"), "map.name"),
+        map_text=_str(_get(map_, "text", "map"), "map.text"),
+        map_sha256=_str(_get(map_, "sha256", "map"), "map.sha256"),
+        manifest_sha256=_str(_get(manifest, "sha256", "manifest"), "manifest.sha256"),
+        items=items,
+        object_types=types,
+        ticks_per_day=tpd,
+        start_minute=_int(
+            _get(time, "start_minute", "time"), "time.start_minute", 0, tpd - 1
+        ),
+        decay=needs_triple(_get(needs, "decay", "needs"), "needs.decay", 0.0, None),
+        apply_personality=_bool(
+            _get(needs, "apply_personality", "needs"), "needs.apply_personality"
+        ),
+        names=tuple(_str(n, f"agents.names[{i}]") for i, n in enumerate(raw_names)),
+        initial=_spawn_defaults(agents, "agents", items),
+        profiles=profiles,
+        distribution=_distribution(
+            _get(pers, "distribution", "personalities"),
+            "personalities.distribution",
+            profiles,
+        ),
+        population_target=target,
+        faint_threshold=_float(
+            _get(life, "faint_threshold", "lifecycle"),
+            "lifecycle.faint_threshold",
+            0.0,
+            1.0,
+        ),
+        faint_ticks=_int(
+            _get(life, "faint_ticks", "lifecycle"), "lifecycle.faint_ticks", 0
+        ),
+        mortality=_bool(_get(life, "mortality", "lifecycle"), "lifecycle.mortality"),
+        spawn_delay_ticks=(dmin, dmax),
+        newcomer=_spawn_defaults(
+            _get(life, "newcomer", "lifecycle"), "lifecycle.newcomer", items
+        ),
+        max_slots=max_slots,
+        cooldown_ticks=_int(
+            _get(emb, "cooldown_ticks", "embedding"), "embedding.cooldown_ticks", 0
+        ),
+        action_mode=mode,
+    )

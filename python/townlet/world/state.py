@@ -1,0 +1,232 @@
+"""World state: the container, ``export_state`` and ``import_state`` (world.md 18).
+
+:class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
+canonical tree of docs/world-state.md section 3 (``state_version`` 1), whose
+:func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
+checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
+the state, so a refused tree changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from townlet.world.agents import Agent
+from townlet.world.events import EventLog
+from townlet.world.grid import Grid
+from townlet.world.rng import Rng
+from townlet.world.settings import Profile, WorldSettings
+from townlet.world.slots import SlotTable
+
+__all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
+
+STATE_VERSION = 1
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A pending newcomer (world.md 11.3)."""
+
+    ticket_id: int
+    due_tick: int
+    deferred: bool = False
+
+
+class WorldState:
+    """All mutable world state plus the immutable settings and grid it refers to.
+
+    Args:
+        settings: the typed settings.
+        grid: the loaded map.
+        seed: the master seed of the ``world`` and ``events`` streams.
+    """
+
+    def __init__(self, settings: WorldSettings, grid: Grid, seed: int) -> None:
+        self.settings = settings
+        self.grid = grid
+        self.tick = 0
+        self.rng_world = Rng.for_stream(seed, "world")
+        self.rng_events = Rng.for_stream(seed, "events")
+        self.next_uid = 0
+        self.next_ticket = 1
+        self.mortality = settings.mortality
+        self.population_target = settings.population_target
+        self.spawn_delay_ticks = settings.spawn_delay_ticks
+        self.agents: list[Agent] = []
+        self.owners: list[int | None] = [None] * len(grid.objects)
+        self.slots = SlotTable(settings.max_slots)
+        self.tickets: list[Ticket] = []
+        self.events = EventLog()
+        self.profiles: dict[str, Profile] = {p.name: p for p in settings.profiles}
+        self.ownable: tuple[int, ...] = tuple(
+            o.index for o in grid.objects if settings.object_types[o.type_index].ownable
+        )
+
+    def day(self) -> int:
+        """Zero-based day of the current tick."""
+        s = self.settings
+        return (s.start_minute + self.tick) // s.ticks_per_day
+
+    def minute(self) -> int:
+        """Minute of day of the current tick."""
+        s = self.settings
+        return (s.start_minute + self.tick) % s.ticks_per_day
+
+
+def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
+    """The exported form of one agent (docs/world-state.md section 3)."""
+    return {
+        "uid": agent.uid,
+        "id": agent.id,
+        "name": agent.name,
+        "slot": agent.slot,
+        "origin": agent.origin,
+        "spawned_tick": agent.spawned_tick,
+        "alive": agent.alive,
+        "terminated_tick": agent.terminated_tick,
+        "position": [agent.x, agent.y],
+        "home": agent.home,
+        "bed": agent.bed,
+        "needs": {
+            "hunger": agent.hunger,
+            "hygiene": agent.hygiene,
+            "energy": agent.energy,
+        },
+        "hunger_low_ticks": agent.hunger_low_ticks,
+        "wallet": agent.wallet,
+        "items": {
+            item.name: agent.items[k] for k, item in enumerate(state.settings.items)
+        },
+        "profile": agent.profile,
+        "extroversion": agent.extroversion,
+        "forgiveness": agent.forgiveness,
+        "ambition": agent.ambition,
+        "last_action": {
+            "kind": agent.last_kind,
+            "ok": agent.last_ok,
+            "reason": agent.last_reason,
+        },
+        "ctx_reset": agent.ctx_reset,
+    }
+
+
+def export_state(state: WorldState) -> dict[str, Any]:
+    """The complete, canonical state tree (docs/world-state.md section 3).
+
+    Returns:
+        A fresh JSON-able dict; mutating it does not touch the world.
+    """
+    s = state.settings
+    return {
+        "state_version": STATE_VERSION,
+        "tick": state.tick,
+        "identity": {"map_sha256": s.map_sha256, "manifest_sha256": s.manifest_sha256},
+        "rng": {
+            "world": state.rng_world.state_hex(),
+            "events": state.rng_events.state_hex(),
+        },
+        "counters": {"next_uid": state.next_uid, "next_ticket": state.next_ticket},
+        "settings": {
+            "mortality": state.mortality,
+            "population_target": state.population_target,
+            "spawn_delay_ticks": list(state.spawn_delay_ticks),
+        },
+        "agents": [export_agent(state, a) for a in state.agents],
+        "objects": [
+            {"id": o.id, "owner": None if owner is None else f"agent_{owner}"}
+            for o, owner in zip(state.grid.objects, state.owners, strict=True)
+        ],
+        "slots": [
+            {"holder": holder, "released_tick": released}
+            for holder, released in zip(
+                state.slots.holders, state.slots.released, strict=True
+            )
+        ],
+        "tickets": [
+            {"ticket_id": t.ticket_id, "due_tick": t.due_tick, "deferred": t.deferred}
+            for t in state.tickets
+        ],
+    }
+
+
+def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
+    s = state.settings
+    needs = node["needs"]
+    agent = Agent(
+        uid=node["uid"],
+        name=node["name"],
+        slot=node["slot"],
+        origin=node["origin"],
+        spawned_tick=node["spawned_tick"],
+        position=(node["position"][0], node["position"][1]),
+        needs=(needs["hunger"], needs["hygiene"], needs["energy"]),
+        wallet=node["wallet"],
+        items=[node["items"][item.name] for item in s.items],
+    )
+    agent.alive = node["alive"]
+    agent.terminated_tick = node["terminated_tick"]
+    agent.home = node["home"]
+    agent.bed = node["bed"]
+    agent.hunger_low_ticks = node["hunger_low_ticks"]
+    agent.profile = node["profile"]
+    agent.multipliers = state.profiles[agent.profile].decay_multipliers
+    agent.extroversion = node["extroversion"]
+    agent.forgiveness = node["forgiveness"]
+    agent.ambition = node["ambition"]
+    last = node["last_action"]
+    agent.last_kind, agent.last_ok, agent.last_reason = (
+        last["kind"],
+        last["ok"],
+        last["reason"],
+    )
+    agent.ctx_reset = node["ctx_reset"]
+    return agent
+
+
+def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
+    """Replace ``state`` by ``tree`` after checking all of it.
+
+    Args:
+        state: the world state to overwrite (its settings and grid stay).
+        tree: a tree as produced by :func:`export_state`.
+
+    Raises:
+        SnapshotError: naming the first bad path; ``state`` is left unchanged.
+    """
+    from townlet.world.snapshot_check import check_state_tree
+
+    check_state_tree(state, tree)
+    agents = [_import_agent(state, node) for node in tree["agents"]]
+    index = {o.id: o.index for o in state.grid.objects}
+    owners: list[int | None] = [None] * len(state.grid.objects)
+    for obj in tree["objects"]:
+        owner = obj["owner"]
+        owners[index[obj["id"]]] = (
+            None if owner is None else int(owner[len("agent_") :])
+        )
+    slots = SlotTable(len(tree["slots"]))
+    for k, slot in enumerate(tree["slots"]):
+        slots.holders[k] = slot["holder"]
+        slots.released[k] = slot["released_tick"]
+    settings = tree["settings"]
+    state.tick = tree["tick"]
+    state.rng_world = Rng.from_hex(tree["rng"]["world"])
+    state.rng_events = Rng.from_hex(tree["rng"]["events"])
+    state.next_uid = tree["counters"]["next_uid"]
+    state.next_ticket = tree["counters"]["next_ticket"]
+    state.mortality = settings["mortality"]
+    state.population_target = settings["population_target"]
+    state.spawn_delay_ticks = (
+        settings["spawn_delay_ticks"][0],
+        settings["spawn_delay_ticks"][1],
+    )
+    state.agents = agents
+    state.owners = owners
+    state.slots = slots
+    state.tickets = [
+        Ticket(t["ticket_id"], t["due_tick"], t["deferred"]) for t in tree["tickets"]
+    ]
+    state.events = EventLog()
+    state.events.tick = state.tick

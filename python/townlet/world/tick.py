@@ -1,0 +1,57 @@
+"""The tick pipeline of the slice (world.md 13, docs/world-state.md section 5).
+
+``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
+``ctx_reset``, remember needs), 2 arrivals, 4 calendar, 6 actions, 9 needs, 12
+lifecycle. Steps 3, 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
+places here so a parity diff reads step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from townlet.world.actions import process_actions
+from townlet.world.lifecycle import (
+    process_arrivals,
+    purge,
+    schedule_newcomers,
+    terminate_fainted,
+)
+from townlet.world.needs import decay_needs
+from townlet.world.state import WorldState
+
+__all__ = ["begin_tick", "step"]
+
+
+def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
+    """Step 1: advance the tick, hand out action ids, purge, clear flags.
+
+    ``actions[i]`` belongs to ``state.agents[i]`` as they were before the step (the
+    rows of ``agent_ids()``); agents without a row (spawned later this tick) WAIT.
+    """
+    state.tick += 1
+    state.events.begin(state.tick)
+    for agent, action in zip(state.agents, actions, strict=True):
+        agent.action = action
+    purge(state)
+    for agent in state.agents:
+        agent.ctx_reset = False
+        agent.needs_before = (agent.hunger, agent.hygiene, agent.energy)
+
+
+def step(state: WorldState, actions: Sequence[int]) -> None:
+    """Advance ``state`` by exactly one tick; the tick's events end in ``state.events``.
+
+    Args:
+        state: the world state.
+        actions: one primitive id per row of ``agent_ids()`` before the step.
+    """
+    begin_tick(state, actions)  # 1
+    process_arrivals(state)  # 2
+    if state.minute() == 0:  # 4
+        state.events.emit("day_started", day=state.day())
+    process_actions(state)  # 6
+    s = state.settings
+    decay_needs(state.agents, s.decay, s.apply_personality, s.faint_threshold)  # 9
+    terminate_fainted(state)  # 12
+    schedule_newcomers(state)
