@@ -16,7 +16,15 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
-from townlet.config.base import Identifier, Need, NeedValues, Section, setting
+from townlet.config.base import (
+    CrossCheckError,
+    Identifier,
+    Need,
+    NeedValues,
+    Problem,
+    Section,
+    setting,
+)
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -45,9 +53,13 @@ _NAMES = (
 
 
 def _check_items(items: dict[str, int]) -> dict[str, int]:
-    for name in items:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"item names must be non-empty strings (got {name!r})")
+    problems = [
+        Problem(name, "must be >= 0", count)
+        for name, count in items.items()
+        if count < 0
+    ]
+    if problems:
+        raise CrossCheckError(problems)
     return items
 
 
@@ -83,9 +95,6 @@ class AgentDefaults(Section):
     @field_validator("items")
     @classmethod
     def _items_valid(cls, value: dict[str, int]) -> dict[str, int]:
-        for count in value.values():
-            if count < 0:
-                raise ValueError(f"item counts must be >= 0 (got {count})")
         return _check_items(value)
 
 
@@ -105,9 +114,6 @@ class NewcomerDefaults(Section):
     @field_validator("items")
     @classmethod
     def _items_valid(cls, value: dict[str, int]) -> dict[str, int]:
-        for count in value.values():
-            if count < 0:
-                raise ValueError(f"item counts must be >= 0 (got {count})")
         return _check_items(value)
 
 
@@ -125,9 +131,13 @@ class PersonalityProfile(Section):
     @field_validator("decay_multipliers")
     @classmethod
     def _multipliers_in_range(cls, value: dict[str, float]) -> dict[str, float]:
-        for need, factor in value.items():
-            if not 0.0 <= factor <= 4.0:
-                raise ValueError(f"{need}: must be in [0, 4] (got {factor})")
+        problems = [
+            Problem(need, "must be in [0, 4]", factor)
+            for need, factor in value.items()
+            if not 0.0 <= factor <= 4.0
+        ]
+        if problems:
+            raise CrossCheckError(problems)
         return value
 
 
@@ -183,9 +193,13 @@ class PersonalitiesConfig(Section):
     @field_validator("distribution")
     @classmethod
     def _weights_valid(cls, value: dict[str, float]) -> dict[str, float]:
-        for name, weight in value.items():
-            if weight < 0:
-                raise ValueError(f"{name}: weight must be >= 0 (got {weight})")
+        problems = [
+            Problem(name, "weight must be >= 0", weight)
+            for name, weight in value.items()
+            if weight < 0
+        ]
+        if problems:
+            raise CrossCheckError(problems)
         if not any(weight > 0 for weight in value.values()):
             raise ValueError("needs at least one positive weight")
         return value
@@ -238,9 +252,7 @@ class LifecycleConfig(Section):
     def _delay_ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
         low, high = value
         if not 0 <= low <= high <= 10080:
-            raise ValueError(
-                f"must satisfy 0 <= min <= max <= 10080 (got [{low}, {high}])"
-            )
+            raise ValueError("must satisfy 0 <= min <= max <= 10080")
         return value
 
 

@@ -48,7 +48,7 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 def _check_identifier(value: Any) -> Any:
     if isinstance(value, str) and not IDENTIFIER.match(value):
-        raise ValueError(f"must match [a-z][a-z0-9_]* (got {value!r})")
+        raise ValueError("must match [a-z][a-z0-9_]*")
     return value
 
 

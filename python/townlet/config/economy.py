@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import field_validator, model_validator
 
-from townlet.config.base import Identifier, Section, setting
+from townlet.config.base import CrossCheckError, Identifier, Problem, Section, setting
 
 __all__ = ["EconomyConfig"]
 
@@ -50,9 +50,13 @@ class EconomyConfig(Section):
     @field_validator("prices")
     @classmethod
     def _prices_non_negative(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, price in value.items():
-            if price < 0:
-                raise ValueError(f"{key}: must be >= 0 (got {price})")
+        problems = [
+            Problem(key, "must be >= 0", price)
+            for key, price in value.items()
+            if price < 0
+        ]
+        if problems:
+            raise CrossCheckError(problems)
         return value
 
     @model_validator(mode="after")

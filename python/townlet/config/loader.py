@@ -34,7 +34,7 @@ from townlet.config.files import packaged_configs_dir, read_files
 from townlet.config.keys import suggest_key
 from townlet.config.root import TownletConfig
 from townlet.config.source import KeyPath, YamlDocument, format_path, parse_yaml
-from townlet.config.world import FILE_KEYS
+from townlet.config.world import FILE_KEYS, WorldConfig
 from townlet.errors import ConfigError
 
 __all__ = ["DEFAULT_CONFIG", "load_config", "parse_set_arg"]
@@ -106,6 +106,7 @@ def load_config(
     raw = copy.deepcopy(raw)
     names: dict[str, str] = {}
     _resolve_paths(raw, source.parent, names)
+    _fill_default_paths(raw)
     overridden: list[KeyPath] = []
     layers = [(str(k), v) for k, v in (overrides or {}).items()]
     layers += [parse_set_arg(arg) for arg in set_args]
@@ -166,6 +167,19 @@ def _resolve_paths(tree: dict[str, Any], base: Path, names: dict[str, str]) -> N
             parent[key[-1]] = str(
                 candidate if candidate.is_absolute() else base / candidate
             )
+
+
+def _fill_default_paths(raw: dict[str, Any]) -> None:
+    """Write absolute packaged paths for file keys the file leaves at their default."""
+    world = raw.get("world")
+    if world is None:
+        world = raw["world"] = {}
+    if not isinstance(world, dict):
+        return
+    for name in ("map_file", "manifest_file"):
+        if name not in world:
+            default = WorldConfig.model_fields[name].default
+            world[name] = str(packaged_configs_dir() / default)
 
 
 def _apply_override(

@@ -65,7 +65,7 @@ class _Reader:
         self.price_keys = price_keys
         self.problems: list[tuple[int, str]] = []
         self.items: dict[str, ItemSpec] = {}
-        self.item_names: set[str] = set()
+        self.item_names: list[str] = []
         self.type_caps: dict[str, int] = {}
 
     def error(self, code: str, path: KeyPath, what: str) -> None:
@@ -161,7 +161,7 @@ class _Reader:
             checked = self.integer(count, child, low, None)
             if checked is not None:
                 counts[key] = checked
-        return {name: counts[name] for name in self.items if name in counts}
+        return {name: counts[name] for name in self.item_names if name in counts}
 
     def need_values(
         self, value: Any, path: KeyPath, low: float | None, high: float | None
@@ -210,7 +210,7 @@ class _Reader:
         raw_types = self.mapping(
             top.get("object_types", {}), ("object_types",), allow_null=True
         )
-        self.item_names = {k for k in raw_items if isinstance(k, str)}
+        self.item_names = [k for k in raw_items if isinstance(k, str)]
         self.read_items(raw_items)
         types = self.read_types(raw_types)
         raw_affordances = top.get("affordances", [])

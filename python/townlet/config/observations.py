@@ -66,5 +66,5 @@ class ObservationsConfig(Section):
     @classmethod
     def _window_odd(cls, value: int) -> int:
         if value % 2 == 0:
-            raise ValueError(f"must be odd (got {value})")
+            raise ValueError("must be odd")
         return value

@@ -74,9 +74,7 @@ class PerturbationSpec(Section):
     def _duration_valid(cls, value: tuple[int, int]) -> tuple[int, int]:
         low, high = value
         if not 1 <= low <= high <= 1440:
-            raise ValueError(
-                f"must satisfy 1 <= min <= max <= 1440 (got [{low}, {high}])"
-            )
+            raise ValueError("must satisfy 1 <= min <= max <= 1440")
         return value
 
     @field_validator("magnitude")
@@ -87,9 +85,7 @@ class PerturbationSpec(Section):
         if value is not None:
             low, high = value
             if not 1.0 <= low <= high <= 5.0:
-                raise ValueError(
-                    f"must satisfy 1.0 <= min <= max <= 5.0 (got [{low}, {high}])"
-                )
+                raise ValueError("must satisfy 1.0 <= min <= max <= 5.0")
         return value
 
     @model_validator(mode="after")
