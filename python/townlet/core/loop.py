@@ -47,7 +47,7 @@ from townlet.core.types import (
     TelemetryEvent,
 )
 from townlet.errors import SimulationError
-from townlet.telemetry.log_config import get_logger
+from townlet.telemetry.log_config import ensure_logging, get_logger
 from townlet.world.rng import Rng
 
 __all__ = ["LoopCounters", "ProgressCallback", "SimulationLoop", "counters_as_dict"]
@@ -123,6 +123,7 @@ class SimulationLoop:
         self._started = False
         self._stopped = False
         self._stop_requested = False
+        ensure_logging()
         self._log = get_logger("townlet.loop")
 
     # -- read-only faces -------------------------------------------------------
@@ -228,9 +229,16 @@ class SimulationLoop:
                 "degraded": notices,
             },
         )
-        for notice in notices:
-            self._log.info("loop.provider.degraded", **notice)
+        self._log_degraded()
         self._emit_world_events(self._world.view().events)
+
+    def _log_degraded(self) -> None:
+        """An explicitly chosen stub logs at INFO, a fallback at WARNING (D-2)."""
+        for info in self._providers:
+            chosen = info.requested.partition(":")[0] in (info.name, "none")
+            for notice in degraded_notices([info]):
+                log = self._log.info if chosen else self._log.warning
+                log("loop.provider.degraded", **notice)
 
     def stop(self) -> None:
         """End the episode and stop telemetry; idempotent, safe without ``start``."""

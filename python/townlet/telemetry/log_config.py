@@ -18,7 +18,13 @@ from typing import Any
 
 import structlog
 
-__all__ = ["LOG_FORMATS", "configure_logging", "get_logger", "redact_secrets"]
+__all__ = [
+    "LOG_FORMATS",
+    "configure_logging",
+    "ensure_logging",
+    "get_logger",
+    "redact_secrets",
+]
 
 LOG_FORMATS = ("auto", "json", "console")
 """Accepted ``--log-format`` values."""
@@ -47,6 +53,16 @@ def redact_secrets(
         key: ("***" if key.lower() in _SECRET_KEYS else _redact(value))
         for key, value in event_dict.items()
     }
+
+
+def ensure_logging() -> None:
+    """Configure the defaults (INFO, auto) unless structlog was configured already.
+
+    Library users who configure structlog themselves keep their set-up; everyone else
+    gets logs on stderr rather than structlog's default of stdout.
+    """
+    if not structlog.is_configured():
+        configure_logging()
 
 
 def get_logger(name: str) -> Any:
