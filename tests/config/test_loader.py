@@ -259,3 +259,29 @@ def test_config_is_frozen() -> None:
     cfg = load_config()
     with pytest.raises(ValueError, match="frozen"):
         cfg.world.time.start_minute = 3  # type: ignore[misc]
+
+
+def test_map_checks_are_opt_in() -> None:
+    assert load_config(overrides={"world.agents": 20}, map_checks=False)
+    with pytest.raises(ConfigError, match=r"number of beds of the map \(10\)") as info:
+        load_config(overrides={"world.agents": 20}, map_checks=True)
+    assert info.value.code == "config.beds"
+    assert load_config(map_checks=True).world.lifecycle.population_target == 10
+
+
+def test_map_checks_job_site_and_meet_location() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(
+            set_args=[
+                "world.jobs=[{id: miner, site: mine}]",
+                "world.perturbations.specs.arranged_meet.location=pub",
+            ],
+            map_checks=True,
+        )
+    err = info.value
+    assert err.code == "config.job_site"  # the first line, sorted by key path
+    assert [line.split(": ")[1] for line in err.errors] == [
+        "world.jobs[0].site",
+        "world.perturbations.specs.arranged_meet.location",
+    ]
+    assert "names no zone of the map (zones: home_1" in err.errors[0]

@@ -49,10 +49,18 @@ _REASONS: dict[str, Callable[[dict[str, Any]], str]] = {
 class Finding:
     """One problem at a full key path, ready to be written as a line."""
 
-    def __init__(self, path: KeyPath, reason: str, value: Any = NO_VALUE) -> None:
+    def __init__(
+        self,
+        path: KeyPath,
+        reason: str,
+        value: Any = NO_VALUE,
+        *,
+        code: str = "config.invalid",
+    ) -> None:
         self.path = path
         self.reason = reason
         self.value = value
+        self.code = code
 
     @property
     def dotted(self) -> str:

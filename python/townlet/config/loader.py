@@ -32,6 +32,7 @@ from townlet.config.base import NO_VALUE
 from townlet.config.diagnostics import Finding, collect_findings, describe_value
 from townlet.config.files import packaged_configs_dir, read_files
 from townlet.config.keys import suggest_key
+from townlet.config.map_checks import map_findings
 from townlet.config.root import TownletConfig
 from townlet.config.source import KeyPath, YamlDocument, format_path, parse_yaml
 from townlet.config.world import FILE_KEYS, WorldConfig
@@ -74,6 +75,7 @@ def load_config(
     *,
     overrides: Mapping[str, Any] | None = None,
     set_args: Sequence[str] = (),
+    map_checks: bool = False,
 ) -> TownletConfig:
     """Load, merge and validate a config, and read the files it names.
 
@@ -82,6 +84,11 @@ def load_config(
         overrides: dotted key -> value, applied over the file (``world.agents`` given
             an integer sets ``world.lifecycle.population_target``).
         set_args: ``key.path=value`` strings (``--set``), applied last.
+        map_checks: also check the config against the map (world.md 2.6: job sites
+            and meet locations name zones, ``config.job_site`` and
+            ``config.meet_location``; the population target fits the beds,
+            ``config.beds``). Off by default: architecture.md 6 runs 20 agents on
+            the 10-bed default town, and benchmark maps have no zones.
 
     Returns:
         The validated, frozen config with its files attached.
@@ -120,6 +127,8 @@ def load_config(
         raise _invalid(file, findings, doc, overridden) from None
     files = read_files(cfg, source=source, names=names)
     findings = _manifest_findings(cfg, files.manifest.items)
+    if map_checks:
+        findings += map_findings(cfg, files.map_text, files.manifest)
     if findings:
         raise _invalid(file, findings, doc, overridden)
     cfg.attach_files(files)
@@ -300,7 +309,7 @@ def _invalid(
         "\n".join(lines),
         file=file,
         key=first.dotted,
-        code="config.invalid",
+        code=first.code,
         errors=lines,
         hint=hint,
     )

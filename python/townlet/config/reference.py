@@ -72,6 +72,10 @@ optional; unknown keys are errors that name the closest valid key.
   (start minute against the day length, population target against slots, shifts
   ending before midnight, price spike targets, starting items against the
   manifest, reward guardrails) run once every field is individually valid.
+  The checks against the map (job sites and arranged-meet locations name zones,
+  the population target fits the beds; world.md 2.6) run only with
+  `load_config(..., map_checks=True)`: architecture.md 6 runs 20 agents on the
+  10-bed default town, and generated benchmark maps have no zones.
 - **The affordance manifest** is validated on load with the error codes of
   world.md 3.7, all problems of the file in document order. Precondition
   expressions are kept as source strings for now; their parser and the
