@@ -9,7 +9,6 @@ sections in any order.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from townlet.config.base import IDENTIFIER
@@ -22,11 +21,11 @@ from townlet.config.manifest import (
     Manifest,
     ObjectTypeSpec,
 )
+from townlet.config.manifest_values import ValueReader, describe_kind
 from townlet.config.source import KeyPath, YamlDocument, format_path, parse_yaml
 
 __all__ = ["read_manifest"]
 
-NEEDS = ("hunger", "hygiene", "energy")
 TOP_KEYS = ("manifest_version", "items", "object_types", "affordances")
 TYPE_KEYS = ("capacity", "ownable", "requires", "stock", "stock_limit", "restock")
 AFFORDANCE_KEYS = (
@@ -49,137 +48,14 @@ AFFORDANCE_KEYS = (
 HOOK_KEYS = ("on_start", "on_complete", "on_fail")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-class _Reader:
-    """Collects problems while converting the YAML tree."""
+class _Reader(ValueReader):
+    """Reads the manifest sections into specs, collecting problems."""
 
     def __init__(self, doc: YamlDocument, price_keys: tuple[str, ...] | None) -> None:
-        self.doc = doc
+        super().__init__(doc)
         self.price_keys = price_keys
-        self.problems: list[tuple[int, str]] = []
         self.items: dict[str, ItemSpec] = {}
-        self.item_names: list[str] = []
         self.type_caps: dict[str, int] = {}
-
-    def error(self, code: str, path: KeyPath, what: str) -> None:
-        line = self.doc.line_of(path)
-        where = f" [line {line}]" if line is not None else ""
-        place = format_path(path) or "<top>"
-        self.problems.append((line or 0, f"manifest.{code}: {place}: {what}{where}"))
-
-    # ----------------------------------------------------------------- helpers
-    def mapping(
-        self, value: Any, path: KeyPath, *, allow_null: bool = False
-    ) -> dict[Any, Any]:
-        if value is None and allow_null:
-            return {}
-        if not isinstance(value, dict):
-            self.error("schema", path, f"expected a mapping (got {_kind(value)})")
-            return {}
-        return value
-
-    def fields(
-        self, value: dict[Any, Any], path: KeyPath, allowed: tuple[str, ...]
-    ) -> None:
-        for key in value:
-            if key not in allowed:
-                self.error(
-                    "schema",
-                    (*path, str(key)),
-                    f"unknown key '{key}' (allowed: {', '.join(allowed)})",
-                )
-
-    def integer(
-        self, value: Any, path: KeyPath, low: int, high: int | None
-    ) -> int | None:
-        if not _is_int(value):
-            self.error("schema", path, f"expected an integer (got {_kind(value)})")
-            return None
-        if value < low or (high is not None and value > high):
-            bound = f"in {low}..{high}" if high is not None else f">= {low}"
-            self.error("range", path, f"must be {bound} (got {value})")
-            return None
-        return int(value)
-
-    def number(
-        self, value: Any, path: KeyPath, low: float | None, high: float | None
-    ) -> float | None:
-        if not _is_number(value):
-            self.error("schema", path, f"expected a number (got {_kind(value)})")
-            return None
-        number = float(value)
-        if not math.isfinite(number):
-            self.error("range", path, f"must be finite (got {value})")
-            return None
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                bound = f"in [{low:g}, {high:g}]"
-            else:
-                bound = f">= {low:g}" if low is not None else f"<= {high:g}"
-            self.error("range", path, f"must be {bound} (got {value})")
-            return None
-        return number
-
-    def boolean(self, value: Any, path: KeyPath) -> bool:
-        if not isinstance(value, bool):
-            self.error("schema", path, f"expected true or false (got {_kind(value)})")
-            return False
-        return value
-
-    def name_list(self, value: Any, path: KeyPath) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error("schema", path, f"expected a list (got {_kind(value)})")
-            return []
-        out = []
-        for i, entry in enumerate(value):
-            if not isinstance(entry, str):
-                self.error(
-                    "schema", (*path, i), f"expected a string (got {_kind(entry)})"
-                )
-            else:
-                out.append(entry)
-        return out
-
-    def item_counts(
-        self, value: Any, path: KeyPath, low: int, *, allow_null: bool = True
-    ) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for key, count in self.mapping(value, path, allow_null=allow_null).items():
-            child = (*path, str(key))
-            if key not in self.item_names:
-                self.error("unknown_item", child, f"unknown item '{key}'")
-                continue
-            checked = self.integer(count, child, low, None)
-            if checked is not None:
-                counts[key] = checked
-        return {name: counts[name] for name in self.item_names if name in counts}
-
-    def need_values(
-        self, value: Any, path: KeyPath, low: float | None, high: float | None
-    ) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for key, amount in self.mapping(value, path, allow_null=True).items():
-            child = (*path, str(key))
-            if key not in NEEDS:
-                self.error(
-                    "unknown_need",
-                    child,
-                    f"unknown need '{key}' (needs: {', '.join(NEEDS)})",
-                )
-                continue
-            checked = self.number(amount, child, low, high)
-            if checked is not None:
-                out[key] = checked
-        return {need: out[need] for need in NEEDS if need in out}
 
     # ---------------------------------------------------------------- sections
     def read(self) -> tuple[dict[str, ObjectTypeSpec], list[Affordance]]:
@@ -220,7 +96,7 @@ class _Reader:
             self.error(
                 "schema",
                 ("affordances",),
-                f"expected a list (got {_kind(raw_affordances)})",
+                f"expected a list (got {describe_kind(raw_affordances)})",
             )
             raw_affordances = []
         affordances = self.read_affordances(raw_affordances)
@@ -498,22 +374,6 @@ class _Reader:
             if names:
                 hooks[stage] = tuple(names)
         return hooks
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return f"number {value!r}"
-    if isinstance(value, str):
-        return f"string {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def read_manifest(
