@@ -1,4 +1,4 @@
-"""Canonical encoding and hash (architecture.md 5.3), pinned for both implementations."""
+"""Canonical encoding and hash (architecture.md 5.3), pinned for both worlds."""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""Observation spec and the masks of the slice (contract section 7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import TINY_MAP, build_world
+from townlet.core.types import PRIMITIVE_ACTION_NAMES, ObservationBuffers
+from townlet.errors import ProviderError
+
+
+def buffers_for(world: object, rows: int) -> ObservationBuffers:
+    spec = world.observation_spec("compact", "primitive")  # type: ignore[attr-defined]
+    return ObservationBuffers.allocate(spec, rows)
+
+
+def test_primitive_spec_has_nineteen_actions_and_no_features(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    spec = world.observation_spec("hybrid", "primitive")
+    assert spec.action_names == PRIMITIVE_ACTION_NAMES
+    assert spec.num_actions == 19
+    assert (spec.features, spec.map_shape, spec.variant) == ((), None, "hybrid")
+
+
+def test_spec_refuses_option_mode_and_unknown_variants(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    with pytest.raises(ProviderError, match="option mode arrives with issue 3"):
+        world.observation_spec("compact", "option")
+    with pytest.raises(ProviderError, match="observation variant: expected one of"):
+        world.observation_spec("tiny", "primitive")
+
+
+def test_alive_rows_allow_wait_and_moves_onto_walkable_tiles(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=2)
+    buffers = buffers_for(world, 4)
+    world.observe(buffers)
+    # agent_0 at (2, 1): wall north, floor east, water south, bed west.
+    assert buffers.action_mask[0].tolist() == [1, 0, 1, 0, 0] + [0] * 14
+    # agent_1 at (6, 2): bed north, wall east, floor south, floor west.
+    assert buffers.action_mask[1].tolist() == [1, 0, 0, 1, 1] + [0] * 14
+    assert buffers.alive[:2].tolist() == [True, True]
+    assert buffers.uid[:2].tolist() == [0, 1]
+    assert buffers.ctx_reset[:2].tolist() == [True, True]
+
+
+def test_ctx_reset_is_cleared_at_the_next_tick(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    world.step(np.zeros(1, dtype=np.int32), "primitive")
+    buffers = buffers_for(world, 1)
+    world.observe(buffers)
+    assert buffers.ctx_reset.tolist() == [False]
+
+
+def test_terminated_rows_allow_only_wait(provider: str) -> None:
+    world = build_world(
+        provider,
+        TINY_MAP,
+        lifecycle__population_target=1,
+        lifecycle__faint_ticks=1,
+        agents__needs={"hunger": 0.05, "hygiene": 0.8, "energy": 0.8},
+    )
+    result = world.step(np.zeros(1, dtype=np.int32), "primitive")
+    assert result.terminated == [("agent_0", "faint")]
+    buffers = buffers_for(world, 1)
+    world.observe(buffers)
+    assert buffers.action_mask[0].tolist() == [1] + [0] * 18
+    assert buffers.alive.tolist() == [False]
+    assert buffers.uid.tolist() == [0]
+
+
+def test_buffers_of_the_wrong_dtype_are_refused_by_name(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    buffers = buffers_for(world, 1)
+    buffers.alive = np.zeros(1, dtype=np.int64)
+    with pytest.raises(
+        ProviderError, match=r"^alive buffer: expected C-contiguous bool"
+    ):
+        world.observe(buffers)
+
+
+def test_buffers_with_too_few_rows_are_refused(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=2)
+    with pytest.raises(
+        ProviderError, match=r"^action_mask buffer: .*got int8 of shape"
+    ):
+        world.observe(buffers_for(world, 1))

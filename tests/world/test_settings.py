@@ -1,0 +1,54 @@
+"""Malformed settings trees are refused with settings.invalid (contract 1, D8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import make_settings
+from townlet.errors import ConfigError
+from townlet.world import make_world
+
+
+def broken(path: list[Any], value: Any) -> dict[str, Any]:
+    settings = make_settings()
+    node = settings
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return settings
+
+
+CASES = [
+    (["time", "start_minute"], "x", "time.start_minute"),
+    (["needs", "decay", "hunger"], "fast", "needs.decay.hunger"),
+    (["lifecycle", "mortality"], 1, "lifecycle.mortality"),
+    (["embedding", "max_slots"], 5, "embedding.max_slots"),
+    (["agents", "names"], [], "agents.names"),
+    (
+        ["personalities", "distribution"],
+        [["grumpy", 1.0]],
+        "personalities.distribution",
+    ),
+    (["actions", "mode"], "telepathy", "actions.mode"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "key"), CASES, ids=[c[2] for c in CASES])
+def test_malformed_settings_are_refused_naming_the_key(
+    provider: str, path: list[Any], value: Any, key: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"^invalid world settings: {key}") as info:
+        make_world(provider, broken(path, value))
+    assert info.value.code == "settings.invalid"
+    assert (info.value.key or "").startswith(key)
+
+
+def test_missing_section_is_refused(provider: str) -> None:
+    settings = make_settings()
+    del settings["lifecycle"]
+    pattern = r"^invalid world settings: lifecycle"
+    with pytest.raises(ConfigError, match=pattern) as info:
+        make_world(provider, settings)
+    assert info.value.code == "settings.invalid"
