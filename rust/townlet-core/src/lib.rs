@@ -2,15 +2,37 @@
 //!
 //! This crate owns the simulation rules and the observation writer; it never mentions
 //! Python. `rust/townlet-py` wraps it as `townlet._native`, and `python/townlet/world`
-//! mirrors it module by module so that both worlds stay bit-identical
-//! (docs/world-state.md is the contract).
+//! mirrors it module by module (same module and function names, same order of
+//! operations) so that both worlds stay bit-identical; docs/world-state.md is the
+//! contract between them.
+//!
+//! ```
+//! use townlet_core::{actions::ActionMode, settings::WorldSettings, World};
+//! let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+//! let mut world = World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
+//! world.reset(0);
+//! world.step(&[1; 10], ActionMode::Primitive).unwrap();
+//! assert_eq!(world.tick(), 1);
+//! ```
 
+pub mod actions;
+pub mod agents;
 pub mod canonical;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod grid;
+pub mod lifecycle;
 pub mod mapfile;
+pub mod needs;
+pub mod observe;
 pub mod rng;
 pub mod settings;
+pub mod slots;
+pub mod snapshot_check;
+pub mod state;
+pub mod tick;
+pub mod world;
 
 pub use error::Error;
+pub use world::{StepOutcome, World};

@@ -1,0 +1,217 @@
+//! Spawning, termination, purge and newcomers (world.md 4.5 and 11).
+//!
+//! [`spawn`] is the one way an agent enters the town (reset, newcomer arrival and, later,
+//! the console); [`terminate`] the one way it leaves. A terminated agent stays readable
+//! until [`purge`] at step 1 of the next tick, so observations and rewards of its last
+//! tick can report it (D5: it keeps its slot, bed and home fields). Mirrors
+//! `lifecycle.py` function by function.
+
+use crate::agents::{agent_name, sample_profile, Agent, Origin};
+use crate::canonical::StateValue;
+use crate::state::{needs_value, Ticket, WorldState};
+
+/// Spawns one agent with `cause` at the current tick (world.md 4.5, contract 6) and
+/// returns its index in `state.agents`.
+///
+/// Slot first (none free: `None`, nothing else happens, no uid, no draw); then uid,
+/// profile (one `world` draw), bed and home, position, needs, wallet and items.
+pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
+    let tick = state.tick;
+    let (slot, forced) = state
+        .slots
+        .allocate(tick, state.settings.embedding.cooldown_ticks)?;
+    let uid = state.next_uid;
+    state.next_uid = state.next_uid.saturating_add(1);
+    let profile = sample_profile(&mut state.rng_world, &state.distribution);
+    let bed = state
+        .ownable
+        .iter()
+        .copied()
+        .find(|&k| state.owners.get(k) == Some(&None));
+    let kit = if cause == Origin::Initial {
+        &state.initial
+    } else {
+        &state.newcomer
+    };
+    let spawns = &state.grid.spawn_tiles;
+    let spawn_count = u32::try_from(spawns.len()).unwrap_or(u32::MAX);
+    let mut position = uid
+        .checked_rem(spawn_count)
+        .and_then(|i| spawns.get(i as usize))
+        .copied()
+        .unwrap_or((0, 0));
+    let bed_object = bed.and_then(|k| state.grid.objects.get(k));
+    if let (Origin::Initial, Some(&first)) = (cause, bed_object.and_then(|o| o.interaction.first()))
+    {
+        position = first;
+    }
+    let slot_u32 = u32::try_from(slot).unwrap_or(u32::MAX);
+    let name = agent_name(&state.settings.agents.names, uid);
+    let mut agent = Agent::new(
+        uid,
+        name,
+        slot_u32,
+        cause,
+        tick,
+        position,
+        kit.needs,
+        kit.wallet,
+        kit.items.clone(),
+    );
+    if let Some(k) = bed {
+        if let Some(owner) = state.owners.get_mut(k) {
+            *owner = Some(uid);
+        }
+        agent.bed = Some(k);
+        agent.home = bed_object.and_then(|o| o.zone);
+    }
+    if let Some(p) = state.settings.personalities.profiles.get(profile) {
+        agent.profile = profile;
+        agent.extroversion = p.extroversion;
+        agent.forgiveness = p.forgiveness;
+        agent.ambition = p.ambition;
+        agent.multipliers = p.decay_multipliers.to_array();
+    }
+    state.slots.hold(slot, uid);
+    if forced {
+        let payload = vec![
+            ("slot", StateValue::from(slot_u32)),
+            ("agent_id", StateValue::str(&agent.id)),
+        ];
+        state.events.emit("slot_forced_reuse", payload);
+    }
+    let payload = vec![
+        ("agent_id", StateValue::str(&agent.id)),
+        ("uid", StateValue::from(uid)),
+        ("name", StateValue::str(&agent.name)),
+        ("slot", StateValue::from(slot_u32)),
+        ("cause", StateValue::str(cause.as_str())),
+        ("position", StateValue::position(position)),
+        ("home", StateValue::opt_str(state.zone_name(agent.home))),
+        ("job", StateValue::Null),
+        (
+            "profile",
+            StateValue::str(state.profile_name(agent.profile)),
+        ),
+    ];
+    state.events.emit("agent_spawned", payload);
+    // uids only grow, so the list stays in uid order.
+    state.agents.push(agent);
+    Some(state.agents.len() - 1)
+}
+
+/// Spawns `population_target` initial agents, uids 0, 1, … (reset, tick 0).
+pub fn spawn_initial(state: &mut WorldState) {
+    for _ in 0..state.population_target {
+        if spawn(state, Origin::Initial).is_none() {
+            break;
+        }
+    }
+}
+
+/// Terminates agent `index` now (world.md 11.2): frees bed and slot, emits the event.
+pub fn terminate(state: &mut WorldState, index: usize, reason: &'static str) {
+    let tick = state.tick;
+    let Some(agent) = state.agents.get_mut(index) else {
+        return;
+    };
+    if let Some(owner) = agent.bed.and_then(|b| state.owners.get_mut(b)) {
+        *owner = None;
+    }
+    state.slots.release(agent.slot as usize, tick);
+    agent.alive = false;
+    agent.terminated_tick = tick;
+    let payload = vec![
+        ("agent_id", StateValue::str(&agent.id)),
+        ("reason", StateValue::str(reason)),
+        ("detail", StateValue::Null),
+        ("position", StateValue::position(agent.position())),
+        ("needs", needs_value(agent.needs)),
+        ("wallet", StateValue::Float(agent.wallet)),
+        ("lived_ticks", StateValue::Int(tick - agent.spawned_tick)),
+    ];
+    state.events.emit("agent_terminated", payload);
+}
+
+/// Step 12: alive agents (uid order) past the faint threshold terminate (world.md 5.3).
+pub fn terminate_fainted(state: &mut WorldState) {
+    if !state.mortality {
+        return;
+    }
+    let faint_ticks = state.settings.lifecycle.faint_ticks;
+    for index in 0..state.agents.len() {
+        let fainted = state
+            .agents
+            .get(index)
+            .is_some_and(|a| a.alive && a.hunger_low_ticks >= faint_ticks);
+        if fainted {
+            terminate(state, index, "faint");
+        }
+    }
+}
+
+/// Step 1: deletes the agents terminated in the previous tick (keeps uid order).
+pub fn purge(state: &mut WorldState) {
+    state.agents.retain(|a| a.alive);
+}
+
+/// End of step 12: creates tickets until alive + pending reaches the target (world.md 11.3).
+pub fn schedule_newcomers(state: &mut WorldState) {
+    let alive = state.alive_count();
+    let (dmin, dmax) = state.spawn_delay_ticks;
+    let target = usize::try_from(state.population_target).unwrap_or(usize::MAX);
+    while alive + state.tickets.len() < target {
+        let delay = if dmax > dmin {
+            let span = u64::try_from(dmax - dmin + 1).unwrap_or(1);
+            // The draw is below span <= 2^53, so it fits an i64.
+            dmin + i64::try_from(state.rng_world.rand_index(span)).unwrap_or(0)
+        } else {
+            dmin
+        };
+        let ticket = Ticket {
+            ticket_id: state.next_ticket,
+            due_tick: state.tick + delay,
+            deferred: false,
+        };
+        state.next_ticket += 1;
+        state.tickets.push(ticket);
+        let payload = vec![
+            ("ticket_id", StateValue::Int(ticket.ticket_id)),
+            ("due_tick", StateValue::Int(ticket.due_tick)),
+        ];
+        state.events.emit("newcomer_scheduled", payload);
+    }
+}
+
+/// Step 2: handles due tickets in ticket order (world.md 11.3).
+pub fn process_arrivals(state: &mut WorldState) {
+    if state.tickets.is_empty() {
+        return;
+    }
+    let mut alive = state.alive_count();
+    let target = usize::try_from(state.population_target).unwrap_or(usize::MAX);
+    let mut i = 0;
+    while let Some(&ticket) = state.tickets.get(i) {
+        if ticket.due_tick > state.tick {
+            i += 1;
+        } else if alive >= target {
+            // Dropped: the town is full again.
+            state.tickets.remove(i);
+        } else if spawn(state, Origin::Newcomer).is_some() {
+            alive += 1;
+            state.tickets.remove(i);
+        } else {
+            if !ticket.deferred {
+                if let Some(t) = state.tickets.get_mut(i) {
+                    t.deferred = true;
+                }
+                let payload = vec![
+                    ("ticket_id", StateValue::Int(ticket.ticket_id)),
+                    ("due_tick", StateValue::Int(ticket.due_tick)),
+                ];
+                state.events.emit("spawn_deferred", payload);
+            }
+            i += 1;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Observation rows of the slice: action masks and row flags (docs/world-state.md 7,
+//! learning.md 1.8).
+//!
+//! [`write_masks`] fills caller-owned slices (numpy buffers in the binding, `Vec`s in
+//! tests) for each row of `agent_ids()`; rows past them are vacant (D10). It allocates
+//! nothing. The feature vector has no columns yet (`F = 0`).
+
+use crate::actions::{move_check, ActionMode, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::error::Error;
+use crate::state::WorldState;
+
+/// The per-row buffers `observe` writes, R rows each.
+#[derive(Debug)]
+pub struct ObservationRows<'a> {
+    /// `(R, A)` row-major: 1 = allowed.
+    pub action_mask: &'a mut [i8],
+    /// `(R,)`: the row's agent is alive.
+    pub alive: &'a mut [bool],
+    /// `(R,)`: the row's uid, −1 when vacant.
+    pub uid: &'a mut [i64],
+    /// `(R,)`: the world's `ctx_reset` flag.
+    pub ctx_reset: &'a mut [bool],
+    /// A, the mask columns.
+    pub columns: usize,
+}
+
+impl ObservationRows<'_> {
+    /// R, the number of rows.
+    pub fn rows(&self) -> usize {
+        self.alive.len()
+    }
+}
+
+/// Writes masks and flags for every agent row and clears vacant rows.
+///
+/// ```
+/// use townlet_core::{actions::ActionMode, observe::ObservationRows, World, settings::WorldSettings};
+/// let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+/// let mut world = World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
+/// world.reset(0);
+/// let (mut mask, mut alive, mut uid, mut ctx) = (vec![0i8; 12 * 19], vec![false; 12], vec![0i64; 12], vec![false; 12]);
+/// let rows = ObservationRows { action_mask: &mut mask, alive: &mut alive, uid: &mut uid, ctx_reset: &mut ctx, columns: 19 };
+/// world.observe(rows, ActionMode::Primitive).unwrap();
+/// assert_eq!((alive[9], alive[10], uid[10]), (true, false, -1));
+/// ```
+pub fn write_masks(
+    state: &WorldState,
+    rows: ObservationRows<'_>,
+    mode: ActionMode,
+) -> Result<(), Error> {
+    if mode == ActionMode::Option {
+        return Err(Error::provider(OPTION_MODE_UNAVAILABLE));
+    }
+    let r = rows.rows();
+    let n = state.agents.len();
+    if rows.columns != NUM_PRIMITIVES {
+        return Err(Error::provider(format!(
+            "action_mask: expected {NUM_PRIMITIVES} columns, got {}",
+            rows.columns
+        )));
+    }
+    if r < n {
+        return Err(Error::provider(format!(
+            "observation buffers: expected at least {n} rows, got {r}"
+        )));
+    }
+    if rows.uid.len() != r
+        || rows.ctx_reset.len() != r
+        || rows.action_mask.len() != r * rows.columns
+    {
+        return Err(Error::provider("observation buffers: row counts differ"));
+    }
+    let ObservationRows {
+        action_mask,
+        alive,
+        uid,
+        ctx_reset,
+        columns,
+    } = rows;
+    let flags = alive
+        .iter_mut()
+        .zip(uid.iter_mut())
+        .zip(ctx_reset.iter_mut());
+    for (row, (mask, ((alive, uid), ctx_reset))) in
+        action_mask.chunks_exact_mut(columns).zip(flags).enumerate()
+    {
+        mask.fill(0);
+        if let Some(first) = mask.first_mut() {
+            *first = 1;
+        }
+        let Some(agent) = state.agents.get(row) else {
+            (*alive, *uid, *ctx_reset) = (false, -1, false);
+            continue;
+        };
+        (*alive, *uid, *ctx_reset) = (agent.alive, i64::from(agent.uid), agent.ctx_reset);
+        if agent.alive {
+            for (direction, cell) in mask.iter_mut().skip(1).take(4).enumerate() {
+                *cell = i8::from(move_check(&state.grid, agent.x, agent.y, direction) == 0);
+            }
+        }
+    }
+    Ok(())
+}

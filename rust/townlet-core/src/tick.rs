@@ -1,0 +1,55 @@
+//! The tick pipeline of the slice (world.md 13, docs/world-state.md 5).
+//!
+//! [`step`] runs the steps this slice has, in order: 1 begin (tick, purge, clear
+//! `ctx_reset`, remember needs), 2 arrivals, 4 calendar, 6 actions, 9 needs, 12
+//! lifecycle. Steps 3, 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
+//! places here so a parity diff reads step by step. Mirrors `tick.py`.
+
+use crate::actions::process_actions;
+use crate::canonical::StateValue;
+use crate::lifecycle::{process_arrivals, purge, schedule_newcomers, terminate_fainted};
+use crate::needs::decay_needs;
+use crate::state::WorldState;
+
+/// Step 1: advances the tick, hands out action ids, purges, clears flags.
+///
+/// `actions[i]` belongs to `state.agents[i]` as they were before the step (the rows of
+/// `agent_ids()`); agents without a row (spawned later this tick) WAIT.
+pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
+    state.tick += 1;
+    state.events.begin(state.tick);
+    for (agent, &action) in state.agents.iter_mut().zip(actions) {
+        agent.action = action;
+    }
+    purge(state);
+    for agent in &mut state.agents {
+        agent.ctx_reset = false;
+        agent.needs_before = agent.needs;
+    }
+}
+
+/// Advances `state` by exactly one tick; the tick's events end in `state.events`.
+///
+/// `actions` holds one primitive id per row of `agent_ids()` before the step (the caller
+/// checks the length).
+pub fn step(state: &mut WorldState, actions: &[i32]) {
+    begin_tick(state, actions); // 1
+    process_arrivals(state); // 2
+    if state.minute() == 0 {
+        // 4
+        let day = state.day();
+        state
+            .events
+            .emit("day_started", vec![("day", StateValue::Int(day))]);
+    }
+    process_actions(state); // 6
+    let s = &state.settings;
+    let (decay, apply, threshold) = (
+        s.needs.decay.to_array(),
+        s.needs.apply_personality,
+        s.lifecycle.faint_threshold,
+    );
+    decay_needs(&mut state.agents, decay, apply, threshold); // 9
+    terminate_fainted(state); // 12
+    schedule_newcomers(state);
+}
