@@ -83,6 +83,7 @@ def test_simulation_values_change_the_id() -> None:
         "console.queue_capacity=10",
         "providers.world=python",
         "telemetry.every_n_ticks=5",
+        "training.ppo.learning_rate=0.001",
     ],
 )
 def test_operator_settings_do_not_change_the_id(arg: str) -> None:

@@ -188,6 +188,7 @@ def test_strings_are_not_coerced_to_numbers() -> None:
         (["world.agents.items={meal: 3}"], "must be <= carry_limit 2"),
         (["rewards.punctuality_bonus=0.5"], "punctuality_bonus: must be <="),
         (["rewards.wage_coeff=1.0"], "wage_coeff: wage_coeff x highest wage"),
+        (["training.ppo.gamma=0.99"], "shaping_gamma: must equal training.ppo.gamma"),
     ],
 )
 def test_cross_checks(args: list[str], message: str) -> None:

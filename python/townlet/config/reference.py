@@ -43,8 +43,8 @@ optional; unknown keys are errors that name the closest valid key.
   `world.queues`, `world.economy`, `world.jobs`, `world.employment`, `world.exits`,
   `world.relationships`, `world.perturbations`. Learning and operations sections
   sit at the top level: `observations`, `actions`, `controllers`, `rewards`,
-  `policy`, `providers`, `telemetry`, `console`, `serve`, `snapshot`, `log`, plus
-  `seed` and `label`. Training settings (`training.*`) are not modelled yet.
+  `policy`, `training`, `providers`, `telemetry`, `console`, `serve`, `snapshot`,
+  `log`, plus `seed` and `label`.
 - **`world.agents: <int>`** is shorthand for `world.lifecycle.population_target`
   (so `load_config(path, overrides={"world.agents": 20})` works); otherwise
   `world.agents` is the section of initial-agent defaults (names, needs, wallet,
@@ -83,7 +83,9 @@ optional; unknown keys are errors that name the closest valid key.
 - **Identity.** `config_id` is the sha256 of the canonical JSON of the config with
   every named file replaced by the sha256 of its contents, leaving out `seed`,
   `label`, `providers`, `console`, `serve`, `snapshot`, `log` and `telemetry`
-  except `telemetry.narration` and `telemetry.kpi` (operations.md S-1, S-2).
+  except `telemetry.narration` and `telemetry.kpi` (operations.md S-1, S-2), and
+  `training`, which checkpoints record separately (learning.md 6.4). Changing a
+  transport, a port or a learning rate never invalidates a snapshot.
 """
 
 

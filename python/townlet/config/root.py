@@ -2,9 +2,10 @@
 
 World rules sit under ``world:`` (world.md); learning and operations sections sit
 at the top level (``observations``, ``actions``, ``controllers``, ``rewards``,
-``policy``, ``providers``, ``telemetry``, ``console``, ``serve``, ``snapshot``,
-``log``), with ``seed`` and ``label``. A loaded config also carries the files it
-names (map text, manifest, hashes) as :attr:`TownletConfig.files`.
+``policy``, ``training``, ``providers``, ``telemetry``, ``console``, ``serve``,
+``snapshot``, ``log``), with ``seed`` and ``label``. A loaded config also
+carries the files it names (map text, manifest, hashes) as
+:attr:`TownletConfig.files`.
 
 >>> TownletConfig().world.time.ticks_per_day
 1440
@@ -28,6 +29,7 @@ from townlet.config.rewards import NEED_WEIGHTS, RewardsConfig
 from townlet.config.serve import ServeConfig
 from townlet.config.snapshots import SnapshotConfig
 from townlet.config.telemetry import TelemetryConfig
+from townlet.config.training import TrainingConfig
 from townlet.config.world import WorldConfig
 
 __all__ = ["TownletConfig"]
@@ -56,6 +58,9 @@ class TownletConfig(Section):
     )
     rewards: RewardsConfig = setting(RewardsConfig, "Rewards (learning.md 3).")
     policy: PolicyConfig = setting(PolicyConfig, "Policy settings (learning.md 5).")
+    training: TrainingConfig = setting(
+        TrainingConfig, "Training (learning.md 6); not part of config_id."
+    )
     providers: ProvidersConfig = setting(
         ProvidersConfig, "Default providers (architecture.md 3); operator-only."
     )
@@ -77,22 +82,32 @@ class TownletConfig(Section):
     _files: ConfigFiles | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _wage_guardrail(self) -> TownletConfig:
+    def _reward_guardrails(self) -> TownletConfig:
         wages = [job.wage_per_tick for job in self.world.jobs]
         highest = max(wages, default=0.0)
         coeff = self.rewards.resolved_wage_coeff(highest)
         bound = 0.25 * self.rewards.needs_scale * NEED_WEIGHTS["hunger"]
+        problems = []
         if coeff * highest > bound:
-            raise CrossCheckError(
-                [
-                    Problem(
-                        "rewards.wage_coeff",
-                        f"wage_coeff x highest wage ({coeff * highest:g}) must be <= "
-                        f"0.25 x needs_scale x w_hunger = {bound:g}",
-                        self.rewards.wage_coeff,
-                    )
-                ]
+            problems.append(
+                Problem(
+                    "rewards.wage_coeff",
+                    f"wage_coeff x highest wage ({coeff * highest:g}) must be <= "
+                    f"0.25 x needs_scale x w_hunger = {bound:g}",
+                    self.rewards.wage_coeff,
+                )
             )
+        gamma = self.training.ppo.gamma
+        if self.rewards.shaping and self.rewards.shaping_gamma != gamma:
+            problems.append(
+                Problem(
+                    "rewards.shaping_gamma",
+                    f"must equal training.ppo.gamma {gamma} while shaping is on",
+                    self.rewards.shaping_gamma,
+                )
+            )
+        if problems:
+            raise CrossCheckError(problems)
         return self
 
     @property
