@@ -1,0 +1,166 @@
+"""Native and Python worlds in lockstep: same hash and events every tick (arch. 5.1).
+
+Both worlds get the same settings, seed and seeded random primitive ids (drawn with the
+project's own Rng on the ``test_actions`` stream, including ids without a candidate and
+ids out of range). Every tick compares ``state_hash()``, the canonical encoding of the
+events and the step result's rows; on a divergence the message names the first
+divergent tick and the first differing field path of the two ``export_state()`` trees.
+Nobody eats in this slice, so agents faint around tick 650-700 and newcomers churn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import make_settings, map_text, native_built
+from townlet.core.types import ObservationBuffers
+from townlet.world import NativeWorld, PythonWorld
+from townlet.world.canonical import canonical_encode
+from townlet.world.rng import Rng
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not native_built(), reason="townlet._native is not built (run 'make build')"
+    ),
+]
+
+SEEDS = [0, 1, 42, 20_260_101, 2**64 - 1]
+TICKS = 2_000
+SCENARIOS = {
+    "1_agent": {"lifecycle__population_target": 1},
+    "10_agents": {},
+    "100_agents_dorm": {
+        "map_text": "dorm.map",
+        "lifecycle__population_target": 100,
+        "embedding__max_slots": 100,
+    },
+}
+
+
+def settings_for(scenario: str) -> dict[str, Any]:
+    overrides = dict(SCENARIOS[scenario])
+    name = overrides.pop("map_text", None)
+    return make_settings(map_text(str(name)) if name else None, **overrides)
+
+
+def first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """The first path where two trees differ (kinds included), or ``None``."""
+    if type(a) is not type(b):
+        kinds = f"{type(a).__name__} != {type(b).__name__}"
+        return f"{path or '<root>'}: {a!r} != {b!r} ({kinds})"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            sub = f"{path}.{key}" if path else key
+            if key not in a or key not in b:
+                return f"{sub}: present only in {'python' if key in a else 'native'}"
+            found = first_difference(a[key], b[key], sub)
+            if found:
+                return found
+        return None
+    if isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            found = first_difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        if len(a) != len(b):
+            return f"{path}: length {len(a)} != {len(b)}"
+        return None
+    return None if a == b else f"{path or '<root>'}: {a!r} != {b!r}"
+
+
+def draw_actions(rng: Rng, rows: int) -> np.ndarray:
+    """Ids -3..20 (5-18 have no candidate; <0 and >18 are out of range) and 1000."""
+    ids = [rng.rand_index(25) - 3 for _ in range(rows)]
+    return np.array([1000 if i == 21 else i for i in ids], dtype=np.int32)
+
+
+def divergence(tick: int, what: str, py: PythonWorld, native: NativeWorld) -> str:
+    where = first_difference(py.export_state(), native.export_state())
+    return f"worlds diverge at tick {tick} ({what}); first differing field: {where}"
+
+
+def compare_masks(tick: int, py: PythonWorld, native: NativeWorld) -> None:
+    rows = len(py.agent_ids())
+    spec = py.observation_spec("compact", "primitive")
+    a, b = (
+        ObservationBuffers.allocate(spec, rows),
+        ObservationBuffers.allocate(spec, rows),
+    )
+    py.observe(a)
+    native.observe(b)
+    for name in ("action_mask", "alive", "uid", "ctx_reset"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), (
+            f"observations diverge at tick {tick}: buffer {name}"
+        )
+
+
+def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
+    settings = settings_for(scenario)
+    py, native = PythonWorld(settings), NativeWorld(settings)
+    py.reset(seed)
+    native.reset(seed)
+    assert py.state_hash() == native.state_hash(), divergence(0, "reset", py, native)
+    assert canonical_encode(list(py.view().events)) == canonical_encode(
+        list(native.view().events)
+    ), "reset events differ"
+    rng = Rng.for_stream(seed, "test_actions")
+    counts = {"terminated": 0, "spawned": 0, "forced": 0, "failed": 0}
+    for _ in range(ticks):
+        actions = draw_actions(rng, len(py.agent_ids()))
+        a, b = py.step(actions, "primitive"), native.step(actions, "primitive")
+        tick = a.tick
+        if canonical_encode(a.events) != canonical_encode(b.events):
+            diff = first_difference(a.events, b.events, "events")
+            raise AssertionError(f"events diverge at tick {tick}: {diff}")
+        if py.state_hash() != native.state_hash():
+            raise AssertionError(divergence(tick, "state_hash", py, native))
+        assert (a.tick, a.agent_ids, a.terminated, a.spawned) == (
+            b.tick,
+            b.agent_ids,
+            b.terminated,
+            b.spawned,
+        ), f"step results diverge at tick {tick}"
+        assert np.array_equal(a.needs_before, b.needs_before), f"needs_before, {tick}"
+        assert np.array_equal(a.needs_after, b.needs_after), f"needs_after, {tick}"
+        if tick % 97 == 0:
+            compare_masks(tick, py, native)
+        counts["terminated"] += len(a.terminated)
+        counts["spawned"] += len(a.spawned)
+        counts["forced"] += sum(e["name"] == "slot_forced_reuse" for e in a.events)
+        counts["failed"] += sum(e["name"] == "action_failed" for e in a.events)
+    return counts
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_worlds_agree_every_tick_under_random_primitives(
+    scenario: str, seed: int
+) -> None:
+    counts = run_lockstep(scenario, seed)
+    assert counts["terminated"] > 0  # mortality churned ...
+    assert counts["spawned"] > 0  # ... and newcomers arrived
+    assert counts["failed"] > 0  # walls, water and borders were hit
+    if scenario == "100_agents_dorm":
+        assert counts["forced"] > 0  # 100 slots for 100 agents: newcomers reuse
+
+
+def test_state_moves_between_worlds_mid_run() -> None:
+    settings = settings_for("10_agents")
+    native, py = NativeWorld(settings), PythonWorld(settings)
+    native.reset(5)
+    rng = Rng.for_stream(5, "test_actions")
+    for _ in range(700):
+        native.step(draw_actions(rng, len(native.agent_ids())), "primitive")
+    py.import_state(native.export_state())
+    assert py.state_hash() == native.state_hash()
+    for _ in range(300):
+        actions = draw_actions(rng, len(py.agent_ids()))
+        py.step(actions, "primitive")
+        native.step(actions, "primitive")
+        assert py.state_hash() == native.state_hash(), divergence(
+            py.tick, "after import", py, native
+        )
