@@ -109,6 +109,8 @@ def test_wrong_number_of_actions_is_refused(provider: str) -> None:
 
 def test_option_mode_is_refused_in_this_slice(provider: str) -> None:
     world = one_agent(provider)
-    with pytest.raises(ProviderError, match="option mode arrives with issue 3"):
+    with pytest.raises(
+        ProviderError, match=r"^option mode needs the option controllers"
+    ):
         world.step(np.zeros(1, dtype=np.int32), "option")
     assert world.tick == 0

@@ -25,7 +25,9 @@ def test_primitive_spec_has_nineteen_actions_and_no_features(provider: str) -> N
 
 def test_spec_refuses_option_mode_and_unknown_variants(provider: str) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
-    with pytest.raises(ProviderError, match="option mode arrives with issue 3"):
+    with pytest.raises(
+        ProviderError, match=r"^option mode needs the option controllers"
+    ):
         world.observation_spec("compact", "option")
     with pytest.raises(ProviderError, match="observation variant: expected one of"):
         world.observation_spec("tiny", "primitive")
@@ -85,3 +87,15 @@ def test_buffers_with_too_few_rows_are_refused(provider: str) -> None:
         ProviderError, match=r"^action_mask buffer: .*got int8 of shape"
     ):
         world.observe(buffers_for(world, 1))
+
+
+def test_rows_past_the_agents_are_vacant(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    buffers = buffers_for(world, 3)
+    buffers.action_mask[:] = 1
+    buffers.alive[:] = True
+    world.observe(buffers)
+    assert buffers.action_mask[1:].tolist() == [[1] + [0] * 18] * 2
+    assert buffers.alive.tolist() == [True, False, False]
+    assert buffers.uid.tolist() == [0, -1, -1]
+    assert buffers.ctx_reset.tolist() == [True, False, False]

@@ -29,10 +29,7 @@ from townlet.world.grid import Grid
 __all__ = ["VARIANTS", "check_buffers", "observation_spec", "write_observations"]
 
 VARIANTS = ("full", "hybrid", "compact")
-OPTION_MODE_MISSING = (
-    "option mode arrives with issue 3 (option controllers); "
-    "this slice supports only mode 'primitive'"
-)
+OPTION_MODE_MISSING = "option mode needs the option controllers (not built yet)"
 
 
 def observation_spec(variant: str, mode: str) -> ObservationSpec:
@@ -101,13 +98,14 @@ def write_observations(
     """Write the rows of ``agents`` into ``buffers`` (contract section 7).
 
     Alive rows allow 0 and each MOVE whose target is inside the grid and walkable;
-    non-alive rows allow only 0.
+    non-alive rows allow only 0. Rows past the agents are vacant (Decision D10): only
+    0 allowed, ``alive`` false, ``uid`` -1, ``ctx_reset`` false.
     """
     n = len(agents)
     check_buffers(buffers, n)
     mask = buffers.action_mask
-    mask[:n] = 0
-    mask[:n, 0] = 1
+    mask[:] = 0
+    mask[:, 0] = 1
     for i, agent in enumerate(agents):
         if agent.alive:
             for direction in range(4):
@@ -116,3 +114,6 @@ def write_observations(
     buffers.alive[:n] = [a.alive for a in agents]
     buffers.uid[:n] = [a.uid for a in agents]
     buffers.ctx_reset[:n] = [a.ctx_reset for a in agents]
+    buffers.alive[n:] = False
+    buffers.uid[n:] = -1
+    buffers.ctx_reset[n:] = False

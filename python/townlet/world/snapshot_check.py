@@ -29,6 +29,8 @@ _HEX16 = re.compile(r"[0-9a-f]{16}")
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
 _KINDS.update({list: "list", tuple: "list", dict: "dict"})
 _ACTION_KINDS = ("wait", "move")
+MAX_TICK = (1 << 53) - 1  # every tick stays exact in an f64 (and in the Rust core)
+U32_MAX = (1 << 32) - 1
 
 # Schema: a kind name, ("opt", s), ("list", s), ("tuple", n, s), ("items", s) (a dict
 # with free keys) or a dict of key -> schema (fixed keys, in tree order).
@@ -152,16 +154,16 @@ def _check_header(state: WorldState, tree: Mapping[str, Any]) -> None:
                 )
         if all(int(w, 16) == 0 for w in words):
             raise _fail(f"rng.{stream}", "an all-zero xoshiro256** state is invalid")
-    _in_range(tree["tick"], 0, None, "tick")
-    _in_range(tree["counters"]["next_uid"], 0, None, "counters.next_uid")
-    _in_range(tree["counters"]["next_ticket"], 1, None, "counters.next_ticket")
+    _in_range(tree["tick"], 0, MAX_TICK, "tick")
+    _in_range(tree["counters"]["next_uid"], 0, U32_MAX, "counters.next_uid")
+    _in_range(tree["counters"]["next_ticket"], 1, MAX_TICK, "counters.next_ticket")
     settings = tree["settings"]
     _in_range(
         settings["population_target"], 0, s.max_slots, "settings.population_target"
     )
     dmin, dmax = settings["spawn_delay_ticks"]
-    _in_range(dmin, 0, None, "settings.spawn_delay_ticks[0]")
-    _in_range(dmax, dmin, None, "settings.spawn_delay_ticks[1]")
+    _in_range(dmin, 0, MAX_TICK, "settings.spawn_delay_ticks[0]")
+    _in_range(dmax, dmin, MAX_TICK, "settings.spawn_delay_ticks[1]")
 
 
 def _check_agent(
@@ -198,7 +200,7 @@ def _check_agent(
         raise _fail(f"{p}.bed", f"{a['bed']} is not the index of an ownable object")
     for need in ("hunger", "hygiene", "energy"):
         _in_range(a["needs"][need], 0.0, 1.0, f"{p}.needs.{need}")
-    _in_range(a["hunger_low_ticks"], 0, None, f"{p}.hunger_low_ticks")
+    _in_range(a["hunger_low_ticks"], 0, U32_MAX, f"{p}.hunger_low_ticks")
     _in_range(a["wallet"], 0.0, None, f"{p}.wallet")
     names = [item.name for item in s.items]
     if sorted(a["items"]) != sorted(names):
