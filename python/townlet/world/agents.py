@@ -49,7 +49,7 @@ def sample_profile(rng: Rng, distribution: Sequence[tuple[str, float]]) -> str:
     rounding leaves none, the last profile with a positive weight.
 
     >>> sample_profile(Rng.for_stream(0, "world"), [("a", 1.0), ("b", 1.0)])
-    'b'
+    'a'
     """
     u = rng.rand_f64()
     total = 0.0

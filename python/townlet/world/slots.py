@@ -6,8 +6,9 @@ then forces the reuse of the oldest released slot, so a recently departed reside
 row is not handed to a newcomer while it can be avoided.
 
 >>> table = SlotTable(2)
->>> table.allocate(0, cooldown_ticks=10), table.allocate(0, cooldown_ticks=10)
-((0, False), (1, False))
+>>> table.hold(0, uid=7)
+>>> table.allocate(0, cooldown_ticks=10)
+(1, False)
 """
 
 from __future__ import annotations
