@@ -52,3 +52,23 @@ def test_missing_section_is_refused(provider: str) -> None:
     with pytest.raises(ConfigError, match=pattern) as info:
         make_world(provider, settings)
     assert info.value.code == "settings.invalid"
+
+
+def test_test_settings_match_the_default_config_layer() -> None:
+    from townlet.config import load_config, world_settings
+
+    from_config = world_settings(load_config())
+    ours = make_settings()
+    for section in ("map", "time", "needs", "agents", "personalities", "lifecycle"):
+        assert from_config[section] == ours[section], section
+    assert from_config["manifest"]["items"] == ours["manifest"]["items"]
+    assert from_config["manifest"]["object_types"] == ours["manifest"]["object_types"]
+    assert from_config["embedding"] == ours["embedding"]
+
+
+def test_default_config_settings_build_a_world(provider: str) -> None:
+    from townlet.config import load_config, world_settings
+
+    world = make_world(provider, world_settings(load_config()))
+    world.reset(0)
+    assert len(world.agent_ids()) == 10
