@@ -28,6 +28,7 @@ _NONE = b"\x00"
 _TRUE = b"\x01\x01"
 _FALSE = b"\x01\x00"
 _KEY_CACHE: dict[str, bytes] = {}
+_ORDER_CACHE: dict[tuple[str, ...], list[tuple[str, bytes]]] = {}
 _KEY_CACHE_LIMIT = 4096
 
 
@@ -45,6 +46,19 @@ def _encode_key(key: str) -> bytes:
     return cached
 
 
+def _key_order(keys: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """Sorted keys with their encodings; cached per key tuple (trees repeat shapes)."""
+    order = _ORDER_CACHE.get(keys)
+    if order is None:
+        for key in keys:
+            if type(key) is not str:
+                raise TypeError(f"canonical encoding: dict key {key!r} is not a str")
+        order = [(key, _encode_key(key)) for key in sorted(keys)]
+        if len(_ORDER_CACHE) < _KEY_CACHE_LIMIT:
+            _ORDER_CACHE[keys] = order
+    return order
+
+
 def _encode(value: Any, out: list[bytes]) -> None:
     kind = type(value)
     if kind is float:
@@ -57,10 +71,8 @@ def _encode(value: Any, out: list[bytes]) -> None:
         out.append(_encode_str(value))
     elif kind is dict:
         out.append(b"\x06" + _U32(len(value)))
-        for key in sorted(value):
-            if type(key) is not str:
-                raise TypeError(f"canonical encoding: dict key {key!r} is not a str")
-            out.append(_encode_key(key))
+        for key, encoded in _key_order(tuple(value)):
+            out.append(encoded)
             _encode(value[key], out)
     elif kind is list or kind is tuple:
         out.append(b"\x05" + _U32(len(value)))
