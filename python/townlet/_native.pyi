@@ -1,0 +1,80 @@
+"""Type stub of ``townlet._native``, the PyO3 binding over ``rust/townlet-core``.
+
+Written from ``rust/townlet-py/src`` (``lib.rs``, ``world.rs``). Only
+``townlet.world.native`` (and later the vector env) imports this module; everything
+else talks to the ``WorldRuntime`` protocol. Errors raised here are the classes of
+``townlet.errors`` (``ConfigError``, ``SnapshotError``, ``ProviderError``).
+"""
+
+from typing import Any, TypedDict
+
+import numpy as np
+import numpy.typing as npt
+
+class StepOutcome(TypedDict):
+    """What ``World.step`` returns (the adapter builds a ``StepResult`` from it)."""
+
+    tick: int
+    events: list[dict[str, Any]]
+    terminated: list[tuple[str, str]]
+    spawned: list[str]
+    agent_ids: list[str]
+    needs_before: npt.NDArray[np.float64]
+    needs_after: npt.NDArray[np.float64]
+
+class World:
+    """One town of the Rust core, built from the settings JSON of docs/world-state.md 1.
+
+    Raises:
+        ConfigError: malformed settings or an invalid map.
+    """
+
+    def __init__(self, settings_json: str) -> None: ...
+    def reset(self, seed: int) -> None:
+        """Build the town at tick 0 from ``seed`` in [0, 2**64)."""
+
+    @property
+    def tick(self) -> int:
+        """The current tick."""
+
+    @property
+    def day(self) -> int:
+        """The day of the current tick."""
+
+    @property
+    def minute(self) -> int:
+        """The minute of day of the current tick."""
+
+    def agent_ids(self) -> list[str]:
+        """Agent ids in uid order (alive and terminated in the last tick)."""
+
+    def step(self, actions: npt.NDArray[np.int32], mode: str) -> StepOutcome:
+        """Advance one tick; ``actions`` is a 1-D int32 array, one id per row."""
+
+    def observe(
+        self,
+        action_mask: npt.NDArray[np.int8],
+        alive: npt.NDArray[np.bool_],
+        uid: npt.NDArray[np.int64],
+        ctx_reset: npt.NDArray[np.bool_],
+        mode: str,
+    ) -> None:
+        """Write masks and row flags in place (C-contiguous, at least N rows)."""
+
+    def export_state(self) -> dict[str, Any]:
+        """The canonical state tree (docs/world-state.md 3)."""
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        """Replace the state; ``SnapshotError`` (nothing changed) when refused."""
+
+    def state_hash(self) -> str:
+        """Hex sha256 of the canonical encoding of ``export_state()``."""
+
+    def view(self) -> dict[str, Any]:
+        """Clock, tile rows, agents, objects and the last tick's events."""
+
+def canonical_encode(tree: Any) -> bytes:
+    """The canonical byte encoding of a state tree (architecture.md 5.3)."""
+
+def canonical_hash(tree: Any) -> str:
+    """Hex sha256 of :func:`canonical_encode`."""
