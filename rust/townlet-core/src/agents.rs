@@ -128,6 +128,17 @@ pub fn sample_profile(rng: &mut Rng, distribution: &[(usize, f64)]) -> usize {
         .map_or(0, |(profile, _)| *profile)
 }
 
+/// Needs, wallet and per-item counts that an agent starts with (world.md 4.5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpawnKit {
+    /// Hunger, hygiene, energy.
+    pub needs: [f64; 3],
+    /// Money.
+    pub wallet: f64,
+    /// Count per manifest item.
+    pub items: Vec<u32>,
+}
+
 /// One resident's state (world.md 4.2; the fields of this slice).
 ///
 /// `action` and `needs_before` are per-tick scratch values, not state.
@@ -198,10 +209,13 @@ impl Agent {
         origin: Origin,
         spawned_tick: i64,
         position: (i32, i32),
-        needs: [f64; 3],
-        wallet: f64,
-        items: Vec<u32>,
+        kit: SpawnKit,
     ) -> Self {
+        let SpawnKit {
+            needs,
+            wallet,
+            items,
+        } = kit;
         Agent {
             uid,
             id: agent_id(uid),

@@ -106,6 +106,19 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A float as Python's `repr` writes it (`1.0`, `0.1`, `inf`, `nan`).
+pub(crate) fn py_float(x: f64) -> String {
+    if x.is_nan() {
+        "nan".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e16 {
+        format!("{x:.1}")
+    } else {
+        format!("{x}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,17 +47,7 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
     }
     let slot_u32 = u32::try_from(slot).unwrap_or(u32::MAX);
     let name = agent_name(&state.settings.agents.names, uid);
-    let mut agent = Agent::new(
-        uid,
-        name,
-        slot_u32,
-        cause,
-        tick,
-        position,
-        kit.needs,
-        kit.wallet,
-        kit.items.clone(),
-    );
+    let mut agent = Agent::new(uid, name, slot_u32, cause, tick, position, kit.clone());
     if let Some(k) = bed {
         if let Some(owner) = state.owners.get_mut(k) {
             *owner = Some(uid);
@@ -83,7 +73,8 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
     let payload = vec![
         ("agent_id", StateValue::str(&agent.id)),
         ("uid", StateValue::from(uid)),
-        ("name", StateValue::str(&agent.name)),
+        // `agent_name`, not `name`: the event's own `name` field would be overwritten (D10).
+        ("agent_name", StateValue::str(&agent.name)),
         ("slot", StateValue::from(slot_u32)),
         ("cause", StateValue::str(cause.as_str())),
         ("position", StateValue::position(position)),

@@ -11,8 +11,9 @@ use crate::agents::Agent;
 /// Decays the needs of alive agents and updates their faint counters, in place.
 ///
 /// ```
-/// use townlet_core::agents::{Agent, Origin};
-/// let mut a = Agent::new(0, "A".into(), 0, Origin::Initial, 0, (0, 0), [0.001, 0.5, 0.5], 0.0, vec![]);
+/// use townlet_core::agents::{Agent, Origin, SpawnKit};
+/// let kit = SpawnKit { needs: [0.001, 0.5, 0.5], wallet: 0.0, items: vec![] };
+/// let mut a = Agent::new(0, "A".into(), 0, Origin::Initial, 0, (0, 0), kit);
 /// townlet_core::needs::decay_needs(std::slice::from_mut(&mut a), [0.0012, 0.0005, 0.0006], true, 0.05);
 /// assert_eq!((a.needs[0], a.hunger_low_ticks), (0.0, 1));
 /// ```
@@ -44,7 +45,7 @@ pub fn decay_needs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::Origin;
+    use crate::agents::{Origin, SpawnKit};
 
     fn agent(needs: [f64; 3]) -> Agent {
         Agent::new(
@@ -54,9 +55,11 @@ mod tests {
             Origin::Initial,
             0,
             (0, 0),
-            needs,
-            0.0,
-            vec![],
+            SpawnKit {
+                needs,
+                wallet: 0.0,
+                items: vec![],
+            },
         )
     }
 

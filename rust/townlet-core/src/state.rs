@@ -6,7 +6,7 @@
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
-use crate::agents::{agent_id, ActionKind, Agent, Origin};
+use crate::agents::{agent_id, ActionKind, Agent, Origin, SpawnKit};
 use crate::canonical::StateValue;
 use crate::clock::Clock;
 use crate::error::Error;
@@ -16,6 +16,9 @@ use crate::rng::Rng;
 use crate::settings::{SpawnDefaults, WorldSettings, NEED_NAMES};
 use crate::slots::SlotTable;
 use crate::snapshot_check::check_state_tree;
+
+/// Largest tick (and delay) the Rust world accepts: every tick stays exact in an f64.
+pub const MAX_TICK: i64 = (1 << 53) - 1;
 
 /// The state tree version this module writes and reads.
 pub const STATE_VERSION: i64 = 1;
@@ -29,17 +32,6 @@ pub struct Ticket {
     pub due_tick: i64,
     /// Whether `spawn_deferred` was emitted for it.
     pub deferred: bool,
-}
-
-/// Needs, wallet and per-item counts that a spawn cause starts with.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpawnKit {
-    /// Hunger, hygiene, energy.
-    pub needs: [f64; 3],
-    /// Money.
-    pub wallet: f64,
-    /// Count per manifest item.
-    pub items: Vec<u32>,
 }
 
 /// All mutable world state plus the immutable settings and grid it refers to.
@@ -407,7 +399,7 @@ fn list(node: &StateValue) -> &[StateValue] {
     }
 }
 
-fn opt<'a>(node: &'a StateValue) -> Option<&'a StateValue> {
+fn opt(node: &StateValue) -> Option<&StateValue> {
     (!matches!(node, StateValue::Null)).then_some(node)
 }
 
@@ -443,9 +435,11 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
         origin,
         int(get(node, "spawned_tick")),
         (coord(0), coord(1)),
-        needs,
-        float(get(node, "wallet")),
-        items,
+        SpawnKit {
+            needs,
+            wallet: float(get(node, "wallet")),
+            items,
+        },
     );
     agent.alive = boolean(get(node, "alive"));
     agent.terminated_tick = int(get(node, "terminated_tick"));

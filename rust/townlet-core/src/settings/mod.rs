@@ -1,0 +1,312 @@
+//! The world settings: the one input both worlds take (docs/world-state.md 1).
+//!
+//! `townlet.config.world_settings(config)` writes this tree as JSON; [`WorldSettings::from_json`]
+//! parses it with correctly rounded floats (world.md 17.6) and refuses a malformed tree with
+//! a `settings.invalid` [`Error`] naming the dotted key (docs/world-state.md D8). Ranges were
+//! checked by the config layer; the checks here are the ones the world relies on to never
+//! panic (a zero day length, an empty name list, an inverted delay range, ...).
+
+use serde::Deserialize;
+
+mod defaults;
+mod validate;
+
+use crate::error::Error;
+
+/// The three needs in canonical order (world.md 5).
+pub const NEED_NAMES: [&str; 3] = ["hunger", "hygiene", "energy"];
+
+/// Every setting of the world (docs/world-state.md 1).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct WorldSettings {
+    /// The town map and its identity.
+    pub map: MapSource,
+    /// Items and object types of the affordance manifest.
+    pub manifest: Manifest,
+    /// Day length and start minute (world.md 1).
+    pub time: TimeSettings,
+    /// Need decay (world.md 5.1).
+    pub needs: NeedsSettings,
+    /// Defaults of initial agents (world.md 4.5).
+    pub agents: AgentDefaults,
+    /// Personality profiles and their sampling weights (world.md 4.3).
+    pub personalities: Personalities,
+    /// Faint, mortality and newcomers (world.md 5.3, 11.3).
+    pub lifecycle: LifecycleSettings,
+    /// Embedding slots (world.md 11.4).
+    pub embedding: EmbeddingSettings,
+    /// The configured action mode (`option` or `primitive`).
+    pub actions: ActionSettings,
+}
+
+/// The map file: its config name, its text and the sha256 of its bytes.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct MapSource {
+    /// The name the config gave (used in error messages, e.g. `towns/default.map`).
+    pub name: String,
+    /// The whole file.
+    pub text: String,
+    /// Hex sha256 of the file bytes (state identity).
+    pub sha256: String,
+}
+
+/// The part of the affordance manifest this slice uses (world.md 3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Hex sha256 of the manifest file (state identity).
+    pub sha256: String,
+    /// Items in manifest order (item index = position).
+    pub items: Vec<ItemSpec>,
+    /// Object types in manifest order.
+    pub object_types: Vec<ObjectTypeSpec>,
+}
+
+/// One item (world.md 3.1).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ItemSpec {
+    /// Item name, e.g. `raw_food`.
+    pub name: String,
+    /// Most an agent may carry.
+    pub carry_limit: u32,
+}
+
+/// One object type (world.md 3.2).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ObjectTypeSpec {
+    /// Type name, e.g. `bed`.
+    pub name: String,
+    /// Simultaneous users; 0 = decor.
+    pub capacity: u32,
+    /// Whether objects of the type get an owner (beds).
+    pub ownable: bool,
+    /// Utilities the type needs.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Initial stock per item.
+    #[serde(default)]
+    pub stock: Vec<(String, u32)>,
+    /// Stock limit per item.
+    #[serde(default)]
+    pub stock_limit: Vec<(String, u32)>,
+    /// Daily restock level per item.
+    #[serde(default)]
+    pub restock: Vec<(String, u32)>,
+}
+
+/// Time settings (world.md 1).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub struct TimeSettings {
+    /// Ticks per day, a multiple of 60 in 240..=10080.
+    pub ticks_per_day: i64,
+    /// Clock minute of tick 0, in `[0, ticks_per_day)`.
+    pub start_minute: i64,
+}
+
+/// One value per need.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+pub struct NeedValues {
+    /// Hunger.
+    pub hunger: f64,
+    /// Hygiene.
+    pub hygiene: f64,
+    /// Energy.
+    pub energy: f64,
+}
+
+impl NeedValues {
+    /// The values in canonical need order (hunger, hygiene, energy).
+    ///
+    /// ```
+    /// let v = townlet_core::settings::NeedValues { hunger: 1.0, hygiene: 2.0, energy: 3.0 };
+    /// assert_eq!(v.to_array(), [1.0, 2.0, 3.0]);
+    /// ```
+    pub fn to_array(self) -> [f64; 3] {
+        [self.hunger, self.hygiene, self.energy]
+    }
+}
+
+/// Need decay settings (world.md 5.1).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+pub struct NeedsSettings {
+    /// Decay per tick of each need.
+    pub decay: NeedValues,
+    /// Whether profile multipliers apply.
+    pub apply_personality: bool,
+}
+
+/// Defaults of one spawn cause (world.md 4.5).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SpawnDefaults {
+    /// Initial needs.
+    pub needs: NeedValues,
+    /// Initial wallet.
+    pub wallet: f64,
+    /// Initial items as `(name, count)`; unlisted items start at 0, a repeated name's last
+    /// count wins.
+    pub items: Vec<(String, u32)>,
+}
+
+/// Initial agents: names plus the `initial` spawn defaults.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct AgentDefaults {
+    /// Display names, `names[uid mod len]` (world.md 4.1).
+    pub names: Vec<String>,
+    /// Initial needs.
+    pub needs: NeedValues,
+    /// Initial wallet.
+    pub wallet: f64,
+    /// Initial items as `(name, count)`.
+    pub items: Vec<(String, u32)>,
+}
+
+/// One personality profile (world.md 4.3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Profile {
+    /// Profile name.
+    pub name: String,
+    /// Trait in [-1, 1].
+    pub extroversion: f64,
+    /// Trait in [-1, 1].
+    pub forgiveness: f64,
+    /// Trait in [-1, 1].
+    pub ambition: f64,
+    /// Need decay multipliers (all three listed).
+    pub decay_multipliers: NeedValues,
+}
+
+/// Profiles and the sampling distribution (world.md 4.3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Personalities {
+    /// Profiles in config order.
+    pub profiles: Vec<Profile>,
+    /// `(profile name, weight)` in config order.
+    pub distribution: Vec<(String, f64)>,
+}
+
+/// Lifecycle settings (world.md 5.3, 11.3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct LifecycleSettings {
+    /// Alive agents the town keeps.
+    pub population_target: u32,
+    /// Hunger at or below this counts toward a faint.
+    pub faint_threshold: f64,
+    /// Consecutive low-hunger ticks that faint.
+    pub faint_ticks: u32,
+    /// Whether faints terminate.
+    pub mortality: bool,
+    /// Inclusive newcomer delay range `[min, max]`.
+    pub spawn_delay_ticks: (i64, i64),
+    /// Defaults of newcomers (and console spawns).
+    pub newcomer: SpawnDefaults,
+}
+
+/// Embedding slots (world.md 11.4).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub struct EmbeddingSettings {
+    /// Number of slots.
+    pub max_slots: u32,
+    /// Ticks before a released slot is reused without force.
+    pub cooldown_ticks: i64,
+}
+
+/// The configured action mode (`option` by default).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct ActionSettings {
+    /// `option` or `primitive`.
+    pub mode: String,
+}
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings {
+            mode: "option".to_string(),
+        }
+    }
+}
+
+/// `(dotted path, what)` of a serde error, in the words of the Python world where they
+/// have one: a missing key names the key itself and says `missing`.
+fn serde_problem(path: &str, err: &serde_json::Error) -> (String, String) {
+    let text = err.to_string();
+    // serde_json appends " at line L column C"; the path already says where.
+    let what = match text.rfind(" at line ") {
+        Some(i) if err.line() > 0 => &text[..i],
+        _ => text.as_str(),
+    };
+    let join = |key: &str| {
+        if path == "." {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    if let Some(key) = what
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return (join(key), "missing".to_string());
+    }
+    let path = if path == "." {
+        "settings".to_string()
+    } else {
+        path.to_string()
+    };
+    (path, what.to_string())
+}
+
+impl WorldSettings {
+    /// Parses and checks the settings JSON.
+    ///
+    /// ```
+    /// let err = townlet_core::settings::WorldSettings::from_json("{}").unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid world settings: map: missing");
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let settings: WorldSettings = match serde_path_to_error::deserialize(&mut de) {
+            Ok(settings) => settings,
+            Err(err) => {
+                let path = err.path().to_string();
+                return Err(Error::settings(vec![serde_problem(
+                    &path,
+                    &err.into_inner(),
+                )]));
+            }
+        };
+        if let Err(err) = de.end() {
+            return Err(Error::settings(vec![serde_problem(".", &err)]));
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The manifest index of item `name`.
+    pub fn item_index(&self, name: &str) -> Option<usize> {
+        self.manifest
+            .items
+            .iter()
+            .position(|item| item.name == name)
+    }
+
+    /// The index of profile `name`.
+    pub fn profile_index(&self, name: &str) -> Option<usize> {
+        self.personalities
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+    }
+
+    /// Per-item counts (manifest order) from `(name, count)` pairs; unknown names are skipped.
+    pub fn item_counts(&self, pairs: &[(String, u32)]) -> Vec<u32> {
+        let mut counts = vec![0; self.manifest.items.len()];
+        for (name, count) in pairs {
+            if let Some(slot) = self.item_index(name).and_then(|i| counts.get_mut(i)) {
+                *slot = *count;
+            }
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests;

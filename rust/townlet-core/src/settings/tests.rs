@@ -1,0 +1,79 @@
+//! Tests of `settings`: parsing, paths of errors, semantic checks.
+
+use super::*;
+
+const EXAMPLE: &str = r#"{
+  "map": {"name": "towns/tiny.map", "text": "x", "sha256": "ab"},
+  "manifest": {"sha256": "cd", "items": [{"name": "raw_food", "carry_limit": 3}, {"name": "meal", "carry_limit": 2}],
+    "object_types": [{"name": "bed", "capacity": 1, "ownable": true, "requires": [], "stock": [], "stock_limit": [], "restock": []}]},
+  "time": {"ticks_per_day": 1440, "start_minute": 360},
+  "needs": {"decay": {"hunger": 0.0012, "hygiene": 0.0005, "energy": 0.0006}, "apply_personality": true},
+  "agents": {"names": ["Alice", "Bob"], "needs": {"hunger": 0.8, "hygiene": 0.8, "energy": 0.8}, "wallet": 5.0, "items": [["raw_food", 2], ["meal", 1]]},
+  "personalities": {"profiles": [{"name": "balanced", "extroversion": 0.0, "forgiveness": 0.0, "ambition": 0.0,
+      "decay_multipliers": {"hunger": 1.0, "hygiene": 1.0, "energy": 1.0}, "reward_bias": 0.5}],
+    "distribution": [["balanced", 1.0]]},
+  "lifecycle": {"population_target": 1, "faint_threshold": 0.05, "faint_ticks": 30, "mortality": true,
+    "spawn_delay_ticks": [5, 20], "newcomer": {"needs": {"hunger": 0.8, "hygiene": 0.8, "energy": 0.8}, "wallet": 3, "items": [["raw_food", 1]]}},
+  "embedding": {"max_slots": 64, "cooldown_ticks": 2880},
+  "actions": {"mode": "option"}
+}"#;
+
+#[test]
+fn example_settings_parse() {
+    let s = WorldSettings::from_json(EXAMPLE).expect("valid");
+    assert_eq!(s.agents.items[0], ("raw_food".to_string(), 2));
+    assert_eq!(s.lifecycle.newcomer.wallet.to_bits(), 3.0f64.to_bits());
+    assert_eq!(s.needs.decay.hunger, 0.0012);
+    assert_eq!(s.item_counts(&s.lifecycle.newcomer.items), vec![1, 0]);
+}
+
+#[test]
+fn missing_key_names_its_path() {
+    let json = EXAMPLE.replace("\"faint_ticks\": 30,", "");
+    let err = WorldSettings::from_json(&json).expect_err("invalid");
+    let text = err.to_string();
+    assert_eq!(
+        text,
+        "invalid world settings: lifecycle.faint_ticks: missing"
+    );
+}
+
+#[test]
+fn wrong_type_names_its_path() {
+    let json = EXAMPLE.replace("\"faint_ticks\": 30", "\"faint_ticks\": \"x\"");
+    match WorldSettings::from_json(&json).expect_err("invalid") {
+        Error::Config { key, code, .. } => {
+            assert_eq!(code, "settings.invalid");
+            assert_eq!(key.as_deref(), Some("lifecycle.faint_ticks"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn semantic_problems_are_all_listed() {
+    let json = EXAMPLE
+        .replace("\"start_minute\": 360", "\"start_minute\": 2000")
+        .replace("[5, 20]", "[20, 5]")
+        .replace("[[\"balanced\", 1.0]]", "[[\"nobody\", 0.0]]");
+    match WorldSettings::from_json(&json).expect_err("invalid") {
+        Error::Config { errors, key, .. } => {
+            assert_eq!(key.as_deref(), Some("time.start_minute"));
+            assert_eq!(errors.len(), 4, "{errors:?}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn slots_below_population_are_refused() {
+    let json = EXAMPLE.replace("\"max_slots\": 64", "\"max_slots\": 0");
+    let err = WorldSettings::from_json(&json).expect_err("invalid");
+    assert!(err.to_string().contains("embedding.max_slots"), "{err}");
+}
+
+#[test]
+fn garbage_is_a_settings_error() {
+    let err = WorldSettings::from_json("not json").expect_err("invalid");
+    assert_eq!(err.code(), Some("settings.invalid"));
+}

@@ -1,0 +1,244 @@
+//! `PyWorld`, exposed as `townlet._native.World`: borrow the arrays, release the GIL,
+//! call the core (STYLE.md 1).
+
+use numpy::{PyArray2, PyArrayMethods, PyUntypedArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use townlet_core::actions::{ActionMode, NUM_PRIMITIVES};
+use townlet_core::observe::ObservationRows;
+use townlet_core::{Error, World};
+
+use crate::buffers::{checked, readable, writable, Expected};
+use crate::convert::{state_value, to_py};
+use crate::errors::{to_py_err, IntoPyResult};
+
+/// One town of the Rust core.
+#[pyclass(name = "World", module = "townlet._native")]
+pub struct PyWorld {
+    inner: World,
+}
+
+fn needs_array<'py>(
+    py: Python<'py>,
+    rows: impl ExactSizeIterator<Item = [f64; 3]>,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let array = PyArray2::<f64>::zeros(py, [rows.len(), 3], false);
+    {
+        let mut guard = array
+            .try_readwrite()
+            .map_err(|e| to_py_err(py, Error::provider(e.to_string())))?;
+        let slice = guard
+            .as_slice_mut()
+            .map_err(|e| to_py_err(py, Error::provider(e.to_string())))?;
+        for (cells, needs) in slice.chunks_exact_mut(3).zip(rows) {
+            cells.copy_from_slice(&needs);
+        }
+    }
+    Ok(array)
+}
+
+#[pymethods]
+impl PyWorld {
+    /// Parses the settings JSON and loads the map; `ConfigError` on bad settings or map.
+    #[new]
+    fn new(py: Python<'_>, settings_json: &str) -> PyResult<Self> {
+        let inner = py.detach(|| World::from_json(settings_json)).or_raise(py)?;
+        Ok(PyWorld { inner })
+    }
+
+    /// Builds the town at tick 0 from `seed` in [0, 2**64).
+    fn reset(&mut self, py: Python<'_>, seed: &Bound<'_, PyAny>) -> PyResult<()> {
+        let seed: u64 = seed.extract().map_err(|_| {
+            to_py_err(
+                py,
+                Error::provider(format!(
+                    "seed: expected an int in [0, 2**64), got {}",
+                    seed.repr().map_or_else(|_| "?".into(), |r| r.to_string())
+                )),
+            )
+        })?;
+        py.detach(|| self.inner.reset(seed));
+        Ok(())
+    }
+
+    /// The current tick.
+    #[getter]
+    fn tick(&self) -> i64 {
+        self.inner.tick()
+    }
+
+    /// The day of the current tick.
+    #[getter]
+    fn day(&self) -> i64 {
+        self.inner.day()
+    }
+
+    /// The minute of day of the current tick.
+    #[getter]
+    fn minute(&self) -> i64 {
+        self.inner.minute()
+    }
+
+    /// Agent ids in uid order (alive ones and those terminated in the last tick).
+    fn agent_ids(&self) -> Vec<String> {
+        self.inner.agent_ids().map(str::to_string).collect()
+    }
+
+    /// Advances one tick; `actions` is a 1-D int32 array with one id per agent row.
+    fn step<'py>(
+        &mut self,
+        py: Python<'py>,
+        actions: &Bound<'py, PyAny>,
+        mode: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let mode = ActionMode::parse(mode).or_raise(py)?;
+        let expected = Expected {
+            name: "actions",
+            dtype: "int32",
+            shape: &[None],
+            min_rows: 0,
+        };
+        let array = checked::<i32>(actions, &expected)?;
+        let guard = readable(&array, "actions")?;
+        let ids = guard
+            .as_slice()
+            .map_err(|e| to_py_err(py, Error::provider(format!("actions: {e}"))))?;
+        let inner = &mut self.inner;
+        let outcome = py.detach(|| inner.step(ids, mode)).or_raise(py)?;
+        drop(guard);
+        let world = &self.inner;
+        let events = PyList::empty(py);
+        for event in world.events() {
+            events.append(to_py(py, &event.to_state_value())?)?;
+        }
+        let terminated = PyList::empty(py);
+        for (id, reason) in &outcome.terminated {
+            terminated.append(PyTuple::new(py, [id, reason])?)?;
+        }
+        let out = PyDict::new(py);
+        out.set_item("tick", outcome.tick)?;
+        out.set_item("events", events)?;
+        out.set_item("terminated", terminated)?;
+        out.set_item("spawned", outcome.spawned)?;
+        out.set_item("agent_ids", self.agent_ids())?;
+        out.set_item(
+            "needs_before",
+            needs_array(py, world.agents().iter().map(|a| a.needs_before))?,
+        )?;
+        out.set_item(
+            "needs_after",
+            needs_array(py, world.agents().iter().map(|a| a.needs))?,
+        )?;
+        Ok(out)
+    }
+
+    /// Writes masks and row flags in place: `action_mask` int8 (R, A), `alive` bool (R,),
+    /// `uid` int64 (R,), `ctx_reset` bool (R,), R >= number of agents.
+    fn observe(
+        &self,
+        py: Python<'_>,
+        action_mask: &Bound<'_, PyAny>,
+        alive: &Bound<'_, PyAny>,
+        uid: &Bound<'_, PyAny>,
+        ctx_reset: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<()> {
+        let mode = ActionMode::parse(mode).or_raise(py)?;
+        let n = self.inner.agents().len();
+        let columns = if mode == ActionMode::Primitive {
+            NUM_PRIMITIVES
+        } else {
+            mode.action_count()
+        };
+        let mask_shape = [None, Some(columns)];
+        let mask = checked::<i8>(
+            action_mask,
+            &Expected {
+                name: "action_mask",
+                dtype: "int8",
+                shape: &mask_shape,
+                min_rows: n,
+            },
+        )?;
+        let rows = mask.shape().first().copied().unwrap_or(0);
+        let row_shape = [Some(rows)];
+        let alive = checked::<bool>(
+            alive,
+            &Expected {
+                name: "alive",
+                dtype: "bool",
+                shape: &row_shape,
+                min_rows: rows,
+            },
+        )?;
+        let uid = checked::<i64>(
+            uid,
+            &Expected {
+                name: "uid",
+                dtype: "int64",
+                shape: &row_shape,
+                min_rows: rows,
+            },
+        )?;
+        let ctx = checked::<bool>(
+            ctx_reset,
+            &Expected {
+                name: "ctx_reset",
+                dtype: "bool",
+                shape: &row_shape,
+                min_rows: rows,
+            },
+        )?;
+        let mut mask = writable(&mask, "action_mask")?;
+        let mut alive = writable(&alive, "alive")?;
+        let mut uid = writable(&uid, "uid")?;
+        let mut ctx = writable(&ctx, "ctx_reset")?;
+        let slice_err = |name: &str| {
+            to_py_err(
+                py,
+                Error::provider(format!("{name}: expected a C-contiguous array")),
+            )
+        };
+        let rows = ObservationRows {
+            action_mask: mask.as_slice_mut().map_err(|_| slice_err("action_mask"))?,
+            alive: alive.as_slice_mut().map_err(|_| slice_err("alive"))?,
+            uid: uid.as_slice_mut().map_err(|_| slice_err("uid"))?,
+            ctx_reset: ctx.as_slice_mut().map_err(|_| slice_err("ctx_reset"))?,
+            columns,
+        };
+        let inner = &self.inner;
+        py.detach(|| inner.observe(rows, mode)).or_raise(py)
+    }
+
+    /// The canonical state tree (docs/world-state.md 3).
+    fn export_state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.export_state())
+    }
+
+    /// Replaces the state by `state`; `SnapshotError` (nothing changed) when refused.
+    fn import_state(&mut self, py: Python<'_>, state: &Bound<'_, PyAny>) -> PyResult<()> {
+        let tree = state_value(state)
+            .map_err(|(path, what)| to_py_err(py, Error::snapshot(path, what)))?;
+        let inner = &mut self.inner;
+        py.detach(|| inner.import_state(&tree)).or_raise(py)
+    }
+
+    /// Hex sha256 of the canonical encoding of `export_state()`.
+    fn state_hash(&self, py: Python<'_>) -> String {
+        let inner = &self.inner;
+        py.detach(|| inner.state_hash())
+    }
+
+    /// A read-only picture: clock, tile rows, agents, objects, last tick's events.
+    fn view<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.view())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<townlet._native.World tick={} agents={}>",
+            self.inner.tick(),
+            self.inner.agents().len()
+        )
+    }
+}
