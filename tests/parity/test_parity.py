@@ -67,7 +67,11 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
             if found:
                 return found
         if len(a) != len(b):
-            return f"{path}: length {len(a)} != {len(b)}"
+            extra = a[len(b)] if len(a) > len(b) else b[len(a)]
+            side = "python" if len(a) > len(b) else "native"
+            return (
+                f"{path}: length {len(a)} != {len(b)}; first extra ({side}): {extra!r}"
+            )
         return None
     return None if a == b else f"{path or '<root>'}: {a!r} != {b!r}"
 
@@ -96,6 +100,19 @@ def compare_masks(tick: int, py: PythonWorld, native: NativeWorld) -> None:
         assert np.array_equal(getattr(a, name), getattr(b, name)), (
             f"observations diverge at tick {tick}: buffer {name}"
         )
+
+
+def compare_views(tick: int, py: PythonWorld, native: NativeWorld) -> None:
+    a, b = py.view(), native.view()
+    for name in ("tick", "day", "minute", "width", "height", "rows"):
+        assert getattr(a, name) == getattr(b, name), f"views diverge at {tick}: {name}"
+    for name in ("agents", "objects", "events"):
+        diff = first_difference(
+            [dict(r) for r in getattr(a, name)],
+            [dict(r) for r in getattr(b, name)],
+            name,
+        )
+        assert diff is None, f"views diverge at tick {tick}: {diff}"
 
 
 def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
@@ -128,6 +145,7 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
         assert np.array_equal(a.needs_after, b.needs_after), f"needs_after, {tick}"
         if tick % 97 == 0:
             compare_masks(tick, py, native)
+            compare_views(tick, py, native)
         counts["terminated"] += len(a.terminated)
         counts["spawned"] += len(a.spawned)
         counts["forced"] += sum(e["name"] == "slot_forced_reuse" for e in a.events)

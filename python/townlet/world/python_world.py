@@ -239,13 +239,12 @@ class PythonWorld:
             width=grid.width,
             height=grid.height,
             rows=grid.rows,
-            agents=tuple(view_agent(a) for a in state.agents),
+            agents=tuple(view_agent(state, a) for a in state.agents),
             objects=tuple(
                 {
                     "id": o.id,
                     "type": o.type_name,
                     "position": [o.x, o.y],
-                    "zone": o.zone,
                     "owner": None if owner is None else f"agent_{owner}",
                 }
                 for o, owner in zip(grid.objects, state.owners, strict=True)
@@ -254,25 +253,23 @@ class PythonWorld:
         )
 
 
-def view_agent(agent: Agent) -> dict[str, Any]:
-    """The view record of one agent."""
+def view_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
+    """The view record of one agent (the same keys as the native world's view)."""
+    items = state.settings.items
     return {
         "id": agent.id,
         "uid": agent.uid,
         "name": agent.name,
-        "alive": agent.alive,
         "position": [agent.x, agent.y],
-        "home": agent.home,
-        "profile": agent.profile,
+        "alive": agent.alive,
         "needs": {
             "hunger": agent.hunger,
             "hygiene": agent.hygiene,
             "energy": agent.energy,
         },
         "wallet": agent.wallet,
-        "last_action": {
-            "kind": agent.last_kind,
-            "ok": agent.last_ok,
-            "reason": agent.last_reason,
-        },
+        "items": {item.name: agent.items[k] for k, item in enumerate(items)},
+        "profile": agent.profile,
+        "home": agent.home,
+        "slot": agent.slot,
     }
