@@ -48,7 +48,7 @@ impl ActionMode {
             "option" => Ok(ActionMode::Option),
             "primitive" => Ok(ActionMode::Primitive),
             other => Err(Error::provider(format!(
-                "unknown action mode '{other}' (expected 'option' or 'primitive')"
+                "mode: expected 'option' or 'primitive', got '{other}'"
             ))),
         }
     }

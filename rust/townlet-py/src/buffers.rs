@@ -45,6 +45,7 @@ impl Expected<'_> {
             .enumerate()
             .map(|(axis, len)| match (axis, len) {
                 (_, Some(len)) => len.to_string(),
+                (0, None) if self.min_rows == 0 => "N".to_string(),
                 (0, None) => format!(">={}", self.min_rows),
                 (_, None) => "N".to_string(),
             })

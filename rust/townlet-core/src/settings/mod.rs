@@ -228,13 +228,14 @@ impl Default for ActionSettings {
 /// have one: a missing key names the key itself and says `missing`.
 fn serde_problem(path: &str, err: &serde_json::Error) -> (String, String) {
     let text = err.to_string();
-    // serde_json appends " at line L column C"; the path already says where.
+    // serde_json appends " at line L column C": the path already says where for a bad
+    // value, but a syntax error has no path, so it keeps the position.
     let what = match text.rfind(" at line ") {
-        Some(i) if err.line() > 0 => &text[..i],
+        Some(i) if err.is_data() => &text[..i],
         _ => text.as_str(),
     };
     let join = |key: &str| {
-        if path == "." {
+        if path == "." || path == "?" {
             key.to_string()
         } else {
             format!("{path}.{key}")
@@ -246,7 +247,7 @@ fn serde_problem(path: &str, err: &serde_json::Error) -> (String, String) {
     {
         return (join(key), "missing".to_string());
     }
-    let path = if path == "." {
+    let path = if path == "." || path == "?" {
         "settings".to_string()
     } else {
         path.to_string()

@@ -77,3 +77,22 @@ fn garbage_is_a_settings_error() {
     let err = WorldSettings::from_json("not json").expect_err("invalid");
     assert_eq!(err.code(), Some("settings.invalid"));
 }
+
+#[test]
+fn syntax_errors_keep_their_position() {
+    let err = WorldSettings::from_json("{").expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "invalid world settings: settings: EOF while parsing an object at line 1 column 1"
+    );
+}
+
+#[test]
+fn unknown_action_mode_is_refused() {
+    let json = EXAMPLE.replace("\"mode\": \"option\"", "\"mode\": \"telepathy\"");
+    let err = WorldSettings::from_json(&json).expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "invalid world settings: actions.mode: expected 'option' or 'primitive', got 'telepathy'"
+    );
+}

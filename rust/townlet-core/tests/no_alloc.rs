@@ -1,0 +1,75 @@
+//! The hot path allocates nothing after warm-up (architecture.md 9): `step` with no
+//! events to report, and `observe`, counted by a global allocator wrapper. This file is
+//! its own test binary with a single test, so no other thread allocates meanwhile.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use townlet_core::actions::ActionMode;
+use townlet_core::observe::ObservationRows;
+use townlet_core::settings::WorldSettings;
+use townlet_core::World;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts them.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn step_and_observe_allocate_nothing_after_warm_up() {
+    let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+    let mut world =
+        World::new(WorldSettings::default_town("towns/default.map", text)).expect("town");
+    world.reset(0);
+    // Waits emit no events; 300 ticks from 06:00 stay clear of midnight and of faints.
+    let actions = vec![0; 10];
+    let (mut mask, mut alive, mut uid, mut ctx) = (
+        vec![0i8; 10 * 19],
+        vec![false; 10],
+        vec![0i64; 10],
+        vec![false; 10],
+    );
+    let mut observe = |world: &World| {
+        let rows = ObservationRows {
+            action_mask: &mut mask,
+            alive: &mut alive,
+            uid: &mut uid,
+            ctx_reset: &mut ctx,
+            columns: 19,
+        };
+        world.observe(rows, ActionMode::Primitive).expect("observe");
+    };
+    for _ in 0..10 {
+        world.step(&actions, ActionMode::Primitive).expect("step");
+        observe(&world);
+    }
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..300 {
+        world.step(&actions, ActionMode::Primitive).expect("step");
+        observe(&world);
+    }
+    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0);
+    assert_eq!(world.tick(), 310);
+}
