@@ -107,6 +107,14 @@ REFUSALS = [
     ("version", _set(["state_version"], 2), "state_version: expected 1, got 2"),
     ("short_position", _set(["agents", 2, "position"], [1]),
      "agents[2].position: expected 2 entries, got 1"),
+    ("int_beyond_i64", _set(["tickets"], [{"ticket_id": 1, "due_tick": 2**70}]),
+     f"tickets[0].due_tick: int {2**70} does not fit i64"),
+    ("foreign_type", _set(["agents", 0, "items"], {"raw_food", "meal"}),
+     "agents[0].items: expected None, bool, int, float, str, list or dict, got set"),
+    ("int_key", _set(["agents", 1, "needs"], {1: 0.5}),
+     "agents[1].needs: expected str keys, got 1"),
+    ("version_after_conversion", lambda t: t.update(state_version=3, tick=2**64),
+     f"tick: int {2**64} does not fit i64"),
 ]  # fmt: skip
 
 

@@ -1,8 +1,11 @@
 """Check a state tree before ``import_state`` replaces anything (world-state.md D9).
 
-Three passes, each in the key order of the state tree (then extra keys, sorted): the
-version, then the kind and shape of every field, then the value rules (identity,
-ranges, references between agents, objects and slots). The first problem raises
+First a pass over the whole tree in its own order that refuses what the canonical
+encoding cannot hold (other types, non-string keys, ints outside i64), the same pass
+the native binding makes while converting the tree. Then three passes, each in the key
+order of the state tree (then extra keys, sorted): the version, then the kind and shape
+of every field, then the value rules (identity, ranges, references between agents,
+objects and slots). The first problem raises
 ``SnapshotError("<path>: <what>")``; nothing has been changed at that point.
 
 >>> kind_name(True), kind_name(None), kind_name(1.0)
@@ -87,6 +90,26 @@ def _fail(path: str, what: str) -> SnapshotError:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def _check_convertible(value: Any, path: str) -> None:
+    kind = type(value)
+    if kind is int:
+        if not -(1 << 63) <= value < (1 << 63):
+            raise _fail(path or "state", f"int {value!r} does not fit i64")
+    elif kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _fail(path or "state", f"expected str keys, got {key!r}")
+            _check_convertible(item, _join(path, key))
+    elif kind is list or kind is tuple:
+        for i, item in enumerate(value):
+            _check_convertible(item, f"{path}[{i}]")
+    elif value is not None and kind not in (bool, float, str):
+        raise _fail(
+            path or "state",
+            f"expected None, bool, int, float, str, list or dict, got {kind.__name__}",
+        )
 
 
 def _check_shape(value: Any, schema: Any, path: str) -> None:
@@ -278,6 +301,7 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
         state: the world the tree would be loaded into (settings, map, manifest).
         tree: the candidate state tree.
     """
+    _check_convertible(tree, "")
     if kind_name(tree) != "dict":
         raise _fail("state", f"expected dict, got {kind_name(tree)}")
     if "state_version" not in tree:
