@@ -15,6 +15,8 @@
 //! assert_eq!(world.tick(), 1);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod actions;
 pub mod agents;
 pub mod canonical;

@@ -136,6 +136,26 @@ impl Rng {
         self.s.map(|word| format!("{word:016x}"))
     }
 
+    /// A generator from its snapshot form (four words of 16 lowercase hex digits);
+    /// `None` if a word is malformed or there are not exactly four.
+    ///
+    /// ```
+    /// use townlet_core::rng::Rng;
+    /// let rng = Rng::for_stream(1, "events");
+    /// assert_eq!(Rng::from_state_hex(&rng.state_hex()), Some(rng));
+    /// ```
+    pub fn from_state_hex<S: AsRef<str>>(words: &[S]) -> Option<Self> {
+        match words {
+            [a, b, c, d] => Some(Rng::from_state([
+                Rng::parse_state_word(a.as_ref())?,
+                Rng::parse_state_word(b.as_ref())?,
+                Rng::parse_state_word(c.as_ref())?,
+                Rng::parse_state_word(d.as_ref())?,
+            ])),
+            _ => None,
+        }
+    }
+
     /// Parses one state word: exactly 16 lowercase hex digits.
     ///
     /// ```

@@ -5,6 +5,8 @@
 //! `convert.rs` turns state trees into Python objects and back, and `errors.rs` maps core
 //! errors onto the classes of `townlet.errors`.
 
+#![warn(missing_docs)]
+
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
