@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -72,3 +73,20 @@ def test_default_config_settings_build_a_world(provider: str) -> None:
     world = make_world(provider, world_settings(load_config()))
     world.reset(0)
     assert len(world.agent_ids()) == 10
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan], ids=["inf", "nan"])
+def test_non_finite_floats_are_refused_naming_the_key(
+    provider: str, value: float
+) -> None:
+    with pytest.raises(ConfigError, match=r"^invalid world settings: agents\.wallet: "):
+        make_world(provider, broken(["agents", "wallet"], value))
+
+
+def test_spawn_delay_bounds_are_refused(provider: str) -> None:
+    pattern = (
+        r"^invalid world settings: lifecycle\.spawn_delay_ticks\[1\]: "
+        r"must be \[5, 9007199254740991\], got 2$"
+    )
+    with pytest.raises(ConfigError, match=pattern):
+        make_world(provider, broken(["lifecycle", "spawn_delay_ticks"], [5, 2]))

@@ -25,7 +25,7 @@ from townlet.core.types import (
     StepResult,
     WorldView,
 )
-from townlet.errors import ProviderError
+from townlet.errors import ConfigError, ProviderError
 from townlet.world.observe import check_buffers, observation_spec
 from townlet.world.python_world import (
     check_actions,
@@ -34,6 +34,7 @@ from townlet.world.python_world import (
     step_result,
     unknown_command_result,
 )
+from townlet.world.settings import parse_settings
 
 __all__ = ["NATIVE_MISSING", "NativeWorld", "native_available"]
 
@@ -48,6 +49,20 @@ def _native_module() -> Any:
         return importlib.import_module("townlet._native")
     except ImportError as exc:
         raise ProviderError(NATIVE_MISSING) from exc
+
+
+def _settings_json(settings: Mapping[str, Any]) -> str:
+    """The settings as strict JSON; a tree JSON cannot hold is refused like the core
+    refuses a malformed one (``settings.invalid``), naming the key where possible."""
+    try:
+        return json.dumps(settings, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        parse_settings(settings)  # raises the ConfigError that names the bad key
+        raise ConfigError(
+            f"invalid world settings: settings: not JSON-able ({exc})",
+            key="settings",
+            code="settings.invalid",
+        ) from exc
 
 
 def native_available() -> bool:
@@ -75,7 +90,7 @@ class NativeWorld:
     def __init__(self, settings: Mapping[str, Any]) -> None:
         native = _native_module()
         self._action_mode: str = str(settings.get("actions", {}).get("mode", "option"))
-        self._world = native.World(json.dumps(settings))
+        self._world = native.World(_settings_json(settings))
         self._commands: list[CommandResult] = []
 
     @property

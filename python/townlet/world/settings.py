@@ -31,6 +31,9 @@ __all__ = [
     "parse_settings",
 ]
 
+MAX_TICK = (1 << 53) - 1
+"""Largest tick or delay either world accepts: every tick stays exact in an f64."""
+
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
 _KINDS.update({list: "list", dict: "dict", tuple: "list"})
 
@@ -331,8 +334,8 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
     )
     if len(delay) != 2:
         raise _fail("lifecycle.spawn_delay_ticks", "expected [min, max]")
-    dmin = _int(delay[0], "lifecycle.spawn_delay_ticks[0]", 0)
-    dmax = _int(delay[1], "lifecycle.spawn_delay_ticks[1]", dmin)
+    dmin = _int(delay[0], "lifecycle.spawn_delay_ticks[0]", 0, MAX_TICK)
+    dmax = _int(delay[1], "lifecycle.spawn_delay_ticks[1]", dmin, MAX_TICK)
     target = _int(
         _get(life, "population_target", "lifecycle"), "lifecycle.population_target", 0
     )
