@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from towns import make_settings, map_text, native_built
 
-from conftest import make_settings, map_text, native_built
 from townlet.core.types import ObservationBuffers
 from townlet.world import NativeWorld, PythonWorld
 from townlet.world.canonical import canonical_encode

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from towns import TINY_MAP, build_world
 
-from conftest import TINY_MAP, build_world
 from townlet.errors import ProviderError
 
 EDGE_MAP = TINY_MAP.replace("#.....@#", "#......@")

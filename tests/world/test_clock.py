@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from towns import TINY_MAP, build_world
 
-from conftest import TINY_MAP, build_world
 from townlet.world.clock import day_of, hour_of, is_day_boundary, minute_of
 
 

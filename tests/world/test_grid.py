@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import TINY_MAP, make_settings
+from towns import TINY_MAP, make_settings
+
 from townlet.world.grid import Grid
 from townlet.world.mapfile import load_map
 from townlet.world.settings import parse_settings

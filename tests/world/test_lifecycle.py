@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from conftest import TINY_MAP, build_world
+from towns import TINY_MAP, build_world
 
 
 def wait_all(world: Any) -> Any:

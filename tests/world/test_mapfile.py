@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from towns import TINY_MAP, make_settings
 
-from conftest import TINY_MAP, make_settings
 from townlet.errors import ConfigError
 from townlet.world import make_world
 

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from conftest import PROFILES, TINY_MAP, build_world
+from towns import PROFILES, TINY_MAP, build_world
 
 MULTIPLIERS = {p["name"]: p["decay_multipliers"] for p in PROFILES}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from towns import TINY_MAP, build_world
 
-from conftest import TINY_MAP, build_world
 from townlet.core.types import PRIMITIVE_ACTION_NAMES, ObservationBuffers
 from townlet.errors import ProviderError
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from towns import TINY_MAP, build_world, make_settings
 
-from conftest import TINY_MAP, build_world, make_settings
 from townlet.core import CommandResult, StepResult, WorldRuntime, WorldView
 from townlet.errors import ProviderError
 from townlet.world import NativeWorld, make_world, native_available

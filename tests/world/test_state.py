@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from towns import TINY_MAP, build_world
 
-from conftest import TINY_MAP, build_world
 from townlet.errors import SnapshotError
 from townlet.world.canonical import canonical_hash
 from townlet.world.rng import Rng

@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from towns import make_settings
 
-from conftest import make_settings
 from townlet.errors import ConfigError
 from townlet.world import make_world
 
