@@ -95,3 +95,10 @@ def test_native_world_without_the_extension_says_how_to_fix_it(
     )
     with pytest.raises(ProviderError, match=f"^{re.escape(message)}$"):
         NativeWorld(make_settings())
+
+
+def test_step_before_reset_is_refused(provider: str) -> None:
+    world = make_world(provider, make_settings(TINY_MAP))
+    assert (world.tick, world.agent_ids()) == (0, [])
+    with pytest.raises(ProviderError, match=r"^the world has no town yet: call reset"):
+        world.step(np.zeros(0, dtype=np.int32), "primitive")

@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 _SEED_LIMIT = 1 << 64
+NO_TOWN_YET = "the world has no town yet: call reset(seed) first"
 
 
 def check_seed(seed: object) -> int:
@@ -155,6 +156,7 @@ class PythonWorld:
         self._state = WorldState(s, self._grid, 0)
         self._commands: list[CommandResult] = []
         self._last_events: list[dict[str, Any]] = []
+        self._is_reset = False
 
     @property
     def tick(self) -> int:
@@ -178,6 +180,7 @@ class PythonWorld:
         lifecycle.spawn_initial(state)
         self._state = state
         self._last_events = state.events.events
+        self._is_reset = True
 
     def agent_ids(self) -> list[str]:
         """Agents in uid order: alive ones plus those terminated in the last tick."""
@@ -186,6 +189,8 @@ class PythonWorld:
     def step(self, actions: npt.NDArray[np.int32], mode: ActionMode) -> StepResult:
         """Advance exactly one tick with one primitive id per row of ``agent_ids()``."""
         check_mode(mode)
+        if not self._is_reset:
+            raise ProviderError(NO_TOWN_YET)
         ids = check_actions(actions, len(self._state.agents)).tolist()
         state = self._state
         step_tick(state, ids)
@@ -224,6 +229,7 @@ class PythonWorld:
         """Replace the state by ``state``; ``SnapshotError`` changes nothing."""
         import_state(self._state, state)
         self._last_events = []
+        self._is_reset = True
 
     def state_hash(self) -> str:
         """Hex sha256 of the canonical encoding of ``export_state()``."""
