@@ -98,7 +98,7 @@ def write_observations(
     """Write the rows of ``agents`` into ``buffers`` (contract section 7).
 
     Alive rows allow 0 and each MOVE whose target is inside the grid and walkable;
-    non-alive rows allow only 0. Rows past the agents are vacant (Decision D10): only
+    non-alive rows allow only 0. Rows past the agents are vacant (Decision D10a): only
     0 allowed, ``alive`` false, ``uid`` -1, ``ctx_reset`` false.
     """
     n = len(agents)

@@ -22,7 +22,7 @@ pub const OUT_OF_BOUNDS: u8 = 4;
 /// Reason code: the target tile is not walkable.
 pub const BLOCKED_TILE: u8 = 5;
 
-/// The message of `step`/`observe` in option mode in this slice (D10).
+/// The message of `step`/`observe` in option mode in this slice (D10a).
 pub const OPTION_MODE_UNAVAILABLE: &str =
     "option mode needs the option controllers (not built yet)";
 

@@ -73,7 +73,7 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
     let payload = vec![
         ("agent_id", StateValue::str(&agent.id)),
         ("uid", StateValue::from(uid)),
-        // `agent_name`, not `name`: the event's own `name` field would be overwritten (D10).
+        // `agent_name`, not `name`: the event's own `name` field would be overwritten (D10b).
         ("agent_name", StateValue::str(&agent.name)),
         ("slot", StateValue::from(slot_u32)),
         ("cause", StateValue::str(cause.as_str())),

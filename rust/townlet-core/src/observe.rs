@@ -2,7 +2,7 @@
 //! learning.md 1.8).
 //!
 //! [`write_masks`] fills caller-owned slices (numpy buffers in the binding, `Vec`s in
-//! tests) for each row of `agent_ids()`; rows past them are vacant (D10). It allocates
+//! tests) for each row of `agent_ids()`; rows past them are vacant (D10a). It allocates
 //! nothing. The feature vector has no columns yet (`F = 0`).
 
 use crate::actions::{move_check, ActionMode, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};

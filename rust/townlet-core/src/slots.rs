@@ -1,7 +1,7 @@
 //! Embedding slots: the stable rows the observation layer may give agents (world.md 11.4).
 //!
 //! A slot is free or held and remembers the tick it was last released (kept while held,
-//! docs/world-state.md D10). Allocation prefers never-used slots, then slots whose
+//! docs/world-state.md D10a). Allocation prefers never-used slots, then slots whose
 //! cooldown has passed (oldest release first), and only then forces the reuse of the
 //! oldest released slot. Mirrors `python/townlet/world/slots.py`.
 
