@@ -215,3 +215,17 @@ def test_internal_error_exits_1_with_error_id(invoke, monkeypatch):
     debug = invoke("--debug", "run", "--ticks", "1", "--telemetry", "none")
     assert debug.exit_code == 1
     assert "Traceback" in debug.stderr
+
+
+def test_several_config_errors_one_per_line(invoke, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("world:\n  agentz: 3\n  lifecycle:\n    population_target: -1\n")
+    result = invoke("run", "--config", str(path), "--ticks", "1")
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2
+    assert "world.agentz" in errors[0]
+    assert "world.lifecycle.population_target" in errors[1]
+    assert all(
+        line.startswith(("error: ", "hint: ")) for line in result.stderr.splitlines()
+    )

@@ -49,13 +49,14 @@ class CliState:
 def report_error(err: TownletError) -> None:
     """Print a Townlet error the operations.md L-1 way: ``error:`` then ``hint:``.
 
-    A :class:`ConfigError` with several problems prints every one, one per line.
+    Every line of the message, and each problem of a :class:`ConfigError` that the
+    message does not already hold, gets its own ``error:`` line.
     """
-    click.echo(f"error: {err.message}", err=True)
-    if isinstance(err, ConfigError) and len(err.errors) > 1:
-        for line in err.errors:
-            if line not in err.message:
-                click.echo(f"error: {line}", err=True)
+    lines = err.message.splitlines() or [err.message]
+    if isinstance(err, ConfigError):
+        lines += [line for line in err.errors if line not in err.message]
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
     if err.hint:
         click.echo(f"hint: {err.hint}", err=True)
 
