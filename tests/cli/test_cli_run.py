@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
 import townlet.cli.run as run_module
+
+REPO = Path(__file__).resolve().parents[2]
 
 SUMMARY_KEYS = {
     "ticks",
@@ -188,16 +191,15 @@ def test_config_with_unknown_key_exits_2(invoke, tmp_path):
 
 
 def test_map_with_unknown_glyph_exits_2(invoke, tmp_path):
-    from townlet.cli.bench import dorm_map_text
-
-    lines = dorm_map_text(2).splitlines()
-    lines[-1] = "?" + lines[-1][1:]  # same width, one unknown glyph at (0, 7)
-    (tmp_path / "bad.map").write_text("\n".join(lines) + "\n")
-    (tmp_path / "cfg.yaml").write_text("world:\n  map_file: bad.map\n  agents: 2\n")
+    default_map = REPO / "configs" / "towns" / "default.map"
+    header, grid = default_map.read_text().split("\ngrid\n", 1)
+    grid = "?" + grid[1:]  # same width: an unknown glyph at (0, 0)
+    (tmp_path / "bad.map").write_text(header + "\ngrid\n" + grid)
+    (tmp_path / "cfg.yaml").write_text("world:\n  map_file: bad.map\n")
     result = invoke("run", "--config", str(tmp_path / "cfg.yaml"), "--ticks", "1")
     assert result.exit_code == 2
     assert "map.glyph_unknown" in result.stderr
-    assert "'?' at (0, 7)" in result.stderr
+    assert "'?' at (0, 0)" in result.stderr
 
 
 def test_internal_error_exits_1_with_error_id(invoke, monkeypatch):
@@ -229,3 +231,11 @@ def test_several_config_errors_one_per_line(invoke, tmp_path):
     assert all(
         line.startswith(("error: ", "hint: ")) for line in result.stderr.splitlines()
     )
+
+
+def test_population_above_the_beds_is_refused(invoke):
+    result = invoke(
+        "run", "--ticks", "1", "--world", "python", "--set", "world.agents=50"
+    )
+    assert result.exit_code == 2
+    assert "number of beds of the map (10)" in result.stderr

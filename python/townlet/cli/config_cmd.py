@@ -1,7 +1,8 @@
 """``townlet config validate | show | doc`` (operations.md section 5).
 
 - ``validate PATH...`` loads each config (and every file it names) and reports all
-  problems; exit 2 if any file is invalid.
+  problems, map cross-checks included (world.md 2.6: job sites and meeting places
+  name zones, the population fits the beds); exit 2 if any file is invalid.
 - ``show PATH`` prints the file after validation; ``--resolved`` prints every key with
   defaults filled in; ``--id`` prints only the ``config_id``.
 - ``doc`` regenerates the config reference; ``--check`` exits 3 when the committed
@@ -38,7 +39,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            cfg = load_config(path)
+            cfg = load_config(path, map_checks=True)
         except TownletError as err:
             failed += 1
             report_error(err)
@@ -56,7 +57,7 @@ def show(path: Path, resolved: bool, show_id: bool) -> None:
     """Print a validated config (as written, or --resolved), or its --id."""
     from townlet.config import config_id, load_config
 
-    cfg = load_config(path)
+    cfg = load_config(path, map_checks=True)
     if show_id:
         click.echo(config_id(cfg))
     elif resolved:

@@ -1,7 +1,10 @@
 """``townlet run``: run a town headless, with a progress bar and an end summary.
 
 architecture.md section 6, operations.md section 5 (L-3, L-4). With no arguments it
-runs the packaged default config for 1,440 ticks with file telemetry. The first
+runs the packaged default config for 1,440 ticks with file telemetry. The config is
+checked against its map too (world.md 2.6), so ``--set world.agents=50`` on the
+10-bed default town is refused with ``config.beds``; the Python API leaves that
+check to the caller (``load_config(..., map_checks=True)``). The first
 SIGINT finishes the current tick, closes normally and exits 130; a second one aborts
 at once.
 """
@@ -191,7 +194,7 @@ def run(
     from townlet.config import load_config
 
     parse_telemetry_spec(telemetry_spec)  # bad spec: exit 2 before any work
-    config = load_config(config_path, set_args=set_args)
+    config = load_config(config_path, set_args=set_args, map_checks=True)
     _log_settings(ctx, config)
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)
