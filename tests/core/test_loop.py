@@ -154,3 +154,16 @@ def test_buffers_allocated_once_and_regrown_only_when_rows_grow(
         loop.run(3)
         assert loop.buffers.rows == 5
         assert loop.counters.buffer_allocations == 4
+
+
+def test_progress_log_every_n_ticks(world_class, recording_sink):
+    from structlog.testing import capture_logs
+
+    loop = make_loop(world_class(), recording_sink)
+    loop.progress_every_ticks = 2
+    with capture_logs() as logs, loop:
+        loop.run(5)
+    progress = [entry for entry in logs if entry["event"] == "sim.progress"]
+    assert len(progress) == 2
+    assert progress[0]["alive"] == 2
+    assert progress[0]["log_level"] == "info"

@@ -166,4 +166,7 @@ def build_simulation(
         variant=str(_config_value(config, "observations.variant", DEFAULT_VARIANT)),
         run_id=run_id,
         config_id=config_id(config),
+        progress_every_ticks=int(
+            _config_value(config, "log.progress_every_ticks", 1440)
+        ),
     )

@@ -21,6 +21,7 @@ Lifecycle::
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ class SimulationLoop:
         variant: observation variant the policy reads.
         run_id: identifier of this run, published with the providers.
         config_id: identity of the config, published with the providers.
+        progress_every_ticks: ticks between ``sim.progress`` INFO log lines
+            (operations.md T-53; 0 turns them off).
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class SimulationLoop:
         variant: str = "compact",
         run_id: str = "run",
         config_id: str = "",
+        progress_every_ticks: int = 1440,
     ) -> None:
         self._world = world
         self._policy = policy
@@ -116,6 +120,8 @@ class SimulationLoop:
         self.run_id = run_id
         self.config_id = config_id
         self.counters = LoopCounters()
+        self.progress_every_ticks = progress_every_ticks
+        self._progress_mark = (0.0, 0)
         self._policy_rng: Rng | None = None
         self._spec: ObservationSpec | None = None
         self._buffers: ObservationBuffers | None = None
@@ -217,6 +223,7 @@ class SimulationLoop:
         self._policy.on_episode_start(self._spec, list(self._agent_ids))
         self._telemetry.start()
         self._started = True
+        self._progress_mark = (time.perf_counter(), 0)
         notices = degraded_notices(list(self._providers))
         self._emit(
             "loop.providers",
@@ -324,6 +331,8 @@ class SimulationLoop:
             phase = "telemetry"
             self._count(result, alive_rows)
             self._emit_tick(result)
+            if self.progress_every_ticks and tick % self.progress_every_ticks == 0:
+                self._log_progress(tick)
             # 8. SEAM (snapshot issue): autosave when due.
         except Exception as err:
             self._fail(tick, phase, err)
@@ -413,6 +422,20 @@ class SimulationLoop:
                 "spawned": len(result.spawned),
                 "terminated": len(result.terminated),
             },
+        )
+
+    def _log_progress(self, tick: int) -> None:
+        """INFO ``sim.progress``: tick, ticks/s since the last line, agents alive."""
+        now = time.perf_counter()
+        last_time, last_tick = self._progress_mark
+        self._progress_mark = (now, tick)
+        assert self._buffers is not None
+        rows = len(self._agent_ids)
+        self._log.info(
+            "sim.progress",
+            tps=round((tick - last_tick) / max(now - last_time, 1e-9), 1),
+            alive=int(self._buffers.alive[:rows].sum()),
+            queue_depth=0,  # console queue arrives with the console issue
         )
 
     def _fail(self, tick: int, phase: str, err: Exception) -> NoReturn:
