@@ -68,7 +68,8 @@ def test_python_world_summary_json(invoke, tmp_path):
         False,
     )
     telemetry = summary["providers"]["telemetry"]
-    assert (telemetry["name"], telemetry["is_stub"]) == ("none", True)
+    assert (telemetry["name"], telemetry["requested"]) == ("stub", "none")
+    assert telemetry["is_stub"]
     policy = summary["providers"]["policy"]
     assert policy["name"] == "random"
     assert "scripted policy arrives with a later issue" in policy["reason"]

@@ -71,7 +71,7 @@ def test_policy_providers(request_name, cls, is_stub):
     [
         ("stdout", StdoutSink, "stdout", False),
         ("null", NullSink, "null", False),
-        ("none", StubSink, "none", True),
+        ("none", StubSink, "stub", True),
         ("stub", StubSink, "stub", True),
     ],
 )

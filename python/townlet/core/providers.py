@@ -95,11 +95,11 @@ register(
 )
 register("telemetry", "file", _file_sink, reason="JSON lines to a file")
 register("telemetry", "null", lambda context: NullSink(), reason="events discarded")
-for _name in ("stub", "none"):
-    register(
-        "telemetry",
-        _name,
-        lambda context: StubSink(),
-        is_stub=True,
-        reason="Telemetry stub active; stream disabled.",
-    )
+register(
+    "telemetry",
+    "stub",
+    lambda context: StubSink(),
+    is_stub=True,
+    reason="Telemetry stub active; stream disabled.",
+    aliases=("none",),
+)

@@ -129,6 +129,7 @@ def register(
     is_stub: bool = False,
     reason: str = "",
     missing_message: str | None = None,
+    aliases: Sequence[str] = (),
 ) -> Registration:
     """Register (or replace) the provider ``name`` of ``kind``.
 
@@ -143,6 +144,7 @@ def register(
         is_stub: whether the provider is a stub on purpose.
         reason: default ``ProviderInfo.reason``.
         missing_message: error line when ``requires`` is missing.
+        aliases: other names that resolve to this provider (``none`` -> ``stub``).
 
     Returns:
         The stored :class:`Registration`.
@@ -152,8 +154,9 @@ def register(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown provider kind {kind!r}; expected one of {KINDS}")
-    if not name or any(ch in name for ch in ":, "):
-        raise ValueError(f"bad provider name {name!r}")
+    for label in (name, *aliases):
+        if not label or any(ch in label for ch in ":, "):
+            raise ValueError(f"bad provider name {label!r}")
     entry = Registration(
         kind=kind,
         name=name,
@@ -165,7 +168,8 @@ def register(
         reason=reason,
         missing_message=missing_message,
     )
-    _REGISTRY.table[(kind, name)] = entry
+    for label in (name, *aliases):
+        _REGISTRY.table[(kind, label)] = entry
     return entry
 
 
