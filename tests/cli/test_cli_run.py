@@ -240,3 +240,13 @@ def test_population_above_the_beds_is_refused(invoke):
     )
     assert result.exit_code == 2
     assert "number of beds of the map (10)" in result.stderr
+
+
+def test_unwritable_telemetry_path_exits_2(invoke, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    spec = f"file:{blocker / 'sub' / 't.jsonl'}"
+    result = invoke("run", "--ticks", "1", "--world", "python", "--telemetry", spec)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot open telemetry file")
+    assert "hint: pass --telemetry file:PATH" in result.stderr

@@ -133,3 +133,13 @@ def test_multi_sink_fans_out(tmp_path):
     assert len((tmp_path / "m.jsonl").read_text().splitlines()) == 1
     assert multi.status().sent == 2
     assert not multi.status().connected
+
+
+def test_unwritable_file_is_a_provider_error(tmp_path):
+    from townlet.errors import ProviderError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    sink = FileSink(blocker / "t.jsonl")
+    with pytest.raises(ProviderError, match="cannot open telemetry file"):
+        sink.start()

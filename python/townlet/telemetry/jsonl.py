@@ -23,6 +23,7 @@ from typing import IO, Any
 import numpy as np
 
 from townlet.core.types import TelemetryEvent
+from townlet.errors import ProviderError
 from townlet.telemetry.lifecycle import SinkLifecycle
 
 __all__ = ["FileSink", "StdoutSink", "default_file_path", "encode_event"]
@@ -109,9 +110,21 @@ class FileSink(_JsonLinesSink):
         self.path = Path(path)
 
     def _open(self) -> None:
-        """Create parent directories and open the file for appending."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._stream = self.path.open("a", encoding="utf-8", buffering=_BUFFER_BYTES)
+        """Create parent directories and open the file for appending.
+
+        Raises:
+            ProviderError: when the file cannot be created (names the path).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._stream = self.path.open(
+                "a", encoding="utf-8", buffering=_BUFFER_BYTES
+            )
+        except OSError as err:
+            raise ProviderError(
+                f"cannot open telemetry file {self.path}: {err.strerror or err}",
+                hint="pass --telemetry file:PATH with a writable PATH",
+            ) from err
 
     def _close(self) -> None:
         """Flush, fsync and close the file."""
