@@ -7,9 +7,8 @@
 //! acts first. Mirrors `actions.py`.
 
 use crate::agents::ActionKind;
-use crate::canonical::StateValue;
 use crate::error::Error;
-use crate::events::reason_name;
+use crate::events::EventData;
 use crate::grid::{Grid, DIRECTIONS};
 use crate::state::WorldState;
 
@@ -102,12 +101,11 @@ pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
     agent.last_reason = reason;
     if reason != 0 {
         agent.last_ok = false;
-        let payload = vec![
-            ("agent_id", StateValue::str(&agent.id)),
-            ("kind", StateValue::str("move")),
-            ("reason", StateValue::str(reason_name(reason))),
-        ];
-        state.events.emit("action_failed", payload);
+        state.events.emit(EventData::ActionFailed {
+            uid: agent.uid,
+            kind: ActionKind::Move,
+            reason,
+        });
         return;
     }
     let (dx, dy) = DIRECTIONS.get(direction).copied().unwrap_or((0, 0));

@@ -5,7 +5,11 @@
 //! and handed out as that tick's events, so each occurrence is reported exactly once.
 //! Mirrors `python/townlet/world/events.py`.
 
+use std::sync::Arc;
+
+use crate::agents::{agent_id, ActionKind, Origin};
 use crate::canonical::StateValue;
+use crate::state::needs_value;
 
 /// Reason names indexed by their u8 code (world.md 6.4).
 pub const REASONS: [&str; 33] = [
@@ -65,6 +69,204 @@ pub fn reason_code(name: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i).ok())
 }
 
+/// One payload value as the event holds it, borrowed and never allocated: what
+/// [`Event::for_each_field`] hands out. Readers turn it into their own value type
+/// ([`Field::to_state_value`] here, Python objects in the binding).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Field<'a> {
+    /// `None`.
+    Null,
+    /// An int.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A str.
+    Str(&'a str),
+    /// The str `agent_<uid>` (world.md 4.1), formatted by the reader.
+    AgentId(u32),
+    /// A position `[x, y]`.
+    Position(i32, i32),
+    /// `{hunger, hygiene, energy}` as floats.
+    Needs([f64; 3]),
+}
+
+impl Field<'_> {
+    /// The value as a state tree node.
+    ///
+    /// ```
+    /// use townlet_core::{canonical::StateValue, events::Field};
+    /// assert_eq!(Field::AgentId(7).to_state_value(), StateValue::str("agent_7"));
+    /// ```
+    pub fn to_state_value(self) -> StateValue {
+        match self {
+            Field::Null => StateValue::Null,
+            Field::Int(i) => StateValue::Int(i),
+            Field::Float(x) => StateValue::Float(x),
+            Field::Str(s) => StateValue::str(s),
+            Field::AgentId(uid) => StateValue::Str(agent_id(uid)),
+            Field::Position(x, y) => StateValue::position((x, y)),
+            Field::Needs(needs) => needs_value(needs),
+        }
+    }
+}
+
+/// What happened: the event's name and payload (docs/world-state.md 4).
+///
+/// Hot events hold plain numbers (an agent is its uid, a reason its code), so emitting
+/// one allocates nothing; names and strings are produced when the event is read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventData {
+    /// `agent_spawned` (D10b: the display name travels as `agent_name`).
+    AgentSpawned {
+        /// The new agent's uid.
+        uid: u32,
+        /// Display name.
+        agent_name: String,
+        /// Embedding slot.
+        slot: u32,
+        /// Spawn cause.
+        cause: Origin,
+        /// Spawn tile.
+        position: (i32, i32),
+        /// Home zone name, if any.
+        home: Option<String>,
+        /// Profile name.
+        profile: String,
+    },
+    /// `agent_terminated`.
+    AgentTerminated {
+        /// The agent's uid.
+        uid: u32,
+        /// Reason name (`faint`).
+        reason: &'static str,
+        /// Tile at termination.
+        position: (i32, i32),
+        /// Needs at termination.
+        needs: [f64; 3],
+        /// Money at termination.
+        wallet: f64,
+        /// `tick - spawned_tick`.
+        lived_ticks: i64,
+    },
+    /// `newcomer_scheduled`.
+    NewcomerScheduled {
+        /// The ticket's id.
+        ticket_id: i64,
+        /// Tick from which the newcomer may arrive.
+        due_tick: i64,
+    },
+    /// `spawn_deferred` (first failure of a ticket only).
+    SpawnDeferred {
+        /// The ticket's id.
+        ticket_id: i64,
+        /// Its due tick.
+        due_tick: i64,
+    },
+    /// `slot_forced_reuse`, just before that agent's `agent_spawned`.
+    SlotForcedReuse {
+        /// The reused slot.
+        slot: u32,
+        /// The spawning agent's uid.
+        uid: u32,
+    },
+    /// `action_failed`.
+    ActionFailed {
+        /// The acting agent's uid.
+        uid: u32,
+        /// Kind of the failed action.
+        kind: ActionKind,
+        /// Reason code (world.md 6.4).
+        reason: u8,
+    },
+    /// `day_started`.
+    DayStarted {
+        /// The day that started.
+        day: i64,
+    },
+}
+
+impl EventData {
+    /// The event name, e.g. `agent_spawned`.
+    ///
+    /// ```
+    /// use townlet_core::events::EventData;
+    /// assert_eq!(EventData::DayStarted { day: 1 }.name(), "day_started");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventData::AgentSpawned { .. } => "agent_spawned",
+            EventData::AgentTerminated { .. } => "agent_terminated",
+            EventData::NewcomerScheduled { .. } => "newcomer_scheduled",
+            EventData::SpawnDeferred { .. } => "spawn_deferred",
+            EventData::SlotForcedReuse { .. } => "slot_forced_reuse",
+            EventData::ActionFailed { .. } => "action_failed",
+            EventData::DayStarted { .. } => "day_started",
+        }
+    }
+
+    /// Calls `f` with each payload field in the order of docs/world-state.md 4.
+    pub fn for_each_field<'a>(&'a self, mut f: impl FnMut(&'static str, Field<'a>)) {
+        match self {
+            EventData::AgentSpawned {
+                uid,
+                agent_name,
+                slot,
+                cause,
+                position,
+                home,
+                profile,
+            } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("uid", Field::Int(i64::from(*uid)));
+                f("agent_name", Field::Str(agent_name));
+                f("slot", Field::Int(i64::from(*slot)));
+                f("cause", Field::Str(cause.as_str()));
+                f("position", Field::Position(position.0, position.1));
+                f("home", home.as_deref().map_or(Field::Null, Field::Str));
+                f("job", Field::Null);
+                f("profile", Field::Str(profile));
+            }
+            EventData::AgentTerminated {
+                uid,
+                reason,
+                position,
+                needs,
+                wallet,
+                lived_ticks,
+            } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("reason", Field::Str(reason));
+                f("detail", Field::Null);
+                f("position", Field::Position(position.0, position.1));
+                f("needs", Field::Needs(*needs));
+                f("wallet", Field::Float(*wallet));
+                f("lived_ticks", Field::Int(*lived_ticks));
+            }
+            EventData::NewcomerScheduled {
+                ticket_id,
+                due_tick,
+            }
+            | EventData::SpawnDeferred {
+                ticket_id,
+                due_tick,
+            } => {
+                f("ticket_id", Field::Int(*ticket_id));
+                f("due_tick", Field::Int(*due_tick));
+            }
+            EventData::SlotForcedReuse { slot, uid } => {
+                f("slot", Field::Int(i64::from(*slot)));
+                f("agent_id", Field::AgentId(*uid));
+            }
+            EventData::ActionFailed { uid, kind, reason } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("kind", Field::Str(kind.as_str()));
+                f("reason", Field::Str(reason_name(*reason)));
+            }
+            EventData::DayStarted { day } => f("day", Field::Int(*day)),
+        }
+    }
+}
+
 /// One world event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
@@ -72,63 +274,127 @@ pub struct Event {
     pub tick: i64,
     /// Emission index within the tick.
     pub seq: u32,
-    /// Event name, e.g. `agent_spawned`.
-    pub name: &'static str,
-    /// Payload fields in the order of docs/world-state.md 4.
-    pub payload: Vec<(&'static str, StateValue)>,
+    /// Name and payload.
+    pub data: EventData,
 }
 
 impl Event {
+    /// The event name, e.g. `agent_spawned`.
+    pub fn name(&self) -> &'static str {
+        self.data.name()
+    }
+
+    /// The payload field `key`, if the event has one.
+    ///
+    /// ```
+    /// use townlet_core::events::{Event, EventData, Field};
+    /// let e = Event { tick: 3, seq: 0, data: EventData::DayStarted { day: 1 } };
+    /// assert_eq!(e.field("day"), Some(Field::Int(1)));
+    /// ```
+    pub fn field(&self, key: &str) -> Option<Field<'_>> {
+        let mut found = None;
+        self.data.for_each_field(|k, v| {
+            if k == key && found.is_none() {
+                found = Some(v);
+            }
+        });
+        found
+    }
+
     /// The dict form `{tick, seq, name, ...payload}`.
     ///
     /// ```
-    /// use townlet_core::{canonical::StateValue, events::Event};
-    /// let e = Event { tick: 3, seq: 0, name: "day_started", payload: vec![("day", StateValue::Int(1))] };
+    /// use townlet_core::{canonical::StateValue, events::{Event, EventData}};
+    /// let e = Event { tick: 3, seq: 0, data: EventData::DayStarted { day: 1 } };
     /// assert_eq!(e.to_state_value().get("day"), Some(&StateValue::Int(1)));
     /// ```
     pub fn to_state_value(&self) -> StateValue {
-        let mut pairs = Vec::with_capacity(3 + self.payload.len());
+        let mut pairs = Vec::with_capacity(12);
         pairs.push(("tick".to_string(), StateValue::Int(self.tick)));
         pairs.push(("seq".to_string(), StateValue::Int(i64::from(self.seq))));
-        pairs.push(("name".to_string(), StateValue::str(self.name)));
-        pairs.extend(self.payload.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        pairs.push(("name".to_string(), StateValue::str(self.name())));
+        self.data
+            .for_each_field(|k, v| pairs.push((k.to_string(), v.to_state_value())));
         StateValue::Dict(pairs)
     }
 }
 
-/// The events of the current tick, in emission order.
+/// The events of the current tick as they are emitted, and those of the last finished
+/// tick, shared.
+///
+/// [`EventLog::finish`] publishes a tick's events as an `Arc`, so a reader (the Python
+/// binding) can keep them past the next tick without a copy; the next tick then reuses
+/// the buffer when no reader holds it any more.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventLog {
     /// The tick new events are stamped with.
     pub tick: i64,
-    /// This tick's events.
-    pub events: Vec<Event>,
+    pending: Vec<Event>,
+    finished: Arc<Vec<Event>>,
 }
 
 impl EventLog {
-    /// Starts a new tick: forgets the previous tick's events (keeps the capacity).
+    /// Starts a new tick: forgets the events emitted since the last `finish` (keeps the
+    /// capacity); the last finished tick's events stay readable.
     pub fn begin(&mut self, tick: i64) {
         self.tick = tick;
-        self.events.clear();
+        self.pending.clear();
     }
 
-    /// Appends event `name` with `payload` (fields in the order given).
+    /// Appends an event; `seq` is its index within the tick.
     ///
     /// ```
-    /// use townlet_core::{canonical::StateValue, events::EventLog};
+    /// use townlet_core::events::{EventData, EventLog};
     /// let mut log = EventLog::default();
     /// log.begin(3);
-    /// log.emit("day_started", vec![("day", StateValue::Int(1))]);
-    /// assert_eq!((log.events[0].tick, log.events[0].seq), (3, 0));
+    /// log.emit(EventData::DayStarted { day: 1 });
+    /// assert_eq!((log.pending()[0].tick, log.pending()[0].seq), (3, 0));
     /// ```
-    pub fn emit(&mut self, name: &'static str, payload: Vec<(&'static str, StateValue)>) {
-        let seq = u32::try_from(self.events.len()).unwrap_or(u32::MAX);
-        self.events.push(Event {
+    pub fn emit(&mut self, data: EventData) {
+        let seq = u32::try_from(self.pending.len()).unwrap_or(u32::MAX);
+        self.pending.push(Event {
             tick: self.tick,
             seq,
-            name,
-            payload,
+            data,
         });
+    }
+
+    /// The events emitted since `begin`, in emission order.
+    pub fn pending(&self) -> &[Event] {
+        &self.pending
+    }
+
+    /// Ends the tick: its events become [`EventLog::events`].
+    ///
+    /// ```
+    /// use townlet_core::events::{EventData, EventLog};
+    /// let mut log = EventLog::default();
+    /// log.begin(1);
+    /// log.emit(EventData::DayStarted { day: 1 });
+    /// log.finish();
+    /// log.begin(2);
+    /// assert_eq!((log.events().len(), log.pending().len()), (1, 0));
+    /// ```
+    pub fn finish(&mut self) {
+        if let Some(finished) = Arc::get_mut(&mut self.finished) {
+            // Nobody holds the previous tick's events: swap buffers, keep both capacities.
+            std::mem::swap(finished, &mut self.pending);
+            self.pending.clear();
+        } else {
+            let capacity = self.pending.len();
+            let events = std::mem::replace(&mut self.pending, Vec::with_capacity(capacity));
+            self.finished = Arc::new(events);
+        }
+    }
+
+    /// The events of the last finished tick, in emission order.
+    pub fn events(&self) -> &[Event] {
+        &self.finished
+    }
+
+    /// The events of the last finished tick, shared: cloning the `Arc` copies nothing.
+    pub fn shared(&self) -> Arc<Vec<Event>> {
+        Arc::clone(&self.finished)
     }
 }
 
@@ -136,19 +402,43 @@ impl EventLog {
 mod tests {
     use super::*;
 
+    fn day(day: i64) -> EventData {
+        EventData::DayStarted { day }
+    }
+
     #[test]
     fn seq_counts_within_a_tick() {
         let mut log = EventLog::default();
         log.begin(1);
-        log.emit("a", vec![]);
-        log.emit("b", vec![]);
-        assert_eq!(log.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [0, 1]);
-        log.begin(2);
-        log.emit("c", vec![]);
+        log.emit(day(1));
+        log.emit(day(2));
         assert_eq!(
-            (log.events.len(), log.events[0].seq, log.events[0].tick),
-            (1, 0, 2)
+            log.pending().iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [0, 1]
         );
+        log.finish();
+        log.begin(2);
+        log.emit(day(3));
+        log.finish();
+        let events = log.events();
+        assert_eq!((events.len(), events[0].seq, events[0].tick), (1, 0, 2));
+    }
+
+    #[test]
+    fn shared_events_outlive_the_next_tick() {
+        let mut log = EventLog::default();
+        log.begin(1);
+        log.emit(day(1));
+        log.finish();
+        let kept = log.shared();
+        log.begin(2);
+        log.finish();
+        assert_eq!((kept.len(), log.events().len()), (1, 0));
+        drop(kept);
+        log.begin(3);
+        log.emit(day(3));
+        log.finish();
+        assert_eq!(log.events()[0].data, day(3));
     }
 
     #[test]
@@ -163,13 +453,68 @@ mod tests {
         let e = Event {
             tick: 1,
             seq: 2,
-            name: "x",
-            payload: vec![("k", StateValue::Null)],
+            data: EventData::ActionFailed {
+                uid: 4,
+                kind: ActionKind::Move,
+                reason: 5,
+            },
         };
         let StateValue::Dict(pairs) = e.to_state_value() else {
             panic!("dict")
         };
         let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["tick", "seq", "name", "k"]);
+        assert_eq!(keys, ["tick", "seq", "name", "agent_id", "kind", "reason"]);
+        assert_eq!(
+            e.to_state_value().get("reason"),
+            Some(&StateValue::str("blocked_tile"))
+        );
+        assert_eq!(e.field("agent_id"), Some(Field::AgentId(4)));
+    }
+
+    #[test]
+    fn spawned_and_terminated_payloads_keep_the_contract_order() {
+        let spawned = EventData::AgentSpawned {
+            uid: 3,
+            agent_name: "Cy".into(),
+            slot: 2,
+            cause: Origin::Newcomer,
+            position: (1, 2),
+            home: None,
+            profile: "stoic".into(),
+        };
+        let mut keys = Vec::new();
+        spawned.for_each_field(|k, _| keys.push(k));
+        let expected = [
+            "agent_id",
+            "uid",
+            "agent_name",
+            "slot",
+            "cause",
+            "position",
+            "home",
+            "job",
+            "profile",
+        ];
+        assert_eq!(keys, expected);
+        let terminated = EventData::AgentTerminated {
+            uid: 3,
+            reason: "faint",
+            position: (1, 2),
+            needs: [0.0, 0.5, 0.5],
+            wallet: 1.0,
+            lived_ticks: 9,
+        };
+        keys.clear();
+        terminated.for_each_field(|k, _| keys.push(k));
+        let expected = [
+            "agent_id",
+            "reason",
+            "detail",
+            "position",
+            "needs",
+            "wallet",
+            "lived_ticks",
+        ];
+        assert_eq!(keys, expected);
     }
 }

@@ -7,8 +7,8 @@
 //! `lifecycle.py` function by function.
 
 use crate::agents::{agent_name, sample_profile, Agent, Origin};
-use crate::canonical::StateValue;
-use crate::state::{needs_value, Ticket, WorldState};
+use crate::events::EventData;
+use crate::state::{Ticket, WorldState};
 
 /// Spawns one agent with `cause` at the current tick (world.md 4.5, contract 6) and
 /// returns its index in `state.agents`.
@@ -64,28 +64,22 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
     }
     state.slots.hold(slot, uid);
     if forced {
-        let payload = vec![
-            ("slot", StateValue::from(slot_u32)),
-            ("agent_id", StateValue::str(&agent.id)),
-        ];
-        state.events.emit("slot_forced_reuse", payload);
+        state.events.emit(EventData::SlotForcedReuse {
+            slot: slot_u32,
+            uid,
+        });
     }
-    let payload = vec![
-        ("agent_id", StateValue::str(&agent.id)),
-        ("uid", StateValue::from(uid)),
+    let spawned = EventData::AgentSpawned {
+        uid,
         // `agent_name`, not `name`: the event's own `name` field would be overwritten (D10b).
-        ("agent_name", StateValue::str(&agent.name)),
-        ("slot", StateValue::from(slot_u32)),
-        ("cause", StateValue::str(cause.as_str())),
-        ("position", StateValue::position(position)),
-        ("home", StateValue::opt_str(state.zone_name(agent.home))),
-        ("job", StateValue::Null),
-        (
-            "profile",
-            StateValue::str(state.profile_name(agent.profile)),
-        ),
-    ];
-    state.events.emit("agent_spawned", payload);
+        agent_name: agent.name.clone(),
+        slot: slot_u32,
+        cause,
+        position,
+        home: state.zone_name(agent.home).map(str::to_string),
+        profile: state.profile_name(agent.profile).to_string(),
+    };
+    state.events.emit(spawned);
     // uids only grow, so the list stays in uid order.
     state.agents.push(agent);
     Some(state.agents.len() - 1)
@@ -112,16 +106,14 @@ pub fn terminate(state: &mut WorldState, index: usize, reason: &'static str) {
     state.slots.release(agent.slot as usize, tick);
     agent.alive = false;
     agent.terminated_tick = tick;
-    let payload = vec![
-        ("agent_id", StateValue::str(&agent.id)),
-        ("reason", StateValue::str(reason)),
-        ("detail", StateValue::Null),
-        ("position", StateValue::position(agent.position())),
-        ("needs", needs_value(agent.needs)),
-        ("wallet", StateValue::Float(agent.wallet)),
-        ("lived_ticks", StateValue::Int(tick - agent.spawned_tick)),
-    ];
-    state.events.emit("agent_terminated", payload);
+    state.events.emit(EventData::AgentTerminated {
+        uid: agent.uid,
+        reason,
+        position: agent.position(),
+        needs: agent.needs,
+        wallet: agent.wallet,
+        lived_ticks: tick - agent.spawned_tick,
+    });
 }
 
 /// Step 12: alive agents (uid order) past the faint threshold terminate (world.md 5.3).
@@ -166,11 +158,10 @@ pub fn schedule_newcomers(state: &mut WorldState) {
         };
         state.next_ticket += 1;
         state.tickets.push(ticket);
-        let payload = vec![
-            ("ticket_id", StateValue::Int(ticket.ticket_id)),
-            ("due_tick", StateValue::Int(ticket.due_tick)),
-        ];
-        state.events.emit("newcomer_scheduled", payload);
+        state.events.emit(EventData::NewcomerScheduled {
+            ticket_id: ticket.ticket_id,
+            due_tick: ticket.due_tick,
+        });
     }
 }
 
@@ -196,11 +187,10 @@ pub fn process_arrivals(state: &mut WorldState) {
                 if let Some(t) = state.tickets.get_mut(i) {
                     t.deferred = true;
                 }
-                let payload = vec![
-                    ("ticket_id", StateValue::Int(ticket.ticket_id)),
-                    ("due_tick", StateValue::Int(ticket.due_tick)),
-                ];
-                state.events.emit("spawn_deferred", payload);
+                state.events.emit(EventData::SpawnDeferred {
+                    ticket_id: ticket.ticket_id,
+                    due_tick: ticket.due_tick,
+                });
             }
             i += 1;
         }

@@ -514,5 +514,6 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
     state.slots = slots;
     state.tickets = tickets;
     state.events.begin(state.tick);
+    state.events.finish();
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! places here so a parity diff reads step by step. Mirrors `tick.py`.
 
 use crate::actions::process_actions;
-use crate::canonical::StateValue;
+use crate::events::EventData;
 use crate::lifecycle::{process_arrivals, purge, schedule_newcomers, terminate_fainted};
 use crate::needs::decay_needs;
 use crate::state::WorldState;
@@ -28,7 +28,7 @@ pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
     }
 }
 
-/// Advances `state` by exactly one tick; the tick's events end in `state.events`.
+/// Advances `state` by exactly one tick; the tick's events end in `state.events.events()`.
 ///
 /// `actions` holds one primitive id per row of `agent_ids()` before the step (the caller
 /// checks the length).
@@ -38,9 +38,7 @@ pub fn step(state: &mut WorldState, actions: &[i32]) {
     if state.minute() == 0 {
         // 4
         let day = state.day();
-        state
-            .events
-            .emit("day_started", vec![("day", StateValue::Int(day))]);
+        state.events.emit(EventData::DayStarted { day });
     }
     process_actions(state); // 6
     let s = &state.settings;
@@ -52,4 +50,5 @@ pub fn step(state: &mut WorldState, actions: &[i32]) {
     decay_needs(&mut state.agents, decay, apply, threshold); // 9
     terminate_fainted(state); // 12
     schedule_newcomers(state);
+    state.events.finish();
 }

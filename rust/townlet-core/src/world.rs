@@ -5,10 +5,12 @@
 //! modules; this file only checks arguments and wires them together.
 
 use crate::actions::{ActionMode, OPTION_MODE_UNAVAILABLE};
-use crate::agents::Agent;
+use std::sync::Arc;
+
+use crate::agents::{agent_id, Agent};
 use crate::canonical::{canonical_hash, StateValue};
 use crate::error::Error;
-use crate::events::Event;
+use crate::events::{Event, EventData};
 use crate::grid::Grid;
 use crate::lifecycle::spawn_initial;
 use crate::mapfile::load_map;
@@ -74,6 +76,7 @@ impl World {
         self.state = state;
         self.state.events.begin(0);
         spawn_initial(&mut self.state);
+        self.state.events.finish();
         self.is_reset = true;
     }
 
@@ -104,7 +107,13 @@ impl World {
 
     /// The events of the last step (or of the reset).
     pub fn events(&self) -> &[Event] {
-        &self.state.events.events
+        self.state.events.events()
+    }
+
+    /// The events of the last step (or of the reset), shared without a copy: they stay
+    /// readable after later steps for as long as the `Arc` is kept.
+    pub fn shared_events(&self) -> Arc<Vec<Event>> {
+        self.state.events.shared()
     }
 
     /// The loaded map.
@@ -147,16 +156,12 @@ impl World {
             tick: self.state.tick,
             ..StepOutcome::default()
         };
-        for event in &self.state.events.events {
-            let field = |key: &str| match event.payload.iter().find(|(k, _)| *k == key) {
-                Some((_, StateValue::Str(s))) => s.clone(),
-                _ => String::new(),
-            };
-            match event.name {
-                "agent_spawned" => outcome.spawned.push(field("agent_id")),
-                "agent_terminated" => outcome
-                    .terminated
-                    .push((field("agent_id"), field("reason"))),
+        for event in self.state.events.events() {
+            match event.data {
+                EventData::AgentSpawned { uid, .. } => outcome.spawned.push(agent_id(uid)),
+                EventData::AgentTerminated { uid, reason, .. } => {
+                    outcome.terminated.push((agent_id(uid), reason.to_string()))
+                }
                 _ => {}
             }
         }
@@ -208,10 +213,7 @@ impl World {
                 ("id", StateValue::str(&o.id)),
                 ("type", StateValue::str(&o.type_name)),
                 ("position", StateValue::position((o.x, o.y))),
-                (
-                    "owner",
-                    StateValue::opt_str(owner.map(crate::agents::agent_id)),
-                ),
+                ("owner", StateValue::opt_str(owner.map(agent_id))),
             ])
         });
         StateValue::dict([
@@ -228,7 +230,13 @@ impl World {
             ("objects", StateValue::List(objects.collect())),
             (
                 "events",
-                StateValue::List(s.events.events.iter().map(Event::to_state_value).collect()),
+                StateValue::List(
+                    s.events
+                        .events()
+                        .iter()
+                        .map(Event::to_state_value)
+                        .collect(),
+                ),
             ),
         ])
     }

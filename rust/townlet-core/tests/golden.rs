@@ -34,13 +34,8 @@ fn step(world: &mut World) -> Vec<Event> {
     world.events().to_vec()
 }
 
-fn payload<'a>(event: &'a Event, key: &str) -> &'a StateValue {
-    event
-        .payload
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v)
-        .expect("payload field")
+fn payload(event: &Event, key: &str) -> StateValue {
+    event.field(key).expect("payload field").to_state_value()
 }
 
 #[test]
@@ -56,9 +51,9 @@ fn two_thousand_ticks_of_a_town_that_never_eats() {
     let mut days = Vec::new();
     for _ in 0..2_000 {
         for event in step(&mut world) {
-            match event.name {
+            match event.name() {
                 "agent_terminated" => {
-                    assert_eq!(payload(&event, "reason"), &StateValue::str("faint"));
+                    assert_eq!(payload(&event, "reason"), StateValue::str("faint"));
                     let StateValue::Str(id) = payload(&event, "agent_id") else {
                         panic!("id")
                     };
@@ -66,13 +61,13 @@ fn two_thousand_ticks_of_a_town_that_never_eats() {
                     faints.push((event.tick, uid));
                 }
                 "agent_spawned" => {
-                    assert_eq!(payload(&event, "cause"), &StateValue::str("newcomer"));
+                    assert_eq!(payload(&event, "cause"), StateValue::str("newcomer"));
                     let StateValue::Int(uid) = payload(&event, "uid") else {
                         panic!("uid")
                     };
-                    newcomers.push((event.tick, *uid));
+                    newcomers.push((event.tick, uid));
                 }
-                "day_started" => days.push((event.tick, payload(&event, "day").clone())),
+                "day_started" => days.push((event.tick, payload(&event, "day"))),
                 _ => {}
             }
         }
@@ -199,12 +194,12 @@ fn forced_slot_reuse_is_reported_before_the_spawn() {
     let mut seen = None;
     while seen.is_none() && w.tick() < 800 {
         let events = step(&mut w);
-        if let Some(i) = events.iter().position(|e| e.name == "slot_forced_reuse") {
+        if let Some(i) = events.iter().position(|e| e.name() == "slot_forced_reuse") {
             seen = Some((events[i].clone(), events[i + 1].clone()));
         }
     }
     let (forced, spawned) = seen.expect("a forced reuse");
-    assert_eq!(spawned.name, "agent_spawned");
+    assert_eq!(spawned.name(), "agent_spawned");
     assert_eq!(payload(&forced, "agent_id"), payload(&spawned, "agent_id"));
     assert_eq!(payload(&forced, "slot"), payload(&spawned, "slot"));
 }
@@ -216,7 +211,7 @@ fn without_mortality_nobody_faints_and_the_counter_keeps_counting() {
     let mut w = World::new(s).expect("town");
     w.reset(2);
     for _ in 0..800 {
-        assert!(step(&mut w).iter().all(|e| e.name != "agent_terminated"));
+        assert!(step(&mut w).iter().all(|e| e.name() != "agent_terminated"));
     }
     assert!(w
         .agents()
