@@ -1,6 +1,6 @@
 """Type stub of ``townlet._native``, the PyO3 binding over ``rust/townlet-core``.
 
-Written from ``rust/townlet-py/src`` (``lib.rs``, ``world.rs``). Only
+Written from ``rust/townlet-py/src`` (``lib.rs``, ``world.rs``, ``events.rs``). Only
 ``townlet.world.native`` (and later the vector env) imports this module; everything
 else talks to the ``WorldRuntime`` protocol. Errors raised here are the classes of
 ``townlet.errors`` (``ConfigError``, ``SnapshotError``, ``ProviderError``).
@@ -11,16 +11,26 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+class EventBatch:
+    """One tick's events, held in Rust until read (no copy of the core's events)."""
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """A new list of the events as dicts ``{tick, seq, name, ...payload}``."""
+
+    def __len__(self) -> int: ...
+
 class StepOutcome(TypedDict):
-    """What ``World.step`` returns (the adapter builds a ``StepResult`` from it)."""
+    """What ``World.step`` returns: a new dict of the ``StepResult`` fields, with the
+    events as ``_event_batch`` and without ``command_results`` (the adapter's)."""
 
     tick: int
-    events: list[dict[str, Any]]
+    _event_batch: EventBatch
     terminated: list[tuple[str, str]]
     spawned: list[str]
     agent_ids: list[str]
     needs_before: npt.NDArray[np.float64]
     needs_after: npt.NDArray[np.float64]
+    wages: npt.NDArray[np.float64]
 
 class World:
     """One town of the Rust core, built from the settings JSON of docs/world-state.md 1.
@@ -45,8 +55,13 @@ class World:
     def minute(self) -> int:
         """The minute of day of the current tick."""
 
+    @property
+    def agent_count(self) -> int:
+        """The number of agent rows, ``len(agent_ids())``."""
+
     def agent_ids(self) -> list[str]:
-        """Agent ids in uid order (alive and terminated in the last tick)."""
+        """Agent ids in uid order (alive and terminated in the last tick): a new list
+        of strings cached until the rows change."""
 
     def step(self, actions: npt.NDArray[np.int32], mode: str) -> StepOutcome:
         """Advance one tick; ``actions`` is a 1-D int32 array, one id per row."""
@@ -54,12 +69,14 @@ class World:
     def observe(
         self,
         action_mask: npt.NDArray[np.int8],
+        features: npt.NDArray[np.float32],
         alive: npt.NDArray[np.bool_],
         uid: npt.NDArray[np.int64],
         ctx_reset: npt.NDArray[np.bool_],
         mode: str,
     ) -> None:
-        """Write masks and row flags in place (C-contiguous, at least N rows)."""
+        """Write masks and row flags in place (C-contiguous, at least N rows, equal
+        row counts); ``features`` (no columns yet) is only checked."""
 
     def export_state(self) -> dict[str, Any]:
         """The canonical state tree (docs/world-state.md 3)."""

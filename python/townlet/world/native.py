@@ -5,10 +5,17 @@ adapter converts between the protocol's types and the binding's plain dicts and
 arrays; every rule runs in Rust. Argument checks that are pure protocol plumbing
 (seed, mode, actions shape, observation buffers) are shared with ``PythonWorld`` so
 both refuse bad calls with the same messages.
+
+``step`` and ``observe`` are the hot path (docs/performance.md): a well-formed call
+goes straight to the binding, which checks what it needs in Rust; the shared Python
+checks run only to word the error of a call the binding refused, or to convert
+actions that are not already an ``(N,)`` int32 array. A step's events stay in Rust
+until ``StepResult.events`` is first read.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from collections.abc import Mapping
@@ -31,12 +38,16 @@ from townlet.world.python_world import (
     check_actions,
     check_mode,
     check_seed,
-    step_result,
     unknown_command_result,
 )
 from townlet.world.settings import parse_settings
 
 __all__ = ["NATIVE_MISSING", "NativeWorld", "native_available"]
+
+_NDARRAY = np.ndarray
+_INT32 = np.dtype(np.int32)
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 NATIVE_MISSING = (
     "native world unavailable: townlet._native is not built; "
@@ -74,6 +85,36 @@ def native_available() -> bool:
     return True
 
 
+class _NativeStepResult(StepResult):
+    """A ``StepResult`` whose ``events`` list is built from the binding's event batch
+    the first time it is read (then kept): a tick whose events nobody reads builds no
+    dicts. Pickled (and copied) as the plain ``StepResult`` with the same fields."""
+
+    _event_batch: Any
+
+    @functools.cached_property
+    def events(self) -> list[dict[str, Any]]:
+        """World events of this tick, ``{tick, seq, name, ...payload}`` each."""
+        events: list[dict[str, Any]] = self._event_batch.to_list()
+        return events
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {name: getattr(self, name) for name in StepResult.__dataclass_fields__}
+        return (_plain_step_result, (fields,))
+
+
+def _plain_step_result(fields: dict[str, Any]) -> StepResult:
+    """Unpickle a ``_NativeStepResult`` as the plain ``StepResult``."""
+    return StepResult(**fields)
+
+
+def _step_result(fields: dict[str, Any]) -> StepResult:
+    """A ``StepResult`` over the binding's step fields, without copying them."""
+    result = _new_object(_NativeStepResult)
+    _set_attribute(result, "__dict__", fields)
+    return result
+
+
 class NativeWorld:
     """The Rust world (provider ``"native"``).
 
@@ -92,6 +133,9 @@ class NativeWorld:
         self._action_mode: str = str(settings.get("actions", {}).get("mode", "option"))
         self._world = native.World(_settings_json(settings))
         self._commands: list[CommandResult] = []
+        # Bound once: these run every tick.
+        self._native_step = self._world.step
+        self._native_observe = self._world.observe
 
     @property
     def tick(self) -> int:
@@ -114,26 +158,28 @@ class NativeWorld:
 
     def agent_ids(self) -> list[str]:
         """Agents in uid order: alive ones plus those terminated in the last tick."""
-        return list(self._world.agent_ids())
+        ids: list[str] = self._world.agent_ids()
+        return ids
 
     def step(self, actions: npt.NDArray[np.int32], mode: ActionMode) -> StepResult:
         """Advance exactly one tick with one primitive id per row of ``agent_ids()``."""
-        check_mode(mode)
-        rows = len(self._world.agent_ids())
-        array = check_actions(actions, rows)
-        ids = np.ascontiguousarray(np.clip(array, -1, 1 << 20), dtype=np.int32)
-        out = self._world.step(ids, mode)
-        results, self._commands = self._commands, []
-        agent_ids = list(out["agent_ids"])
-        n = len(agent_ids)
-        return step_result(
-            int(out["tick"]),
-            list(out["events"]),
-            agent_ids,
-            np.asarray(out["needs_before"], dtype=np.float64).reshape(n, 3),
-            np.asarray(out["needs_after"], dtype=np.float64).reshape(n, 3),
-            results,
-        )
+        if mode != "primitive":
+            check_mode(mode)
+        if (
+            actions.__class__ is not _NDARRAY
+            or actions.dtype is not _INT32
+            or actions.ndim != 1
+        ):
+            actions = self._int32_actions(actions)
+        fields = self._native_step(actions, mode)
+        fields["command_results"], self._commands = self._commands, []
+        return _step_result(fields)
+
+    def _int32_actions(self, actions: object) -> npt.NDArray[np.int32]:
+        """Check ``actions`` like ``PythonWorld`` does and convert them to int32
+        (ids outside int32 are clipped; any id outside ``[0, A)`` acts as 0)."""
+        array = check_actions(actions, self._world.agent_count)
+        return np.ascontiguousarray(np.clip(array, -1, 1 << 20), dtype=np.int32)
 
     def observation_spec(
         self, variant: str, mode: ActionMode | None = None
@@ -143,14 +189,20 @@ class NativeWorld:
 
     def observe(self, buffers: ObservationBuffers) -> None:
         """Write masks, ``alive``, ``uid`` and ``ctx_reset`` for every row, in place."""
-        check_buffers(buffers, len(self._world.agent_ids()))
-        self._world.observe(
-            buffers.action_mask,
-            buffers.alive,
-            buffers.uid,
-            buffers.ctx_reset,
-            "primitive",
-        )
+        try:
+            self._native_observe(
+                buffers.action_mask,
+                buffers.features,
+                buffers.alive,
+                buffers.uid,
+                buffers.ctx_reset,
+                "primitive",
+            )
+        except ProviderError:
+            # Word the refusal like PythonWorld; the binding's own check is stricter
+            # (e.g. equal row counts, writeable), so its error stands otherwise.
+            check_buffers(buffers, self._world.agent_count)
+            raise
 
     def apply_command(self, command: Mapping[str, Any]) -> None:
         """Queue a console command; its (refusing) result comes with the next step."""

@@ -5,8 +5,7 @@
 //! shape (3, 19)`.
 
 use numpy::{
-    Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn,
-    PyReadwriteArrayDyn, PyUntypedArray, PyUntypedArrayMethods,
+    Element, PyArrayDyn, PyArrayMethods, PyReadwriteArrayDyn, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::prelude::*;
 use townlet_core::Error;
@@ -66,11 +65,22 @@ impl Expected<'_> {
     }
 }
 
-/// Checks `obj` and returns it as a typed array.
+/// Checks `obj` and returns it as a typed array. Allocates nothing when `obj` passes.
 pub fn checked<'py, T: Element>(
     obj: &Bound<'py, PyAny>,
     expected: &Expected<'_>,
 ) -> PyResult<Bound<'py, PyArrayDyn<T>>> {
+    if let Ok(array) = obj.cast::<PyArrayDyn<T>>() {
+        if expected.accepts(array.shape()) && array.is_c_contiguous() {
+            return Ok(array.clone());
+        }
+    }
+    Err(refusal::<T>(obj, expected))
+}
+
+/// The `ProviderError` that says why `obj` is not the array `expected` describes.
+#[cold]
+fn refusal<T: Element>(obj: &Bound<'_, PyAny>, expected: &Expected<'_>) -> PyErr {
     let py = obj.py();
     let (name, dtype) = (expected.name, expected.dtype);
     let Ok(untyped) = obj.cast::<PyUntypedArray>() else {
@@ -78,35 +88,30 @@ pub fn checked<'py, T: Element>(
             .get_type()
             .name()
             .map_or_else(|_| "object".to_string(), |n| n.to_string());
-        return Err(refuse(
+        return refuse(
             py,
             format!(
                 "{name}: expected {dtype} array of shape {}, got {found}",
                 expected.shape_text()
             ),
-        ));
+        );
     };
     let found_dtype = untyped.dtype();
-    let found_shape: Vec<String> = untyped.shape().iter().map(usize::to_string).collect();
-    if !found_dtype.is_equiv_to(&numpy::dtype::<T>(py)) || !expected.accepts(untyped.shape()) {
+    if !expected.accepts(untyped.shape()) || obj.cast::<PyArrayDyn<T>>().is_err() {
+        let found_shape: Vec<String> = untyped.shape().iter().map(usize::to_string).collect();
         let found = found_dtype
             .str()
             .map_or_else(|_| "?".to_string(), |_| found_dtype.to_string());
-        return Err(refuse(
+        return refuse(
             py,
             format!(
                 "{name}: expected {dtype} array of shape {}, got {found} of shape {}",
                 expected.shape_text(),
                 shape_text(&found_shape)
             ),
-        ));
+        );
     }
-    if !untyped.is_c_contiguous() {
-        return Err(refuse(py, format!("{name}: expected a C-contiguous array")));
-    }
-    obj.cast::<PyArrayDyn<T>>()
-        .cloned()
-        .map_err(|_| refuse(py, format!("{name}: expected {dtype} array")))
+    refuse(py, format!("{name}: expected a C-contiguous array"))
 }
 
 /// Borrows a checked array for writing.
@@ -118,19 +123,6 @@ pub fn writable<'py, T: Element>(
         refuse(
             array.py(),
             format!("{name}: array is not writeable or overlaps another buffer"),
-        )
-    })
-}
-
-/// Borrows a checked array for reading.
-pub fn readable<'py, T: Element>(
-    array: &Bound<'py, PyArrayDyn<T>>,
-    name: &str,
-) -> PyResult<PyReadonlyArrayDyn<'py, T>> {
-    array.try_readonly().map_err(|_| {
-        refuse(
-            array.py(),
-            format!("{name}: array is being written elsewhere"),
         )
     })
 }

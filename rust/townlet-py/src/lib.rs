@@ -1,7 +1,8 @@
 //! `townlet._native`: the thin PyO3 binding over `townlet-core` (architecture.md 1, rule 2).
 //!
 //! This crate only converts types and releases the GIL; no simulation logic lives here.
-//! `world.rs` wraps [`townlet_core::World`] as `World`, `buffers.rs` checks numpy arrays,
+//! `world.rs` wraps [`townlet_core::World`] as `World`, `events.rs` holds a step's events
+//! as `EventBatch` (dicts built on demand), `buffers.rs` checks numpy arrays,
 //! `convert.rs` turns state trees into Python objects and back, and `errors.rs` maps core
 //! errors onto the classes of `townlet.errors`.
 
@@ -13,6 +14,7 @@ use pyo3::types::PyBytes;
 mod buffers;
 mod convert;
 mod errors;
+mod events;
 mod world;
 
 /// The canonical encoding of a state tree (architecture.md 5.3) as bytes.
@@ -36,6 +38,7 @@ fn canonical_hash(py: Python<'_>, tree: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<world::PyWorld>()?;
+    m.add_class::<events::PyEventBatch>()?;
     m.add_function(wrap_pyfunction!(canonical_encode, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_hash, m)?)?;
     Ok(())

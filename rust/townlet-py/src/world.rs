@@ -1,40 +1,82 @@
 //! `PyWorld`, exposed as `townlet._native.World`: borrow the arrays, release the GIL,
 //! call the core (STYLE.md 1).
 
-use numpy::{PyArray2, PyArrayMethods, PyUntypedArrayMethods};
+use numpy::ndarray::ArrayView2;
+use numpy::{PyArray1, PyArray2, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use townlet_core::actions::{ActionMode, NUM_PRIMITIVES};
+use townlet_core::agents::Agent;
 use townlet_core::observe::ObservationRows;
 use townlet_core::{Error, World};
 
-use crate::buffers::{checked, readable, writable, Expected};
+use crate::buffers::{checked, writable, Expected};
 use crate::convert::{state_value, to_py};
 use crate::errors::{to_py_err, IntoPyResult};
+use crate::events::PyEventBatch;
 
 /// One town of the Rust core.
 #[pyclass(name = "World", module = "townlet._native")]
 pub struct PyWorld {
     inner: World,
+    ids: IdCache,
+    /// Scratch for the needs rows of `step` (3 floats per agent), reused every tick.
+    needs: Vec<f64>,
 }
 
+/// The agent id strings of the current rows, rebuilt only when the uids change
+/// (spawn, purge, import), so a step hands out the same Python strings every tick.
+#[derive(Default)]
+struct IdCache {
+    uids: Vec<u32>,
+    ids: Option<Py<PyTuple>>,
+}
+
+impl IdCache {
+    fn get<'py>(&mut self, py: Python<'py>, agents: &[Agent]) -> PyResult<Bound<'py, PyTuple>> {
+        let current = self.uids.len() == agents.len()
+            && self.uids.iter().zip(agents).all(|(uid, a)| *uid == a.uid);
+        if let (true, Some(ids)) = (current, &self.ids) {
+            return Ok(ids.bind(py).clone());
+        }
+        let ids = PyTuple::new(py, agents.iter().map(|a| PyString::new(py, &a.id)))?;
+        self.uids = agents.iter().map(|a| a.uid).collect();
+        self.ids = Some(ids.clone().unbind());
+        Ok(ids)
+    }
+}
+
+/// Copies one `[f64; 3]` per agent into a new `(N, 3)` float64 array via `scratch`.
 fn needs_array<'py>(
     py: Python<'py>,
+    scratch: &mut Vec<f64>,
     rows: impl ExactSizeIterator<Item = [f64; 3]>,
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-    let array = PyArray2::<f64>::zeros(py, [rows.len(), 3], false);
-    {
-        let mut guard = array
-            .try_readwrite()
-            .map_err(|e| to_py_err(py, Error::provider(e.to_string())))?;
-        let slice = guard
-            .as_slice_mut()
-            .map_err(|e| to_py_err(py, Error::provider(e.to_string())))?;
-        for (cells, needs) in slice.chunks_exact_mut(3).zip(rows) {
-            cells.copy_from_slice(&needs);
-        }
-    }
-    Ok(array)
+    let n = rows.len();
+    scratch.clear();
+    scratch.extend(rows.flatten());
+    let view = ArrayView2::from_shape((n, 3), scratch)
+        .map_err(|e| to_py_err(py, Error::provider(format!("needs rows: {e}"))))?;
+    Ok(PyArray2::from_array(py, &view))
+}
+
+/// The action ids as a `Vec`: copied while the GIL is held, so the core reads memory no
+/// Python code can change during the step.
+fn action_ids(actions: &Bound<'_, PyAny>) -> PyResult<Vec<i32>> {
+    let expected = Expected {
+        name: "actions",
+        dtype: "int32",
+        shape: &[None],
+        min_rows: 0,
+    };
+    let array = match actions.cast::<PyArrayDyn<i32>>() {
+        // Any 1-D int32 array, strided views included.
+        Ok(array) if array.ndim() == 1 => array.clone(),
+        _ => checked::<i32>(actions, &expected)?,
+    };
+    Ok(array
+        .to_vec()
+        .unwrap_or_else(|_| array.to_owned_array().iter().copied().collect()))
 }
 
 #[pymethods]
@@ -43,7 +85,11 @@ impl PyWorld {
     #[new]
     fn new(py: Python<'_>, settings_json: &str) -> PyResult<Self> {
         let inner = py.detach(|| World::from_json(settings_json)).or_raise(py)?;
-        Ok(PyWorld { inner })
+        Ok(PyWorld {
+            inner,
+            ids: IdCache::default(),
+            needs: Vec::new(),
+        })
     }
 
     /// Builds the town at tick 0 from `seed` in [0, 2**64).
@@ -73,18 +119,29 @@ impl PyWorld {
         self.inner.day()
     }
 
-    /// The minute of day of the current tick.
+    /// The minute of the day of the current tick.
     #[getter]
     fn minute(&self) -> i64 {
         self.inner.minute()
     }
 
-    /// Agent ids in uid order (alive ones and those terminated in the last tick).
-    fn agent_ids(&self) -> Vec<String> {
-        self.inner.agent_ids().map(str::to_string).collect()
+    /// The number of agent rows (`len(agent_ids())`).
+    #[getter]
+    fn agent_count(&self) -> usize {
+        self.inner.agents().len()
+    }
+
+    /// Agent ids in uid order (alive ones and those terminated in the last tick), as a
+    /// new list of cached strings.
+    fn agent_ids<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Ok(self.ids.get(py, self.inner.agents())?.to_list())
     }
 
     /// Advances one tick; `actions` is a 1-D int32 array with one id per agent row.
+    ///
+    /// Returns the fields of a `StepResult` as a dict: `tick`, `_event_batch` (the
+    /// events, built on demand), `terminated`, `spawned`, `agent_ids`, `needs_before`,
+    /// `needs_after` and `wages`.
     fn step<'py>(
         &mut self,
         py: Python<'py>,
@@ -92,52 +149,43 @@ impl PyWorld {
         mode: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
         let mode = ActionMode::parse(mode).or_raise(py)?;
-        let expected = Expected {
-            name: "actions",
-            dtype: "int32",
-            shape: &[None],
-            min_rows: 0,
-        };
-        let array = checked::<i32>(actions, &expected)?;
-        let guard = readable(&array, "actions")?;
-        let ids = guard
-            .as_slice()
-            .map_err(|e| to_py_err(py, Error::provider(format!("actions: {e}"))))?;
+        let ids = action_ids(actions)?;
         let inner = &mut self.inner;
-        let outcome = py.detach(|| inner.step(ids, mode)).or_raise(py)?;
-        drop(guard);
-        let world = &self.inner;
-        let events = PyList::empty(py);
-        for event in world.events() {
-            events.append(to_py(py, &event.to_state_value())?)?;
-        }
+        let outcome = py.detach(|| inner.step(&ids, mode)).or_raise(py)?;
+        let agents = self.inner.agents();
         let terminated = PyList::empty(py);
         for (id, reason) in &outcome.terminated {
             terminated.append(PyTuple::new(py, [id, reason])?)?;
         }
         let out = PyDict::new(py);
-        out.set_item("tick", outcome.tick)?;
-        out.set_item("events", events)?;
-        out.set_item("terminated", terminated)?;
-        out.set_item("spawned", outcome.spawned)?;
-        out.set_item("agent_ids", self.agent_ids())?;
+        out.set_item(pyo3::intern!(py, "tick"), outcome.tick)?;
+        let batch = PyEventBatch::new(self.inner.shared_events());
+        out.set_item(pyo3::intern!(py, "_event_batch"), Py::new(py, batch)?)?;
+        out.set_item(pyo3::intern!(py, "terminated"), terminated)?;
         out.set_item(
-            "needs_before",
-            needs_array(py, world.agents().iter().map(|a| a.needs_before))?,
+            pyo3::intern!(py, "spawned"),
+            PyList::new(py, &outcome.spawned)?,
         )?;
-        out.set_item(
-            "needs_after",
-            needs_array(py, world.agents().iter().map(|a| a.needs))?,
-        )?;
+        let agent_ids = self.ids.get(py, agents)?.to_list();
+        out.set_item(pyo3::intern!(py, "agent_ids"), agent_ids)?;
+        let before = needs_array(py, &mut self.needs, agents.iter().map(|a| a.needs_before))?;
+        out.set_item(pyo3::intern!(py, "needs_before"), before)?;
+        let after = needs_array(py, &mut self.needs, agents.iter().map(|a| a.needs))?;
+        out.set_item(pyo3::intern!(py, "needs_after"), after)?;
+        let wages = PyArray1::<f64>::zeros(py, agents.len(), false);
+        out.set_item(pyo3::intern!(py, "wages"), wages)?;
         Ok(out)
     }
 
     /// Writes masks and row flags in place: `action_mask` int8 (R, A), `alive` bool (R,),
-    /// `uid` int64 (R,), `ctx_reset` bool (R,), R >= number of agents.
+    /// `uid` int64 (R,), `ctx_reset` bool (R,), R >= number of agents; `features`
+    /// float32 (>= N, 0) is checked (no feature columns yet).
+    #[allow(clippy::too_many_arguments)]
     fn observe(
         &self,
         py: Python<'_>,
         action_mask: &Bound<'_, PyAny>,
+        features: &Bound<'_, PyAny>,
         alive: &Bound<'_, PyAny>,
         uid: &Bound<'_, PyAny>,
         ctx_reset: &Bound<'_, PyAny>,
@@ -157,6 +205,15 @@ impl PyWorld {
                 name: "action_mask",
                 dtype: "int8",
                 shape: &mask_shape,
+                min_rows: n,
+            },
+        )?;
+        checked::<f32>(
+            features,
+            &Expected {
+                name: "features",
+                dtype: "float32",
+                shape: &[None, Some(0)],
                 min_rows: n,
             },
         )?;
