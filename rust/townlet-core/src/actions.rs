@@ -78,6 +78,10 @@ pub fn resolve_primitive(action_id: i32) -> i32 {
 /// Validates a MOVE from `(x, y)` in `direction` (0..4 = N, E, S, W; world.md 6.3):
 /// 0 ok, else the reason code.
 pub fn move_check(grid: &Grid, x: i32, y: i32, direction: usize) -> u8 {
+    // An open exit is in bounds and walkable by construction (`grid::exits`).
+    if direction < DIRECTIONS.len() && (grid.exits_at(x, y) >> direction) & 1 == 1 {
+        return 0;
+    }
     let Some(&(dx, dy)) = DIRECTIONS.get(direction) else {
         return OUT_OF_BOUNDS;
     };
@@ -144,7 +148,7 @@ pub fn process_actions(state: &mut WorldState) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::bfs_distances;
+    use crate::grid::{bfs_distances, exits};
 
     fn grid() -> Grid {
         // 3x2: "..#" / "..."
@@ -156,6 +160,7 @@ mod tests {
             rows: vec!["..#".into(), "...".into()],
             type_fields: vec![],
             zone_fields: vec![bfs_distances(3, 2, &walkable, &[(0, 0)])],
+            exits: exits(3, 2, &walkable),
             walkable,
             objects: vec![],
             zones: vec![],
@@ -171,6 +176,18 @@ mod tests {
         assert_eq!(move_check(&g, 0, 0, 3), OUT_OF_BOUNDS);
         assert_eq!(move_check(&g, 1, 0, 1), BLOCKED_TILE);
         assert_eq!(move_check(&g, 1, 0, 2), 0);
+    }
+
+    #[test]
+    fn open_exits_are_exactly_the_valid_moves() {
+        let g = grid();
+        for (x, y) in [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1)] {
+            for (d, (dx, dy)) in DIRECTIONS.iter().enumerate() {
+                let valid = g.in_bounds(x + dx, y + dy) && g.is_walkable(x + dx, y + dy);
+                assert_eq!((g.exits_at(x, y) >> d) & 1 == 1, valid, "({x}, {y}) {d}");
+                assert_eq!(move_check(&g, x, y, d) == 0, valid, "({x}, {y}) {d}");
+            }
+        }
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub struct Grid {
     pub rows: Vec<String>,
     /// Walkability per tile, row-major.
     pub walkable: Vec<bool>,
+    /// Open directions per tile, row-major: bit `d` is set when a step in direction `d`
+    /// (N, E, S, W) stays inside the grid on a walkable tile ([`exits`] of `walkable`).
+    pub exits: Vec<u8>,
     /// Objects in object order.
     pub objects: Vec<MapObject>,
     /// Zones in declaration order.
@@ -123,6 +126,15 @@ impl Grid {
             .unwrap_or(false)
     }
 
+    /// The open directions of `(x, y)` as bits (bit `d` = direction `d` of
+    /// [`DIRECTIONS`]); 0 outside the grid.
+    pub fn exits_at(&self, x: i32, y: i32) -> u8 {
+        self.index(x, y)
+            .and_then(|i| self.exits.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The first zone (declaration order) containing `(x, y)`, or `None`.
     pub fn zone_at(&self, x: i32, y: i32) -> Option<usize> {
         let zone = *self.zone_of_tile.get(self.index(x, y)?)?;
@@ -147,6 +159,40 @@ impl Grid {
                 && self.index(nx, ny).and_then(|j| distances.get(j)) == Some(&(d - 1))
         })
     }
+}
+
+/// Open directions of every tile, row-major: bit `d` is set when the neighbour in
+/// direction `d` (N, E, S, W) is inside the grid and walkable. Computed once per map,
+/// so a MOVE check or a mask row is one lookup.
+///
+/// ```
+/// // Two walkable tiles side by side: the left one opens east (bit 1), the right west (bit 3).
+/// assert_eq!(townlet_core::grid::exits(2, 1, &[true, true]), vec![0b0010, 0b1000]);
+/// ```
+pub fn exits(width: i32, height: i32, walkable: &[bool]) -> Vec<u8> {
+    let open = |x: i32, y: i32| {
+        0 <= x
+            && x < width
+            && 0 <= y
+            && y < height
+            && usize::try_from(y * width + x)
+                .ok()
+                .and_then(|i| walkable.get(i))
+                == Some(&true)
+    };
+    let mut bits = Vec::with_capacity(walkable.len());
+    for y in 0..height {
+        for x in 0..width {
+            let mut tile = 0;
+            for (d, (dx, dy)) in DIRECTIONS.iter().enumerate() {
+                if open(x + dx, y + dy) {
+                    tile |= 1 << d;
+                }
+            }
+            bits.push(tile);
+        }
+    }
+    bits
 }
 
 /// Multi-source 4-neighbour BFS over walkable tiles; −1 where unreachable.
@@ -208,6 +254,7 @@ mod tests {
             rows: vec!["..#.".into()],
             zone_fields: vec![],
             type_fields: vec![Some(bfs_distances(4, 1, &walkable, &[(0, 0)]))],
+            exits: exits(4, 1, &walkable),
             walkable,
             objects: vec![],
             zones: vec![],

@@ -5,7 +5,7 @@
 //! tests) for each row of `agent_ids()`; rows past them are vacant (D10a). It allocates
 //! nothing. The feature vector has no columns yet (`F = 0`).
 
-use crate::actions::{move_check, ActionMode, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::actions::{ActionMode, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
 use crate::error::Error;
 use crate::state::WorldState;
 
@@ -75,29 +75,50 @@ pub fn write_masks(
         alive,
         uid,
         ctx_reset,
-        columns,
+        ..
     } = rows;
-    let flags = alive
-        .iter_mut()
-        .zip(uid.iter_mut())
-        .zip(ctx_reset.iter_mut());
-    for (row, (mask, ((alive, uid), ctx_reset))) in
-        action_mask.chunks_exact_mut(columns).zip(flags).enumerate()
+    let split = (
+        action_mask.split_at_mut_checked(n * NUM_PRIMITIVES),
+        alive.split_at_mut_checked(n),
+        uid.split_at_mut_checked(n),
+        ctx_reset.split_at_mut_checked(n),
+    );
+    let (
+        Some((masks, vacant_masks)),
+        Some((alive, vacant_alive)),
+        Some((uid, vacant_uid)),
+        Some((ctx, vacant_ctx)),
+    ) = split
+    else {
+        return Err(Error::provider("observation buffers: row counts differ"));
+    };
+    let flags = alive.iter_mut().zip(uid.iter_mut()).zip(ctx.iter_mut());
+    for ((agent, mask), ((alive, uid), ctx)) in state
+        .agents
+        .iter()
+        .zip(masks.chunks_exact_mut(NUM_PRIMITIVES))
+        .zip(flags)
     {
-        mask.fill(0);
+        // One row is built on the stack and copied whole: WAIT, then the open moves.
+        let mut row = [0i8; NUM_PRIMITIVES];
+        row[0] = 1;
+        if agent.alive {
+            let exits = state.grid.exits_at(agent.x, agent.y);
+            for (direction, cell) in row[1..5].iter_mut().enumerate() {
+                *cell = i8::from((exits >> direction) & 1 == 1);
+            }
+        }
+        mask.copy_from_slice(&row);
+        (*alive, *uid, *ctx) = (agent.alive, i64::from(agent.uid), agent.ctx_reset);
+    }
+    vacant_masks.fill(0);
+    for mask in vacant_masks.chunks_exact_mut(NUM_PRIMITIVES) {
         if let Some(first) = mask.first_mut() {
             *first = 1;
         }
-        let Some(agent) = state.agents.get(row) else {
-            (*alive, *uid, *ctx_reset) = (false, -1, false);
-            continue;
-        };
-        (*alive, *uid, *ctx_reset) = (agent.alive, i64::from(agent.uid), agent.ctx_reset);
-        if agent.alive {
-            for (direction, cell) in mask.iter_mut().skip(1).take(4).enumerate() {
-                *cell = i8::from(move_check(&state.grid, agent.x, agent.y, direction) == 0);
-            }
-        }
     }
+    vacant_alive.fill(false);
+    vacant_uid.fill(-1);
+    vacant_ctx.fill(false);
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! reachability, homes), then zones and distance fields of the finished [`Grid`].
 
 use super::{Header, Report, ZoneLine, UNREACHABLE};
-use crate::grid::{bfs_distances, Grid, MapObject, Zone, DIRECTIONS, TILE_GLYPHS, WALKABLE_GLYPHS};
+use crate::grid::{
+    bfs_distances, exits, Grid, MapObject, Zone, DIRECTIONS, TILE_GLYPHS, WALKABLE_GLYPHS,
+};
 use crate::settings::ObjectTypeSpec;
 
 /// What the row-major scan found: walkability, objects `(type index, x, y)`, spawns.
@@ -274,6 +276,7 @@ pub(super) fn build_grid(
         width,
         height,
         rows: rows.iter().map(|r| r.iter().collect()).collect(),
+        exits: exits(width, height, &walkable),
         walkable,
         objects,
         zones,
