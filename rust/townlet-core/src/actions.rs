@@ -96,6 +96,7 @@ pub fn move_check(grid: &Grid, x: i32, y: i32, direction: usize) -> u8 {
 }
 
 /// Validates and applies one MOVE of agent `index` at once; a failure emits `action_failed`.
+#[inline]
 pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
     let Some(agent) = state.agents.get_mut(index) else {
         return;
@@ -128,7 +129,9 @@ pub fn process_actions(state: &mut WorldState) {
             order.push(index);
         }
     }
-    state.rng_world.shuffle(&mut order);
+    state
+        .rng_world
+        .shuffle_with(&mut order, &mut state.divisors);
     for &index in &order {
         let Some(agent) = state.agents.get_mut(index) else {
             continue;

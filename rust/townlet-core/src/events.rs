@@ -110,44 +110,54 @@ impl Field<'_> {
     }
 }
 
+/// The payload of `agent_spawned` (D10b: the display name travels as `agent_name`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spawned {
+    /// The new agent's uid.
+    pub uid: u32,
+    /// Display name.
+    pub agent_name: String,
+    /// Embedding slot.
+    pub slot: u32,
+    /// Spawn cause.
+    pub cause: Origin,
+    /// Spawn tile.
+    pub position: (i32, i32),
+    /// Home zone name, if any.
+    pub home: Option<String>,
+    /// Profile name.
+    pub profile: String,
+}
+
+/// The payload of `agent_terminated`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Terminated {
+    /// The agent's uid.
+    pub uid: u32,
+    /// Reason name (`faint`).
+    pub reason: &'static str,
+    /// Tile at termination.
+    pub position: (i32, i32),
+    /// Needs at termination.
+    pub needs: [f64; 3],
+    /// Money at termination.
+    pub wallet: f64,
+    /// `tick - spawned_tick`.
+    pub lived_ticks: i64,
+}
+
 /// What happened: the event's name and payload (docs/world-state.md 4).
 ///
 /// Hot events hold plain numbers (an agent is its uid, a reason its code), so emitting
-/// one allocates nothing; names and strings are produced when the event is read.
+/// one allocates nothing; names and strings are produced when the event is read. The
+/// large payloads of the rare spawn and termination are boxed, which keeps an event
+/// at 40 bytes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventData {
-    /// `agent_spawned` (D10b: the display name travels as `agent_name`).
-    AgentSpawned {
-        /// The new agent's uid.
-        uid: u32,
-        /// Display name.
-        agent_name: String,
-        /// Embedding slot.
-        slot: u32,
-        /// Spawn cause.
-        cause: Origin,
-        /// Spawn tile.
-        position: (i32, i32),
-        /// Home zone name, if any.
-        home: Option<String>,
-        /// Profile name.
-        profile: String,
-    },
+    /// `agent_spawned`.
+    AgentSpawned(Box<Spawned>),
     /// `agent_terminated`.
-    AgentTerminated {
-        /// The agent's uid.
-        uid: u32,
-        /// Reason name (`faint`).
-        reason: &'static str,
-        /// Tile at termination.
-        position: (i32, i32),
-        /// Needs at termination.
-        needs: [f64; 3],
-        /// Money at termination.
-        wallet: f64,
-        /// `tick - spawned_tick`.
-        lived_ticks: i64,
-    },
+    AgentTerminated(Box<Terminated>),
     /// `newcomer_scheduled`.
     NewcomerScheduled {
         /// The ticket's id.
@@ -194,8 +204,8 @@ impl EventData {
     /// ```
     pub fn name(&self) -> &'static str {
         match self {
-            EventData::AgentSpawned { .. } => "agent_spawned",
-            EventData::AgentTerminated { .. } => "agent_terminated",
+            EventData::AgentSpawned(_) => "agent_spawned",
+            EventData::AgentTerminated(_) => "agent_terminated",
             EventData::NewcomerScheduled { .. } => "newcomer_scheduled",
             EventData::SpawnDeferred { .. } => "spawn_deferred",
             EventData::SlotForcedReuse { .. } => "slot_forced_reuse",
@@ -207,40 +217,25 @@ impl EventData {
     /// Calls `f` with each payload field in the order of docs/world-state.md 4.
     pub fn for_each_field<'a>(&'a self, mut f: impl FnMut(&'static str, Field<'a>)) {
         match self {
-            EventData::AgentSpawned {
-                uid,
-                agent_name,
-                slot,
-                cause,
-                position,
-                home,
-                profile,
-            } => {
-                f("agent_id", Field::AgentId(*uid));
-                f("uid", Field::Int(i64::from(*uid)));
-                f("agent_name", Field::Str(agent_name));
-                f("slot", Field::Int(i64::from(*slot)));
-                f("cause", Field::Str(cause.as_str()));
-                f("position", Field::Position(position.0, position.1));
-                f("home", home.as_deref().map_or(Field::Null, Field::Str));
+            EventData::AgentSpawned(e) => {
+                f("agent_id", Field::AgentId(e.uid));
+                f("uid", Field::Int(i64::from(e.uid)));
+                f("agent_name", Field::Str(&e.agent_name));
+                f("slot", Field::Int(i64::from(e.slot)));
+                f("cause", Field::Str(e.cause.as_str()));
+                f("position", Field::Position(e.position.0, e.position.1));
+                f("home", e.home.as_deref().map_or(Field::Null, Field::Str));
                 f("job", Field::Null);
-                f("profile", Field::Str(profile));
+                f("profile", Field::Str(&e.profile));
             }
-            EventData::AgentTerminated {
-                uid,
-                reason,
-                position,
-                needs,
-                wallet,
-                lived_ticks,
-            } => {
-                f("agent_id", Field::AgentId(*uid));
-                f("reason", Field::Str(reason));
+            EventData::AgentTerminated(e) => {
+                f("agent_id", Field::AgentId(e.uid));
+                f("reason", Field::Str(e.reason));
                 f("detail", Field::Null);
-                f("position", Field::Position(position.0, position.1));
-                f("needs", Field::Needs(*needs));
-                f("wallet", Field::Float(*wallet));
-                f("lived_ticks", Field::Int(*lived_ticks));
+                f("position", Field::Position(e.position.0, e.position.1));
+                f("needs", Field::Needs(e.needs));
+                f("wallet", Field::Float(e.wallet));
+                f("lived_ticks", Field::Int(e.lived_ticks));
             }
             EventData::NewcomerScheduled {
                 ticket_id,
@@ -442,6 +437,11 @@ mod tests {
     }
 
     #[test]
+    fn events_stay_small() {
+        assert!(std::mem::size_of::<Event>() <= 40);
+    }
+
+    #[test]
     fn reason_table_matches_world_md() {
         assert_eq!(reason_code("chat_rejected"), Some(32));
         assert_eq!(reason_name(4), "out_of_bounds");
@@ -473,7 +473,7 @@ mod tests {
 
     #[test]
     fn spawned_and_terminated_payloads_keep_the_contract_order() {
-        let spawned = EventData::AgentSpawned {
+        let spawned = EventData::AgentSpawned(Box::new(Spawned {
             uid: 3,
             agent_name: "Cy".into(),
             slot: 2,
@@ -481,7 +481,7 @@ mod tests {
             position: (1, 2),
             home: None,
             profile: "stoic".into(),
-        };
+        }));
         let mut keys = Vec::new();
         spawned.for_each_field(|k, _| keys.push(k));
         let expected = [
@@ -496,14 +496,14 @@ mod tests {
             "profile",
         ];
         assert_eq!(keys, expected);
-        let terminated = EventData::AgentTerminated {
+        let terminated = EventData::AgentTerminated(Box::new(Terminated {
             uid: 3,
             reason: "faint",
             position: (1, 2),
             needs: [0.0, 0.5, 0.5],
             wallet: 1.0,
             lived_ticks: 9,
-        };
+        }));
         keys.clear();
         terminated.for_each_field(|k, _| keys.push(k));
         let expected = [

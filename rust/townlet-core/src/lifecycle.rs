@@ -7,7 +7,7 @@
 //! `lifecycle.py` function by function.
 
 use crate::agents::{agent_name, sample_profile, Agent, Origin};
-use crate::events::EventData;
+use crate::events::{EventData, Spawned, Terminated};
 use crate::state::{Ticket, WorldState};
 
 /// Spawns one agent with `cause` at the current tick (world.md 4.5, contract 6) and
@@ -69,7 +69,7 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
             uid,
         });
     }
-    let spawned = EventData::AgentSpawned {
+    let spawned = EventData::AgentSpawned(Box::new(Spawned {
         uid,
         // `agent_name`, not `name`: the event's own `name` field would be overwritten (D10b).
         agent_name: agent.name.clone(),
@@ -78,7 +78,7 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
         position,
         home: state.zone_name(agent.home).map(str::to_string),
         profile: state.profile_name(agent.profile).to_string(),
-    };
+    }));
     state.events.emit(spawned);
     // uids only grow, so the list stays in uid order.
     state.agents.push(agent);
@@ -106,14 +106,16 @@ pub fn terminate(state: &mut WorldState, index: usize, reason: &'static str) {
     state.slots.release(agent.slot as usize, tick);
     agent.alive = false;
     agent.terminated_tick = tick;
-    state.events.emit(EventData::AgentTerminated {
-        uid: agent.uid,
-        reason,
-        position: agent.position(),
-        needs: agent.needs,
-        wallet: agent.wallet,
-        lived_ticks: tick - agent.spawned_tick,
-    });
+    state
+        .events
+        .emit(EventData::AgentTerminated(Box::new(Terminated {
+            uid: agent.uid,
+            reason,
+            position: agent.position(),
+            needs: agent.needs,
+            wallet: agent.wallet,
+            lived_ticks: tick - agent.spawned_tick,
+        })));
 }
 
 /// Step 12: alive agents (uid order) past the faint threshold terminate (world.md 5.3).

@@ -36,6 +36,55 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 /// `2^-53`, the spacing of `rand_f64` outputs.
 const TWO_POW_MINUS_53: f64 = 1.0 / 9_007_199_254_740_992.0;
 
+/// Exact `x mod d` without a hardware division, for the divisors 1..=n of a shuffle.
+///
+/// For a divisor `d` the table keeps `m = floor((2^128 - 1) / d) + 1` (mod 2^128);
+/// then for every 64-bit `x`, `x mod d = ((m * x mod 2^128) * d) >> 128` (Lemire, Kaser
+/// and Kurz, "Faster remainder by direct computation", 2019: exact when the fraction
+/// has at least 64 + log2(d) bits, here 128). A shuffle of n items divides by n, n-1,
+/// ..., 2 every tick, so the table is filled once and a draw costs three multiplies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Divisors {
+    reciprocals: Vec<u128>,
+}
+
+impl Divisors {
+    /// Makes sure the divisors 1..=n have their reciprocals.
+    pub fn reserve(&mut self, n: usize) {
+        for d in self.reciprocals.len()..=n {
+            // d = 0 keeps a placeholder; d = 1 wraps to m = 0, and x mod 1 = 0.
+            let m = match d {
+                0 => 0,
+                d => (u128::MAX / d as u128).wrapping_add(1),
+            };
+            self.reciprocals.push(m);
+        }
+    }
+
+    /// `x mod d`; `0` for `d = 0`. Divisors past [`Divisors::reserve`] use `%`.
+    ///
+    /// ```
+    /// let mut divisors = townlet_core::rng::Divisors::default();
+    /// divisors.reserve(7);
+    /// assert_eq!(divisors.rem(u64::MAX, 7), u64::MAX % 7);
+    /// ```
+    pub fn rem(&self, x: u64, d: u64) -> u64 {
+        let m = usize::try_from(d)
+            .ok()
+            .filter(|&i| i > 0)
+            .and_then(|i| self.reciprocals.get(i));
+        let Some(&m) = m else {
+            return x.checked_rem(d).unwrap_or(0);
+        };
+        let low = m.wrapping_mul(u128::from(x));
+        // (low * d) >> 128 from two 128-bit products; the sum stays below 2^128.
+        let d = u128::from(d);
+        let bottom = (low & u128::from(u64::MAX)) * d;
+        let top = (low >> 64) * d;
+        ((top + (bottom >> 64)) >> 64) as u64
+    }
+}
+
 /// A xoshiro256** generator: one named random stream of the world.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rng {
@@ -122,6 +171,26 @@ impl Rng {
         for i in (1..items.len()).rev() {
             // j <= i < len, so the cast back to usize is lossless.
             let j = self.rand_index(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+
+    /// [`Rng::shuffle`] with the remainders of `divisors` instead of hardware divisions:
+    /// the same draws, the same order (the shuffle of every tick's action order).
+    ///
+    /// ```
+    /// use townlet_core::rng::{Divisors, Rng};
+    /// let (mut a, mut b) = (Rng::for_stream(0, "world"), Rng::for_stream(0, "world"));
+    /// let (mut x, mut y) = ([0, 1, 2, 3], [0, 1, 2, 3]);
+    /// a.shuffle(&mut x);
+    /// b.shuffle_with(&mut y, &mut Divisors::default());
+    /// assert_eq!(x, y);
+    /// ```
+    pub fn shuffle_with<T>(&mut self, items: &mut [T], divisors: &mut Divisors) {
+        divisors.reserve(items.len());
+        for i in (1..items.len()).rev() {
+            // j <= i < len, so the cast back to usize is lossless.
+            let j = divisors.rem(self.next_u64(), i as u64 + 1) as usize;
             items.swap(i, j);
         }
     }
@@ -286,6 +355,61 @@ mod tests {
             "+123456789abcdef",
         ] {
             assert_eq!(Rng::parse_state_word(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn divisor_remainders_are_exact() {
+        let mut divisors = Divisors::default();
+        divisors.reserve(5_000);
+        let mut rng = Rng::for_stream(9, "divisors");
+        let edges = [
+            0,
+            1,
+            2,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+            (1 << 63) - 1,
+            u64::from(u32::MAX),
+        ];
+        for d in 1..=5_000u64 {
+            let near = [
+                d - 1,
+                d,
+                d + 1,
+                d * d,
+                u64::MAX - u64::MAX % d,
+                u64::MAX / d * d - 1,
+            ];
+            for x in edges.into_iter().chain(near) {
+                assert_eq!(divisors.rem(x, d), x % d, "{x} mod {d}");
+            }
+            for _ in 0..200 {
+                let x = rng.next_u64();
+                assert_eq!(divisors.rem(x, d), x % d, "{x} mod {d}");
+            }
+        }
+        for d in [5_001, 1 << 32, (1 << 63) + 7, u64::MAX] {
+            assert_eq!(
+                divisors.rem(u64::MAX - 3, d),
+                (u64::MAX - 3) % d,
+                "past the table"
+            );
+        }
+        assert_eq!(divisors.rem(7, 0), 0);
+    }
+
+    #[test]
+    fn shuffle_with_divisors_matches_shuffle() {
+        let mut divisors = Divisors::default();
+        for len in [0, 1, 2, 3, 10, 100, 1_000] {
+            let (mut a, mut b) = (Rng::for_stream(3, "world"), Rng::for_stream(3, "world"));
+            let mut x: Vec<usize> = (0..len).collect();
+            let mut y = x.clone();
+            a.shuffle(&mut x);
+            b.shuffle_with(&mut y, &mut divisors);
+            assert_eq!((x, a), (y, b), "{len}");
         }
     }
 

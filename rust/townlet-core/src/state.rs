@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::events::EventLog;
 use crate::grid::Grid;
-use crate::rng::Rng;
+use crate::rng::{Divisors, Rng};
 use crate::settings::{SpawnDefaults, WorldSettings, NEED_NAMES};
 use crate::slots::SlotTable;
 use crate::snapshot_check::check_state_tree;
@@ -79,6 +79,8 @@ pub struct WorldState {
     pub events: EventLog,
     /// Scratch: the shuffled action order (agent indexes), reused every tick.
     pub order: Vec<usize>,
+    /// Scratch: the reciprocals of the action-order shuffle's divisors.
+    pub divisors: Divisors,
 }
 
 fn spawn_kit(
@@ -143,6 +145,7 @@ impl WorldState {
             tickets: Vec::new(),
             events: EventLog::default(),
             order: Vec::new(),
+            divisors: Divisors::default(),
             settings,
             grid,
         }

@@ -73,6 +73,7 @@ impl World {
         let mut state = WorldState::new(settings, grid, seed);
         // Keep the scratch capacity of the previous town.
         state.order = std::mem::take(&mut self.state.order);
+        state.divisors = std::mem::take(&mut self.state.divisors);
         self.state = state;
         self.state.events.begin(0);
         spawn_initial(&mut self.state);
@@ -157,11 +158,11 @@ impl World {
             ..StepOutcome::default()
         };
         for event in self.state.events.events() {
-            match event.data {
-                EventData::AgentSpawned { uid, .. } => outcome.spawned.push(agent_id(uid)),
-                EventData::AgentTerminated { uid, reason, .. } => {
-                    outcome.terminated.push((agent_id(uid), reason.to_string()))
-                }
+            match &event.data {
+                EventData::AgentSpawned(e) => outcome.spawned.push(agent_id(e.uid)),
+                EventData::AgentTerminated(e) => outcome
+                    .terminated
+                    .push((agent_id(e.uid), e.reason.to_string())),
                 _ => {}
             }
         }
