@@ -1,6 +1,6 @@
 """Type stub of ``townlet._native``, the PyO3 binding over ``rust/townlet-core``.
 
-Written from ``rust/townlet-py/src`` (``lib.rs``, ``world.rs``, ``events.rs``). Only
+Written from ``rust/townlet-py/src`` (``lib.rs``, ``world.rs``, ``step.rs``). Only
 ``townlet.world.native`` (and later the vector env) imports this module; everything
 else talks to the ``WorldRuntime`` protocol. Errors raised here are the classes of
 ``townlet.errors`` (``ConfigError``, ``SnapshotError``, ``ProviderError``).
@@ -11,26 +11,35 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-class EventBatch:
-    """One tick's events, held in Rust until read (no copy of the core's events)."""
+class StepRows:
+    """What one step produced, kept in Rust; each method builds a new object."""
 
-    def to_list(self) -> list[dict[str, Any]]:
-        """A new list of the events as dicts ``{tick, seq, name, ...payload}``."""
+    def events(self) -> list[dict[str, Any]]:
+        """The step's events as dicts ``{tick, seq, name, ...payload}``."""
+
+    def agent_ids(self) -> list[str]:
+        """The agent ids of the rows (``agent_ids()`` after the step)."""
+
+    def needs_before(self) -> npt.NDArray[np.float64]:
+        """``(N, 3)`` needs at the start of the tick."""
+
+    def needs_after(self) -> npt.NDArray[np.float64]:
+        """``(N, 3)`` needs at the end of the tick."""
+
+    def wages(self) -> npt.NDArray[np.float64]:
+        """``(N,)`` zeros (no wages in this slice)."""
 
     def __len__(self) -> int: ...
 
 class StepOutcome(TypedDict):
-    """What ``World.step`` returns: a new dict of the ``StepResult`` fields, with the
-    events as ``_event_batch`` and without ``command_results`` (the adapter's)."""
+    """What ``World.step`` returns: a new dict of the eager ``StepResult`` fields and
+    ``_rows``, which builds the others on demand (``command_results`` is the
+    adapter's)."""
 
     tick: int
-    _event_batch: EventBatch
     terminated: list[tuple[str, str]]
     spawned: list[str]
-    agent_ids: list[str]
-    needs_before: npt.NDArray[np.float64]
-    needs_after: npt.NDArray[np.float64]
-    wages: npt.NDArray[np.float64]
+    _rows: StepRows
 
 class World:
     """One town of the Rust core, built from the settings JSON of docs/world-state.md 1.

@@ -1,31 +1,12 @@
-//! `PyEventBatch`, exposed as `townlet._native.EventBatch`: one tick's events, turned
-//! into Python dicts only when someone reads them.
-//!
-//! A step hands the batch the core's finished events as a shared `Arc` (no copy), so a
-//! tick whose events nobody reads builds no Python object for them. `to_list` builds the
-//! dicts of docs/world-state.md 4, `{tick, seq, name, ...payload}`, exactly as
-//! `Event::to_state_value` describes them.
-
-use std::sync::Arc;
+//! World events as Python dicts `{tick, seq, name, ...payload}` (docs/world-state.md 4),
+//! exactly as `Event::to_state_value` describes them, built straight from the core's
+//! borrowed fields with interned keys.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 use townlet_core::agents::agent_id;
 use townlet_core::events::{Event, Field};
 use townlet_core::settings::NEED_NAMES;
-
-/// The events of one tick, in emission order.
-#[pyclass(name = "EventBatch", module = "townlet._native", frozen)]
-pub struct PyEventBatch {
-    events: Arc<Vec<Event>>,
-}
-
-impl PyEventBatch {
-    /// A batch over the core's shared events.
-    pub fn new(events: Arc<Vec<Event>>) -> Self {
-        PyEventBatch { events }
-    }
-}
 
 fn field_to_py<'py>(py: Python<'py>, value: Field<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
@@ -38,47 +19,71 @@ fn field_to_py<'py>(py: Python<'py>, value: Field<'_>) -> PyResult<Bound<'py, Py
         Field::Needs(needs) => {
             let dict = PyDict::new(py);
             for (name, value) in NEED_NAMES.iter().zip(needs) {
-                dict.set_item(PyString::intern(py, name), value)?;
+                dict.set_item(interned(py, name), value)?;
             }
             dict.into_any()
         }
     })
 }
 
+/// `text` as an interned str: the keys, event names and need names of
+/// docs/world-state.md 4 are made once per process, anything else on each call.
+fn interned<'py>(py: Python<'py>, text: &str) -> Bound<'py, PyString> {
+    use pyo3::intern;
+    let interned = match text {
+        "agent_id" => intern!(py, "agent_id"),
+        "uid" => intern!(py, "uid"),
+        "agent_name" => intern!(py, "agent_name"),
+        "slot" => intern!(py, "slot"),
+        "cause" => intern!(py, "cause"),
+        "position" => intern!(py, "position"),
+        "home" => intern!(py, "home"),
+        "job" => intern!(py, "job"),
+        "profile" => intern!(py, "profile"),
+        "reason" => intern!(py, "reason"),
+        "detail" => intern!(py, "detail"),
+        "needs" => intern!(py, "needs"),
+        "wallet" => intern!(py, "wallet"),
+        "lived_ticks" => intern!(py, "lived_ticks"),
+        "ticket_id" => intern!(py, "ticket_id"),
+        "due_tick" => intern!(py, "due_tick"),
+        "kind" => intern!(py, "kind"),
+        "day" => intern!(py, "day"),
+        "hunger" => intern!(py, "hunger"),
+        "hygiene" => intern!(py, "hygiene"),
+        "energy" => intern!(py, "energy"),
+        "agent_spawned" => intern!(py, "agent_spawned"),
+        "agent_terminated" => intern!(py, "agent_terminated"),
+        "newcomer_scheduled" => intern!(py, "newcomer_scheduled"),
+        "spawn_deferred" => intern!(py, "spawn_deferred"),
+        "slot_forced_reuse" => intern!(py, "slot_forced_reuse"),
+        "action_failed" => intern!(py, "action_failed"),
+        "day_started" => intern!(py, "day_started"),
+        other => return PyString::intern(py, other),
+    };
+    interned.clone()
+}
+
 fn event_to_py<'py>(py: Python<'py>, event: &Event) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     dict.set_item(pyo3::intern!(py, "tick"), event.tick)?;
     dict.set_item(pyo3::intern!(py, "seq"), event.seq)?;
-    dict.set_item(
-        pyo3::intern!(py, "name"),
-        PyString::intern(py, event.name()),
-    )?;
+    dict.set_item(pyo3::intern!(py, "name"), interned(py, event.name()))?;
     let mut result = Ok(());
-    event.data.for_each_field(|key, value| {
+    event.data.for_each_field(|name, value| {
         if result.is_ok() {
-            result = field_to_py(py, value)
-                .and_then(|value| dict.set_item(PyString::intern(py, key), value));
+            result =
+                field_to_py(py, value).and_then(|value| dict.set_item(interned(py, name), value));
         }
     });
     result.map(|()| dict)
 }
 
-#[pymethods]
-impl PyEventBatch {
-    /// A new list of the events as dicts `{tick, seq, name, ...payload}`.
-    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for event in self.events.iter() {
-            list.append(event_to_py(py, event)?)?;
-        }
-        Ok(list)
+/// A new list of `events` as dicts.
+pub fn events_to_list<'py>(py: Python<'py>, events: &[Event]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for event in events {
+        list.append(event_to_py(py, event)?)?;
     }
-
-    fn __len__(&self) -> usize {
-        self.events.len()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<townlet._native.EventBatch events={}>", self.events.len())
-    }
+    Ok(list)
 }

@@ -1,10 +1,10 @@
 //! `townlet._native`: the thin PyO3 binding over `townlet-core` (architecture.md 1, rule 2).
 //!
 //! This crate only converts types and releases the GIL; no simulation logic lives here.
-//! `world.rs` wraps [`townlet_core::World`] as `World`, `events.rs` holds a step's events
-//! as `EventBatch` (dicts built on demand), `buffers.rs` checks numpy arrays,
-//! `convert.rs` turns state trees into Python objects and back, and `errors.rs` maps core
-//! errors onto the classes of `townlet.errors`.
+//! `world.rs` wraps [`townlet_core::World`] as `World`, `step.rs` keeps what a step
+//! produced as `StepRows` (converted when read; `events.rs` builds the event dicts),
+//! `buffers.rs` checks numpy arrays, `convert.rs` turns state trees into Python objects
+//! and back, and `errors.rs` maps core errors onto the classes of `townlet.errors`.
 
 #![warn(missing_docs)]
 
@@ -15,6 +15,7 @@ mod buffers;
 mod convert;
 mod errors;
 mod events;
+mod step;
 mod world;
 
 /// The canonical encoding of a state tree (architecture.md 5.3) as bytes.
@@ -38,7 +39,7 @@ fn canonical_hash(py: Python<'_>, tree: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<world::PyWorld>()?;
-    m.add_class::<events::PyEventBatch>()?;
+    m.add_class::<step::PyStepRows>()?;
     m.add_function(wrap_pyfunction!(canonical_encode, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_hash, m)?)?;
     Ok(())

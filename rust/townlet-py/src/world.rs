@@ -1,8 +1,7 @@
 //! `PyWorld`, exposed as `townlet._native.World`: borrow the arrays, release the GIL,
 //! call the core (STYLE.md 1).
 
-use numpy::ndarray::ArrayView2;
-use numpy::{PyArray1, PyArray2, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
+use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use townlet_core::actions::{ActionMode, NUM_PRIMITIVES};
@@ -13,15 +12,13 @@ use townlet_core::{Error, World};
 use crate::buffers::{checked, writable, Expected};
 use crate::convert::{state_value, to_py};
 use crate::errors::{to_py_err, IntoPyResult};
-use crate::events::PyEventBatch;
+use crate::step::PyStepRows;
 
 /// One town of the Rust core.
 #[pyclass(name = "World", module = "townlet._native")]
 pub struct PyWorld {
     inner: World,
     ids: IdCache,
-    /// Scratch for the needs rows of `step` (3 floats per agent), reused every tick.
-    needs: Vec<f64>,
 }
 
 /// The agent id strings of the current rows, rebuilt only when the uids change
@@ -44,20 +41,6 @@ impl IdCache {
         self.ids = Some(ids.clone().unbind());
         Ok(ids)
     }
-}
-
-/// Copies one `[f64; 3]` per agent into a new `(N, 3)` float64 array via `scratch`.
-fn needs_array<'py>(
-    py: Python<'py>,
-    scratch: &mut Vec<f64>,
-    rows: impl ExactSizeIterator<Item = [f64; 3]>,
-) -> PyResult<Bound<'py, PyArray2<f64>>> {
-    let n = rows.len();
-    scratch.clear();
-    scratch.extend(rows.flatten());
-    let view = ArrayView2::from_shape((n, 3), scratch)
-        .map_err(|e| to_py_err(py, Error::provider(format!("needs rows: {e}"))))?;
-    Ok(PyArray2::from_array(py, &view))
 }
 
 /// The action ids as a `Vec`: copied while the GIL is held, so the core reads memory no
@@ -88,7 +71,6 @@ impl PyWorld {
         Ok(PyWorld {
             inner,
             ids: IdCache::default(),
-            needs: Vec::new(),
         })
     }
 
@@ -139,9 +121,8 @@ impl PyWorld {
 
     /// Advances one tick; `actions` is a 1-D int32 array with one id per agent row.
     ///
-    /// Returns the fields of a `StepResult` as a dict: `tick`, `_event_batch` (the
-    /// events, built on demand), `terminated`, `spawned`, `agent_ids`, `needs_before`,
-    /// `needs_after` and `wages`.
+    /// Returns a new dict of `tick`, `terminated`, `spawned` and `_rows`, the
+    /// [`PyStepRows`] that builds the events, agent ids, needs and wages on demand.
     fn step<'py>(
         &mut self,
         py: Python<'py>,
@@ -157,23 +138,16 @@ impl PyWorld {
         for (id, reason) in &outcome.terminated {
             terminated.append(PyTuple::new(py, [id, reason])?)?;
         }
+        let ids = self.ids.get(py, agents)?.unbind();
+        let rows = PyStepRows::new(self.inner.shared_events(), ids, agents);
         let out = PyDict::new(py);
         out.set_item(pyo3::intern!(py, "tick"), outcome.tick)?;
-        let batch = PyEventBatch::new(self.inner.shared_events());
-        out.set_item(pyo3::intern!(py, "_event_batch"), Py::new(py, batch)?)?;
         out.set_item(pyo3::intern!(py, "terminated"), terminated)?;
         out.set_item(
             pyo3::intern!(py, "spawned"),
             PyList::new(py, &outcome.spawned)?,
         )?;
-        let agent_ids = self.ids.get(py, agents)?.to_list();
-        out.set_item(pyo3::intern!(py, "agent_ids"), agent_ids)?;
-        let before = needs_array(py, &mut self.needs, agents.iter().map(|a| a.needs_before))?;
-        out.set_item(pyo3::intern!(py, "needs_before"), before)?;
-        let after = needs_array(py, &mut self.needs, agents.iter().map(|a| a.needs))?;
-        out.set_item(pyo3::intern!(py, "needs_after"), after)?;
-        let wages = PyArray1::<f64>::zeros(py, agents.len(), false);
-        out.set_item(pyo3::intern!(py, "wages"), wages)?;
+        out.set_item(pyo3::intern!(py, "_rows"), Py::new(py, rows)?)?;
         Ok(out)
     }
 

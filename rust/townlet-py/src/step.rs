@@ -1,0 +1,94 @@
+//! `PyStepRows`, exposed as `townlet._native.StepRows`: what one step produced, kept in
+//! Rust and converted to Python objects only when read.
+//!
+//! A step hands it the core's finished events as a shared `Arc` (no copy), the cached
+//! tuple of agent id strings and a copy of the needs rows (six floats per agent). The
+//! adapter's `StepResult` reads a field through it on first access, so a tick whose
+//! events, ids or needs nobody reads builds no dicts, lists or arrays for them.
+
+use std::sync::Arc;
+
+use numpy::ndarray::ArrayView2;
+use numpy::{PyArray1, PyArray2};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple, PyTupleMethods};
+use townlet_core::agents::Agent;
+use townlet_core::events::Event;
+use townlet_core::Error;
+
+use crate::errors::to_py_err;
+use crate::events::events_to_list;
+
+/// The rows and events of one step.
+#[pyclass(name = "StepRows", module = "townlet._native", frozen)]
+pub struct PyStepRows {
+    events: Arc<Vec<Event>>,
+    agent_ids: Py<PyTuple>,
+    /// `needs_before` rows, then `needs_after` rows: 3 floats per agent each.
+    needs: Vec<f64>,
+}
+
+impl PyStepRows {
+    /// The outcome rows of `agents` after a step, with that step's `events`.
+    pub fn new(events: Arc<Vec<Event>>, agent_ids: Py<PyTuple>, agents: &[Agent]) -> Self {
+        let mut needs = Vec::with_capacity(agents.len() * 6);
+        needs.extend(agents.iter().flat_map(|a| a.needs_before));
+        needs.extend(agents.iter().flat_map(|a| a.needs));
+        PyStepRows {
+            events,
+            agent_ids,
+            needs,
+        }
+    }
+
+    fn needs_rows<'py>(&self, py: Python<'py>, half: usize) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let n = self.needs.len() / 6;
+        let rows = self
+            .needs
+            .get(half * 3 * n..(half + 1) * 3 * n)
+            .unwrap_or(&[]);
+        let view = ArrayView2::from_shape((n, 3), rows)
+            .map_err(|e| to_py_err(py, Error::provider(format!("needs rows: {e}"))))?;
+        Ok(PyArray2::from_array(py, &view))
+    }
+}
+
+#[pymethods]
+impl PyStepRows {
+    /// A new list of the step's events as dicts `{tick, seq, name, ...payload}`.
+    fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        events_to_list(py, &self.events)
+    }
+
+    /// A new list of the agent ids of the rows (`agent_ids()` after the step).
+    fn agent_ids<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
+        self.agent_ids.bind(py).to_list()
+    }
+
+    /// A new `(N, 3)` float64 array: needs at the start of the tick.
+    fn needs_before<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        self.needs_rows(py, 0)
+    }
+
+    /// A new `(N, 3)` float64 array: needs at the end of the tick.
+    fn needs_after<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        self.needs_rows(py, 1)
+    }
+
+    /// A new `(N,)` float64 array of wages (none are paid in this slice).
+    fn wages<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        PyArray1::zeros(py, self.needs.len() / 6, false)
+    }
+
+    fn __len__(&self) -> usize {
+        self.needs.len() / 6
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<townlet._native.StepRows rows={} events={}>",
+            self.needs.len() / 6,
+            self.events.len()
+        )
+    }
+}
