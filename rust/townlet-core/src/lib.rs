@@ -23,6 +23,7 @@ pub mod canonical;
 pub mod clock;
 pub mod error;
 pub mod events;
+pub mod expr;
 pub mod grid;
 pub mod lifecycle;
 pub mod mapfile;
