@@ -17,17 +17,16 @@ class StepRows:
     def events(self) -> list[dict[str, Any]]:
         """The step's events as dicts ``{tick, seq, name, ...payload}``."""
 
-    def agent_ids(self) -> list[str]:
-        """The agent ids of the rows (``agent_ids()`` after the step)."""
-
-    def needs_before(self) -> npt.NDArray[np.float64]:
-        """``(N, 3)`` needs at the start of the tick."""
-
-    def needs_after(self) -> npt.NDArray[np.float64]:
-        """``(N, 3)`` needs at the end of the tick."""
-
-    def wages(self) -> npt.NDArray[np.float64]:
-        """``(N,)`` zeros (no wages in this slice)."""
+    def rows(
+        self,
+    ) -> tuple[
+        list[str],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+    ]:
+        """``(agent_ids, needs_before, needs_after, wages)``: the ids of the rows, the
+        ``(N, 3)`` needs at the start and end of the tick, ``(N,)`` zero wages."""
 
     def __len__(self) -> int: ...
 

@@ -10,8 +10,8 @@ both refuse bad calls with the same messages.
 goes straight to the binding, which checks what it needs in Rust; the shared Python
 checks run only to word the error of a call the binding refused, or to convert
 actions that are not already an ``(N,)`` int32 array. What a step produced stays in
-Rust until read: ``StepResult.events``, ``agent_ids``, the needs arrays and ``wages``
-are built on first access.
+Rust until read: ``StepResult.events`` is built on its first read, and ``agent_ids``,
+the needs arrays and ``wages`` together on the first read of one of them.
 """
 
 from __future__ import annotations
@@ -86,9 +86,10 @@ def native_available() -> bool:
     return True
 
 
-class _RowField(Generic[_T]):
-    """A ``StepResult`` field read from the binding's ``StepRows`` on first access,
-    then kept in the instance (a non-data descriptor: the instance dict wins after).
+class _Converted(Generic[_T]):
+    """A ``StepResult`` field converted from the binding's ``StepRows`` on first read
+    and then kept in the instance (a non-data descriptor: the instance dict wins from
+    then on). ``events`` converts alone; the row fields convert together, in one call.
     ``functools.cached_property`` would do, but costs 2.5x more per first read on
     Python 3.11 (it takes a lock)."""
 
@@ -98,32 +99,41 @@ class _RowField(Generic[_T]):
         self.name = name
 
     @overload
-    def __get__(self, obj: None, objtype: type | None = None) -> _RowField[_T]: ...
+    def __get__(self, obj: None, objtype: type | None = None) -> _Converted[_T]: ...
 
     @overload
     def __get__(self, obj: object, objtype: type | None = None) -> _T: ...
 
     def __get__(
         self, obj: object | None, objtype: type | None = None
-    ) -> _T | _RowField[_T]:
+    ) -> _T | _Converted[_T]:
         if obj is None:
             return self
-        value: _T = getattr(obj.__dict__["_rows"], self.name)()
-        obj.__dict__[self.name] = value
+        attrs = obj.__dict__
+        if self.name == "events":
+            attrs["events"] = attrs["_rows"].events()
+        else:
+            (
+                attrs["agent_ids"],
+                attrs["needs_before"],
+                attrs["needs_after"],
+                attrs["wages"],
+            ) = attrs["_rows"].rows()
+        value: _T = attrs[self.name]
         return value
 
 
 class _NativeStepResult(StepResult):
-    """A ``StepResult`` over the binding's ``StepRows``: ``events``, ``agent_ids``,
-    ``needs_before``, ``needs_after`` and ``wages`` are built the first time each is
-    read, then kept, so a tick whose rows nobody reads converts nothing. Pickled (and
-    copied) as the plain ``StepResult`` with the same fields."""
+    """A ``StepResult`` over the binding's ``StepRows``: ``events``, and the row fields
+    ``agent_ids``, ``needs_before``, ``needs_after`` and ``wages``, are built on their
+    first read, then kept, so a tick whose outputs nobody reads converts nothing.
+    Pickled (and copied) as the plain ``StepResult`` with the same fields."""
 
-    events = _RowField[list[dict[str, Any]]]()
-    agent_ids = _RowField[list[str]]()
-    needs_before = _RowField[npt.NDArray[np.float64]]()
-    needs_after = _RowField[npt.NDArray[np.float64]]()
-    wages = _RowField[npt.NDArray[np.float64]]()
+    events = _Converted[list[dict[str, Any]]]()
+    agent_ids = _Converted[list[str]]()
+    needs_before = _Converted[npt.NDArray[np.float64]]()
+    needs_after = _Converted[npt.NDArray[np.float64]]()
+    wages = _Converted[npt.NDArray[np.float64]]()
 
     def __reduce__(self) -> tuple[Any, ...]:
         fields = {name: getattr(self, name) for name in StepResult.__dataclass_fields__}

@@ -3,8 +3,9 @@
 //!
 //! A step hands it the core's finished events as a shared `Arc` (no copy), the cached
 //! tuple of agent id strings and a copy of the needs rows (six floats per agent). The
-//! adapter's `StepResult` reads a field through it on first access, so a tick whose
-//! events, ids or needs nobody reads builds no dicts, lists or arrays for them.
+//! adapter's `StepResult` converts the events, or all the rows at once, on the first
+//! read of one of them, so a tick whose outputs nobody reads builds no dicts, lists or
+//! arrays for them.
 
 use std::sync::Arc;
 
@@ -60,24 +61,26 @@ impl PyStepRows {
         events_to_list(py, &self.events)
     }
 
-    /// A new list of the agent ids of the rows (`agent_ids()` after the step).
-    fn agent_ids<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
-        self.agent_ids.bind(py).to_list()
-    }
-
-    /// A new `(N, 3)` float64 array: needs at the start of the tick.
-    fn needs_before<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        self.needs_rows(py, 0)
-    }
-
-    /// A new `(N, 3)` float64 array: needs at the end of the tick.
-    fn needs_after<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        self.needs_rows(py, 1)
-    }
-
-    /// A new `(N,)` float64 array of wages (none are paid in this slice).
-    fn wages<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::zeros(py, self.needs.len() / 6, false)
+    /// New objects for the row fields, in one call: `(agent_ids, needs_before,
+    /// needs_after, wages)` with the ids as a list, the needs as `(N, 3)` float64
+    /// arrays (start and end of the tick) and the wages as `(N,)` float64 zeros (none
+    /// are paid in this slice).
+    #[allow(clippy::type_complexity)]
+    fn rows<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyList>,
+        Bound<'py, PyArray2<f64>>,
+        Bound<'py, PyArray2<f64>>,
+        Bound<'py, PyArray1<f64>>,
+    )> {
+        Ok((
+            self.agent_ids.bind(py).to_list(),
+            self.needs_rows(py, 0)?,
+            self.needs_rows(py, 1)?,
+            PyArray1::zeros(py, self.needs.len() / 6, false),
+        ))
     }
 
     fn __len__(&self) -> usize {
