@@ -107,7 +107,7 @@ fn every_shared_list_reports_its_first_false_precondition() {
     }
 }
 
-/// A small deterministic generator (splitmix64) for the no-panic tests.
+/// The soup's generator (splitmix64); the Python test draws the same numbers.
 struct Draws(u64);
 
 impl Draws {
@@ -120,48 +120,92 @@ impl Draws {
     }
 }
 
-const FRAGMENTS: [&str; 40] = [
-    "agent.wallet",
-    "agent.home",
-    "object.zone",
-    "utility.power",
-    "agent.items.meal",
-    "price.meal",
-    "object.",
-    "agent",
-    ".",
-    "and",
-    "or",
-    "not",
-    "in",
-    "not in",
-    "==",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "(",
-    ")",
-    "[",
-    "]",
-    ",",
-    "1",
-    "-2.5",
-    "\"s\"",
-    "\"",
-    "\\",
-    "null",
-    "true",
-    "false",
-    " ",
-    "\t",
-    "é",
-    "$",
-    "=",
-    "-",
-    "\u{0}",
-];
+/// The sources of the soup: a grammar walk and fragment soup (see its `about`).
+struct Soup<'a> {
+    spec: &'a Value,
+    draws: Draws,
+}
+
+impl Soup<'_> {
+    fn pick(&mut self, key: &str) -> String {
+        let items = self.spec[key].as_array().expect("list");
+        items[self.draws.below(items.len())]
+            .as_str()
+            .expect("str")
+            .to_string()
+    }
+
+    fn grammar(&mut self, depth: usize) -> String {
+        let k = if depth < 3 { self.draws.below(8) } else { 0 };
+        match k {
+            0..=3 => self.comparison(),
+            4 | 5 => {
+                let left = self.grammar(depth + 1);
+                let op = if k == 4 { " or " } else { " and " };
+                left + op + &self.grammar(depth + 1)
+            }
+            6 => "not ".to_string() + &self.grammar(depth + 1),
+            _ => "(".to_string() + &self.grammar(depth + 1) + ")",
+        }
+    }
+
+    fn comparison(&mut self) -> String {
+        let k = self.draws.below(4);
+        let left = self.pick("operands");
+        match k {
+            0 => left,
+            1 | 2 => {
+                let op = self.pick("ops");
+                format!("{left} {op} {}", self.pick("operands"))
+            }
+            _ => {
+                let op = [" in ", " not in "][self.draws.below(2)];
+                let n = self.draws.below(3);
+                let items: Vec<String> = (0..n).map(|_| self.pick("literals")).collect();
+                format!("{left}{op}[{}]", items.join(", "))
+            }
+        }
+    }
+
+    fn fragments(&mut self) -> String {
+        let max = self.spec["max_fragments"].as_u64().expect("int") as usize;
+        let n = 1 + self.draws.below(max);
+        (0..n)
+            .map(|_| self.pick("fragments"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[test]
+fn soup_matches_the_pinned_digest() {
+    use sha2::{Digest, Sha256};
+    let v = vectors();
+    let spec = &v["soup"];
+    let mut soup = Soup {
+        spec,
+        draws: Draws(spec["seed"].as_u64().expect("seed")),
+    };
+    let mut lines = Vec::new();
+    for round in 0..spec["count"].as_u64().expect("count") {
+        let source = if round % 2 == 0 {
+            soup.grammar(0)
+        } else {
+            soup.fragments()
+        };
+        let width = source.chars().count() + 1;
+        lines.push(
+            match Precondition::compile(&source, &context(&v, round % 3 != 2)) {
+                Ok(p) => evaluate(&p.expr, &TableEnv::new(&v, None)).to_string(),
+                Err(err) if (1..=width).contains(&err.column) => format!("{}|{err}", err.code),
+                Err(err) => panic!("{source:?}: column out of range: {err}"),
+            },
+        );
+    }
+    let digest = Sha256::digest(lines.join("\n").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, spec["sha256"].as_str().expect("sha256"));
+}
 
 fn check_outcome(source: &str, context: &Context) {
     let width = source.chars().count() + 1;
@@ -175,18 +219,16 @@ fn check_outcome(source: &str, context: &Context) {
 }
 
 #[test]
-fn random_fragment_soup_never_panics() {
-    let contexts = [
-        Context::new(&["raw_food", "meal"], &["meal"], true),
-        Context::new(&[], &[], false),
-    ];
-    let mut draws = Draws(7);
-    for round in 0..5_000 {
-        let len = 1 + draws.below(12);
+fn random_characters_never_panic() {
+    let alphabet: Vec<char> = "ab_.z09 -\"\\()[],=!<>\t\n\0é€😀AZ$".chars().collect();
+    let context = Context::new(&["meal"], &["meal"], true);
+    let mut draws = Draws(11);
+    for _ in 0..3_000 {
+        let len = draws.below(30);
         let source: String = (0..len)
-            .map(|_| FRAGMENTS[draws.below(FRAGMENTS.len())])
+            .map(|_| alphabet[draws.below(alphabet.len())])
             .collect();
-        check_outcome(&source, &contexts[round % 2]);
+        check_outcome(&source, &context);
     }
 }
 
