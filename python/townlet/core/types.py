@@ -125,6 +125,9 @@ class CommandResult:
 class StepResult:
     """What one ``world.step()`` produced (architecture.md section 2.1).
 
+    A provider may build the list and array fields on their first read instead of in
+    ``step`` (the native world does); they are then kept, and read the same.
+
     Attributes:
         tick: the tick just processed.
         events: world events of this tick, each ``{tick, seq, name, ...payload}``, in
