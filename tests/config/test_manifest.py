@@ -278,3 +278,53 @@ def test_config_load_reports_manifest_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"manifest\.decor_affordance") as info:
         load_config(set_args=[f"world.manifest_file={bad}"])
     assert info.value.key == "world.manifest_file"
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (
+            "agent.wallet >",
+            "manifest.expression_syntax: affordances[0].preconditions[0]: column 15: "
+            "expected a name, a literal or '(', found end of input [line 8]",
+        ),
+        (
+            "price.gold > 1",
+            "manifest.expression_name: affordances[0].preconditions[0]: column 1: "
+            "unknown price key 'gold' in 'price.gold' (declared: food) [line 8]",
+        ),
+        (
+            "agent.wallet",
+            "manifest.expression_type: affordances[0].preconditions[0]: column 1: "
+            "expression must be bool, found num [line 8]",
+        ),
+    ],
+)
+def test_expression_errors(source: str, line: str) -> None:
+    err = check(
+        f"- {{id: a, object_type: box, duration: 1, preconditions: ['{source}']}}\n",
+        price_keys=("food",),
+    )
+    assert err.code == line.split(":", 1)[0]
+    assert err.errors == [line]
+    assert str(err).startswith(f"invalid manifest m.yaml: {line}")
+
+
+def test_expression_errors_name_each_entry_and_refuse_object_in_item_use() -> None:
+    err = check(
+        "- {id: a, object_type: box, duration: 1,\n"
+        "   preconditions: ['agent.wallet > 1', 'item.food.count > 0']}\n"
+        "- {id: b, item: food, duration: 1, preconditions: ['object.zone == null']}\n",
+        price_keys=("food",),
+    )
+    assert err.errors == [
+        "manifest.expression_name: affordances[0].preconditions[1]: column 1: "
+        "unknown name 'item.food.count' [line 9]",
+        "manifest.expression_name: affordances[1].preconditions[0]: column 1: "
+        "'object.zone' is not available in an item-use affordance [line 10]",
+    ]
+
+
+def test_default_manifest_preconditions_compile_with_default_prices() -> None:
+    manifest = load_manifest(DEFAULT, price_keys=("raw_food", "meal", "shower_fee"))
+    assert manifest.affordance("sleep").preconditions == ("object.owner == agent.id",)

@@ -6,8 +6,12 @@ document order, as one :class:`~townlet.errors.ConfigError` whose ``code`` is th
 first problem's code (world.md 3.7) and whose ``errors`` hold one line each:
 ``<code>: <key path>: <what> [line <n>]``.
 
-Precondition expressions are kept as source strings for now: their parser and
-static checks (``manifest.expression_*``) arrive with the next issue.
+Each precondition is compiled once here with :mod:`townlet.world.expr` (world.md
+3.6), against the declared items, the given price keys and, for item uses, no
+``object.*`` names; a refused one is a ``manifest.expression_*`` line whose key path
+names the affordance entry and whose text starts with the column:
+``manifest.expression_type: affordances[3].preconditions[0]: column 1: expression
+must be bool, found num [line 40]``.
 
 >>> from townlet.config.files import packaged_configs_dir
 >>> m = load_manifest(packaged_configs_dir() / "affordances" / "default.yaml")
@@ -83,7 +87,7 @@ class Affordance:
 
     ``cost`` is a fixed amount unless ``cost_price`` names a price key, in which
     case the effective price of that key is charged. ``preconditions`` are the
-    expression sources, unparsed for now.
+    expression sources, each checked at load (the worlds compile them again).
     """
 
     id: str

@@ -24,6 +24,11 @@ from townlet.config.manifest import (
 from townlet.config.manifest_values import ValueReader, describe_kind
 from townlet.config.source import KeyPath, YamlDocument, format_path, parse_yaml
 
+# The one import of the runtime from config, allowed by a scoped exception in
+# [tool.importlinter]: townlet.world.expr is a pure leaf (it imports only itself and
+# townlet.errors), so the manifest is checked by the very code the world runs.
+from townlet.world.expr import Context, ExprError, Precondition
+
 __all__ = ["read_manifest"]
 
 TOP_KEYS = ("manifest_version", "items", "object_types", "affordances")
@@ -244,6 +249,9 @@ class _Reader(ValueReader):
         preconditions = self.name_list(
             body.get("preconditions"), (*path, "preconditions")
         )
+        self.check_preconditions(
+            body.get("preconditions"), (*path, "preconditions"), item
+        )
         cost, cost_price = self.read_cost(body.get("cost", 0), (*path, "cost"))
         consume = self.item_counts(body.get("consume"), (*path, "consume"), 1)
         take = self.item_counts(body.get("take"), (*path, "take"), 1)
@@ -308,6 +316,27 @@ class _Reader(ValueReader):
             tags=tuple(tags),
             hooks=hooks,
         )
+
+    def check_preconditions(self, sources: Any, path: KeyPath, item: Any) -> None:
+        """Compile each precondition (world.md 3.6); record a coded error per bad one.
+
+        Price keys are those given to :func:`read_manifest` (none when not given);
+        ``object.*`` names are refused in an item use.
+        """
+        context = Context(
+            tuple(self.item_names),
+            self.price_keys or (),
+            allow_object=item is None,
+        )
+        for i, source in enumerate(sources if isinstance(sources, list) else ()):
+            if not isinstance(source, str):
+                continue  # a schema problem already
+            try:
+                Precondition.compile(source, context)
+            except ExprError as err:
+                self.error(
+                    str(err.code).removeprefix("manifest."), (*path, i), str(err)
+                )
 
     def read_cost(self, value: Any, path: KeyPath) -> tuple[float, str | None]:
         if isinstance(value, str):

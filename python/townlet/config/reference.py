@@ -77,9 +77,12 @@ optional; unknown keys are errors that name the closest valid key.
   `load_config(..., map_checks=True)`: architecture.md 6 runs 20 agents on the
   10-bed default town, and generated benchmark maps have no zones.
 - **The affordance manifest** is validated on load with the error codes of
-  world.md 3.7, all problems of the file in document order. Precondition
-  expressions are kept as source strings for now; their parser and the
-  `manifest.expression_*` checks arrive with the next issue.
+  world.md 3.7, all problems of the file in document order. Each precondition is
+  compiled with the world's expression checker (world.md 3.6; price keys from
+  `world.economy.prices`, no `object.*` in item uses); a refused one is a
+  `manifest.expression_*` line naming the affordance entry and the column:
+  `manifest.expression_name: affordances[2].preconditions[0]: column 1: unknown
+  name 'agent.foo' [line 40]`.
 - **Identity.** `config_id` is the sha256 of the canonical JSON of the config with
   every named file replaced by the sha256 of its contents, leaving out `seed`,
   `label`, `providers`, `console`, `serve`, `snapshot`, `log` and `telemetry`
