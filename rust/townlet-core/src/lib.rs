@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 pub mod expr;
 pub mod grid;
+pub mod layout;
 pub mod lifecycle;
 pub mod mapfile;
 pub mod needs;
