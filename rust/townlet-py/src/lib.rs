@@ -15,6 +15,7 @@ mod buffers;
 mod convert;
 mod errors;
 mod events;
+mod layout;
 mod step;
 mod world;
 
@@ -42,5 +43,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<step::PyStepRows>()?;
     m.add_function(wrap_pyfunction!(canonical_encode, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_hash, m)?)?;
+    layout::register(m)?;
     Ok(())
 }
