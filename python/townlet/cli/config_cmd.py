@@ -4,14 +4,17 @@
   problems, map cross-checks included (world.md 2.6: job sites and meeting places
   name zones, the population fits the beds); exit 2 if any file is invalid.
 - ``show PATH`` prints the file after validation; ``--resolved`` prints every key with
-  defaults filled in; ``--id`` prints only the ``config_id``.
-- ``doc`` regenerates the config reference; ``--check`` exits 3 when the committed
-  file is stale.
+  defaults filled in; ``--id`` prints only the ``config_id``; ``--layout`` prints the
+  observation layout as JSON (learning.md 1.9; PATH optional, default config).
+- ``doc`` regenerates the config reference (``--layout``: docs/observation-layout.md);
+  ``--check`` exits 3 when the committed file is stale.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -22,6 +25,7 @@ from townlet.errors import TownletError
 __all__ = ["config"]
 
 DEFAULT_REFERENCE = Path("docs/config-reference.md")
+DEFAULT_LAYOUT_DOC = Path("docs/observation-layout.md")
 
 
 @click.group()
@@ -50,13 +54,28 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @config.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path), required=False)
 @click.option("--resolved", is_flag=True, help="Print every key, defaults included.")
 @click.option("--id", "show_id", is_flag=True, help="Print only the config_id.")
-def show(path: Path, resolved: bool, show_id: bool) -> None:
-    """Print a validated config (as written, or --resolved), or its --id."""
+@click.option("--layout", is_flag=True, help="Print the observation layout as JSON.")
+@click.option("--variant", type=click.Choice(["full", "hybrid", "compact"]))
+@click.option("--mode", type=click.Choice(["option", "primitive"]))
+def show(
+    path: Path | None,
+    resolved: bool,
+    show_id: bool,
+    layout: bool,
+    variant: str | None,
+    mode: str | None,
+) -> None:
+    """Print a validated config (as written, or --resolved), its --id or --layout."""
     from townlet.config import config_id, load_config
 
+    if layout:
+        _show_layout(load_config(path, map_checks=path is not None), variant, mode)
+        return
+    if path is None:
+        raise click.UsageError("Missing argument 'PATH' (optional only with --layout).")
     cfg = load_config(path, map_checks=True)
     if show_id:
         click.echo(config_id(cfg))
@@ -67,27 +86,40 @@ def show(path: Path, resolved: bool, show_id: bool) -> None:
         click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
+def _show_layout(cfg: Any, variant: str | None, mode: str | None) -> None:
+    from townlet.world.layout import observation_layout
+
+    spec = observation_layout(
+        cfg, variant or cfg.observations.variant, mode or cfg.actions.mode
+    )
+    click.echo(json.dumps(spec.to_json(), indent=2))
+
+
 @config.command()
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=DEFAULT_REFERENCE,
-    show_default=True,
-    help="Where the reference is written (or compared with --check).",
+    default=None,
+    help=f"Where the page is written (or compared with --check); default "
+    f"{DEFAULT_REFERENCE}, or {DEFAULT_LAYOUT_DOC} with --layout.",
 )
 @click.option("--check", is_flag=True, help="Exit 3 when --out differs; write nothing.")
+@click.option("--layout", is_flag=True, help="The observation layout page instead.")
 @click.pass_context
-def doc(ctx: click.Context, out: Path, check: bool) -> None:
-    """Generate the config reference (Markdown) from the config models."""
+def doc(ctx: click.Context, out: Path | None, check: bool, layout: bool) -> None:
+    """Generate the config reference (or --layout page) in Markdown."""
     from townlet.config import generate_reference
+    from townlet.world.layout_doc import generate_layout_doc
 
-    text = generate_reference()
+    text = generate_layout_doc() if layout else generate_reference()
+    out = out or (DEFAULT_LAYOUT_DOC if layout else DEFAULT_REFERENCE)
+    flag = " --layout" if layout else ""
     if check:
         current = out.read_text(encoding="utf-8") if out.exists() else None
         if current != text:
             click.echo(
                 f"error: {out} is stale; regenerate it with "
-                f"'townlet config doc --out {out}'",
+                f"'townlet config doc{flag} --out {out}'",
                 err=True,
             )
             ctx.exit(EXIT_CHECK_FAILED)
