@@ -74,6 +74,7 @@ wheel: $(STAMP_WHEEL)
 test: build lint wheel
 	cargo test --workspace
 	$(BIN)/townlet config doc --check
+	$(BIN)/townlet config doc --layout --check
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 bench: build
