@@ -14,6 +14,7 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
     assert list(settings) == [
         "map",
         "manifest",
+        "economy",
         "time",
         "needs",
         "agents",
@@ -22,6 +23,40 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "embedding",
         "actions",
     ]
+
+
+def test_affordances_carry_every_field_normalised() -> None:
+    settings = world_settings(load_config())
+    assert settings["economy"] == {
+        "prices": [["raw_food", 0.5], ["meal", 1.0], ["shower_fee", 0.25]]
+    }
+    by_id = {a["id"]: a for a in settings["manifest"]["affordances"]}
+    assert list(by_id["cook_meal"]) == [
+        "id", "object_type", "item", "duration", "preconditions", "cost", "consume",
+        "take", "per_tick", "on_complete", "decay_multipliers", "allows_chat",
+        "sells", "tags", "hooks",
+    ]  # fmt: skip
+    assert by_id["public_shower"]["cost"] == {"price": "shower_fee"}
+    assert by_id["sleep"]["cost"] == {"amount": 0.0}
+    assert by_id["cook_meal"]["per_tick"] == {
+        "needs": {"hunger": 0.0, "hygiene": 0.0, "energy": -0.0005},
+        "money": 0.0,
+    }
+    assert by_id["cook_meal"]["on_complete"]["items"] == [["meal", 1]]
+    assert by_id["store_meal"]["on_complete"]["stock"] == [["meal", 1]]
+    assert by_id["rest"]["decay_multipliers"] == {
+        "hunger": 1.0,
+        "hygiene": 1.0,
+        "energy": 1.0,
+    }
+    assert by_id["eat_meal"]["item"] == "meal"
+    assert by_id["eat_meal"]["object_type"] is None
+    assert by_id["eat_meal"]["hooks"] == {
+        "on_start": [],
+        "on_complete": ["shared_meal"],
+        "on_fail": [],
+    }
+    assert by_id["buy_meal"]["sells"] == "meal"
 
 
 def test_default_settings_match_the_documented_example() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
@@ -33,6 +34,28 @@ CASES = [
         "personalities.distribution",
     ),
     (["actions", "mode"], "telepathy", "actions.mode"),
+    (["economy", "prices"], [["meal", -1.0]], "economy.prices[0][1]"),
+    (
+        ["manifest", "affordances", 0, "object_type"],
+        "boat",
+        "manifest.affordances[0].object_type",
+    ),
+    (["manifest", "affordances", 0, "duration"], 0, "manifest.affordances[0].duration"),
+    (
+        ["manifest", "affordances", 2, "cost"],
+        {"price": "gold"},
+        "manifest.affordances[2].cost.price",
+    ),
+    (
+        ["manifest", "affordances", 11, "sells"],
+        "gold",
+        "manifest.affordances[11].sells",
+    ),
+    (
+        ["manifest", "affordances", 0, "preconditions"],
+        ["agent.wallet"],
+        "manifest.affordances[0].preconditions[0]",
+    ),
 ]
 
 
@@ -40,7 +63,8 @@ CASES = [
 def test_malformed_settings_are_refused_naming_the_key(
     provider: str, path: list[Any], value: Any, key: str
 ) -> None:
-    with pytest.raises(ConfigError, match=f"^invalid world settings: {key}") as info:
+    pattern = f"^invalid world settings: {re.escape(key)}"
+    with pytest.raises(ConfigError, match=pattern) as info:
         make_world(provider, broken(path, value))
     assert info.value.code == "settings.invalid"
     assert (info.value.key or "").startswith(key)
@@ -64,6 +88,8 @@ def test_test_settings_match_the_default_config_layer() -> None:
         assert from_config[section] == ours[section], section
     assert from_config["manifest"]["items"] == ours["manifest"]["items"]
     assert from_config["manifest"]["object_types"] == ours["manifest"]["object_types"]
+    assert from_config["manifest"]["affordances"] == ours["manifest"]["affordances"]
+    assert from_config["economy"] == ours["economy"]
     assert from_config["embedding"] == ours["embedding"]
 
 
@@ -90,3 +116,39 @@ def test_spawn_delay_bounds_are_refused(provider: str) -> None:
     )
     with pytest.raises(ConfigError, match=pattern):
         make_world(provider, broken(["lifecycle", "spawn_delay_ticks"], [5, 2]))
+
+
+AFFORDANCE_MESSAGES = [
+    (
+        ["manifest", "affordances", 4, "consume"],
+        [["gold", 1]],
+        "manifest.affordances[4].consume[0][0]: unknown item 'gold'",
+    ),
+    (
+        ["manifest", "affordances", 0, "item"],
+        "meal",
+        "manifest.affordances[0]: expected exactly one of object_type and item",
+    ),
+    (
+        ["manifest", "affordances", 11, "preconditions"],
+        ["object.zone == agent.home"],
+        "manifest.affordances[11].preconditions[0]: column 1: 'object.zone' is not "
+        "available in an item-use affordance",
+    ),
+    (
+        ["manifest", "affordances", 0, "preconditions"],
+        ["price.gold > 1"],
+        "manifest.affordances[0].preconditions[0]: column 1: unknown price key 'gold' "
+        "in 'price.gold' (declared: raw_food, meal, shower_fee)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), AFFORDANCE_MESSAGES)
+def test_malformed_affordances_are_refused_with_the_same_message(
+    provider: str, path: list[Any], value: Any, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        make_world(provider, broken(path, value))
+    assert str(info.value) == f"invalid world settings: {message}"
+    assert info.value.code == "settings.invalid"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ DEFAULT_MAP_PATH = (
     REPO / "python" / "townlet" / "data" / "configs" / "towns" / "default.map"
 )
 MAPS = REPO / "tests" / "data" / "maps"
+AFFORDANCES = json.loads(
+    (
+        REPO / "rust" / "townlet-core" / "src" / "settings" / "default_affordances.json"
+    ).read_text()
+)
+"""The default manifest's affordances as ``world_settings`` writes them (world.md 3.8);
+the Rust ``WorldSettings::default_town`` reads the same file."""
+PRICES = [["raw_food", 0.5], ["meal", 1.0], ["shower_fee", 0.25]]
 NAMES = ["Alice", "Bob", "Carol", "Dan", "Erin", "Frank", "Grace", "Hugo", "Iris"]
 NAMES += ["Jack", "Kate", "Liam"]
 
@@ -133,7 +142,9 @@ def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, An
                 {"name": "meal", "carry_limit": 2},
             ],
             "object_types": copy.deepcopy(OBJECT_TYPES),
+            "affordances": copy.deepcopy(AFFORDANCES),
         },
+        "economy": {"prices": copy.deepcopy(PRICES)},
         "time": {"ticks_per_day": 1440, "start_minute": 360},
         "needs": {
             "decay": {"hunger": 0.0012, "hygiene": 0.0005, "energy": 0.0006},

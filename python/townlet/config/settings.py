@@ -17,7 +17,7 @@ from typing import Any
 
 from townlet.config.agents import PersonalityProfile
 from townlet.config.base import Need, NeedValues
-from townlet.config.manifest import Manifest
+from townlet.config.manifest import Affordance, Effects, Manifest
 from townlet.config.root import TownletConfig
 
 __all__ = ["world_settings"]
@@ -36,6 +36,47 @@ def _needs(values: NeedValues) -> dict[str, float]:
 def _pairs(counts: Mapping[str, int], manifest: Manifest) -> list[list[Any]]:
     """Item counts as ``[name, count]`` pairs in manifest item order."""
     return [[name, int(counts[name])] for name in manifest.items if name in counts]
+
+
+def _effects(effects: Effects, manifest: Manifest, *, full: bool) -> dict[str, Any]:
+    """Effects with all three needs (0.0 where unset); items and stock when ``full``."""
+    out: dict[str, Any] = {
+        "needs": {need: float(effects.needs.get(need, 0.0)) for need in _NEEDS},
+        "money": float(effects.money),
+    }
+    if full:
+        out["items"] = _pairs(effects.items, manifest)
+        out["stock"] = _pairs(effects.stock, manifest)
+    return out
+
+
+def _affordance(a: Affordance, manifest: Manifest) -> dict[str, Any]:
+    """One affordance with every field of world.md 3.3 (docs/world-state.md 1)."""
+    cost: dict[str, Any] = (
+        {"price": a.cost_price} if a.cost_price is not None else {"amount": a.cost}
+    )
+    return {
+        "id": a.id,
+        "object_type": a.object_type,
+        "item": a.item,
+        "duration": a.duration,
+        "preconditions": list(a.preconditions),
+        "cost": cost,
+        "consume": _pairs(a.consume, manifest),
+        "take": _pairs(a.take, manifest),
+        "per_tick": _effects(a.per_tick, manifest, full=False),
+        "on_complete": _effects(a.on_complete, manifest, full=True),
+        "decay_multipliers": {
+            need: float(a.decay_multipliers.get(need, 1.0)) for need in _NEEDS
+        },
+        "allows_chat": a.allows_chat,
+        "sells": a.sells,
+        "tags": list(a.tags),
+        "hooks": {
+            stage: list(a.hooks.get(stage, ()))
+            for stage in ("on_start", "on_complete", "on_fail")
+        },
+    }
 
 
 def world_settings(cfg: TownletConfig) -> dict[str, Any]:
@@ -74,6 +115,12 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
                     "restock": _pairs(spec.restock, manifest),
                 }
                 for spec in manifest.object_types.values()
+            ],
+            "affordances": [_affordance(a, manifest) for a in manifest.affordances],
+        },
+        "economy": {
+            "prices": [
+                [key, float(price)] for key, price in world.economy.prices.items()
             ],
         },
         "time": {

@@ -242,6 +242,11 @@ class NativeWorld:
         """Queue a console command; its (refusing) result comes with the next step."""
         self._commands.append(unknown_command_result(command))
 
+    def manifest_tables(self) -> dict[str, Any]:
+        """The manifest tables by name (docs/world-state.md 1; same as python)."""
+        tables: dict[str, Any] = self._world.manifest_tables()
+        return tables
+
     def export_state(self) -> dict[str, Any]:
         """The canonical state tree (docs/world-state.md section 3)."""
         state: dict[str, Any] = self._world.export_state()

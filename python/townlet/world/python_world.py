@@ -29,6 +29,7 @@ from townlet.errors import ProviderError
 from townlet.world import lifecycle
 from townlet.world.agents import Agent
 from townlet.world.canonical import canonical_hash
+from townlet.world.manifest import ManifestTables
 from townlet.world.mapfile import load_map
 from townlet.world.observe import (
     OPTION_MODE_MISSING,
@@ -152,11 +153,16 @@ class PythonWorld:
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self._settings = parse_settings(settings)
         s = self._settings
+        self._manifest = ManifestTables.build(s)
         self._grid = load_map(s.map_name, s.map_text, s.object_types)
         self._state = WorldState(s, self._grid, 0)
         self._commands: list[CommandResult] = []
         self._last_events: list[dict[str, Any]] = []
         self._is_reset = False
+
+    def manifest_tables(self) -> dict[str, Any]:
+        """The manifest tables by name (docs/world-state.md 1; same as native)."""
+        return self._manifest.to_tree(self._settings)
 
     @property
     def tick(self) -> int:

@@ -22,6 +22,8 @@ from townlet.core.types import NEEDS
 from townlet.errors import ConfigError
 
 __all__ = [
+    "Affordance",
+    "Effects",
     "Item",
     "ObjectType",
     "Profile",
@@ -30,6 +32,9 @@ __all__ = [
     "needs_triple",
     "parse_settings",
 ]
+
+HOOK_STAGES = ("on_start", "on_complete", "on_fail")
+"""The hook stages of an affordance, in settings order (world.md 3.5)."""
 
 MAX_TICK = (1 << 53) - 1
 """Largest tick or delay either world accepts: every tick stays exact in an f64."""
@@ -57,6 +62,45 @@ class ObjectType:
     stock: tuple[tuple[str, int], ...]
     stock_limit: tuple[tuple[str, int], ...]
     restock: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """Per-tick or on-complete effects (world.md 3.3); needs in hunger, hygiene, energy.
+
+    ``items`` and ``stock`` are (name, count) pairs, empty for per-tick effects.
+    """
+
+    needs: tuple[float, float, float]
+    money: float
+    items: tuple[tuple[str, int], ...] = ()
+    stock: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Affordance:
+    """A manifest affordance (world.md 3.3), every field present.
+
+    Exactly one of ``object_type`` and ``item`` is set. ``cost_price`` names a price
+    key when the cost is a price, else ``cost`` is the fixed amount.
+    """
+
+    id: str
+    object_type: str | None
+    item: str | None
+    duration: int
+    preconditions: tuple[str, ...]
+    cost: float
+    cost_price: str | None
+    consume: tuple[tuple[str, int], ...]
+    take: tuple[tuple[str, int], ...]
+    per_tick: Effects
+    on_complete: Effects
+    decay_multipliers: tuple[float, float, float]
+    allows_chat: bool
+    sells: str | None
+    tags: tuple[str, ...]
+    hooks: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +133,8 @@ class WorldSettings:
     manifest_sha256: str
     items: tuple[Item, ...]
     object_types: tuple[ObjectType, ...]
+    affordances: tuple[Affordance, ...]
+    prices: tuple[tuple[str, float], ...]
     ticks_per_day: int
     start_minute: int
     decay: tuple[float, float, float]
@@ -257,6 +303,118 @@ def _object_types(
     return tuple(out)
 
 
+def _opt_name(value: Any, path: str, known: tuple[str, ...], what: str) -> str | None:
+    if value is None:
+        return None
+    name = _str(value, path)
+    if name not in known:
+        raise _fail(path, f"unknown {what} '{name}'")
+    return name
+
+
+def _names(value: Any, path: str) -> tuple[str, ...]:
+    return tuple(_str(v, f"{path}[{i}]") for i, v in enumerate(_list(value, path)))
+
+
+def _effects(value: Any, path: str, items: tuple[str, ...], *, full: bool) -> Effects:
+    node = _dict(value, path)
+    needs = needs_triple(_get(node, "needs", path), f"{path}.needs", -math.inf, None)
+    money = _float(_get(node, "money", path), f"{path}.money", 0.0)
+    if not full:
+        return Effects(needs, money)
+    return Effects(
+        needs,
+        money,
+        _pairs(_get(node, "items", path), f"{path}.items", items),
+        _pairs(_get(node, "stock", path), f"{path}.stock", items),
+    )
+
+
+def _cost(value: Any, path: str, prices: tuple[str, ...]) -> tuple[float, str | None]:
+    node = _dict(value, path)
+    if len(node) != 1 or not ({"amount", "price"} >= set(node)):
+        raise _fail(path, "expected {'amount': float} or {'price': key}")
+    if "price" in node:
+        return 0.0, _opt_name(node["price"], f"{path}.price", prices, "price key")
+    return _float(node["amount"], f"{path}.amount", 0.0), None
+
+
+def _affordances(
+    value: Any,
+    path: str,
+    items: tuple[str, ...],
+    types: tuple[str, ...],
+    prices: tuple[str, ...],
+) -> tuple[Affordance, ...]:
+    out: list[Affordance] = []
+    for i, raw in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        node = _dict(raw, p)
+        ident = _str(_get(node, "id", p), f"{p}.id")
+        if any(a.id == ident for a in out):
+            raise _fail(f"{p}.id", f"duplicate affordance '{ident}'")
+        object_type = _opt_name(
+            _get(node, "object_type", p), f"{p}.object_type", types, "object type"
+        )
+        item = _opt_name(_get(node, "item", p), f"{p}.item", items, "item")
+        if (object_type is None) == (item is None):
+            raise _fail(p, "expected exactly one of object_type and item")
+        cost, cost_price = _cost(_get(node, "cost", p), f"{p}.cost", prices)
+        hooks = _dict(_get(node, "hooks", p), f"{p}.hooks")
+        out.append(
+            Affordance(
+                id=ident,
+                object_type=object_type,
+                item=item,
+                duration=_int(_get(node, "duration", p), f"{p}.duration", 1, 10080),
+                preconditions=_names(
+                    _get(node, "preconditions", p), f"{p}.preconditions"
+                ),
+                cost=cost,
+                cost_price=cost_price,
+                consume=_pairs(_get(node, "consume", p), f"{p}.consume", items),
+                take=_pairs(_get(node, "take", p), f"{p}.take", items),
+                per_tick=_effects(
+                    _get(node, "per_tick", p), f"{p}.per_tick", items, full=False
+                ),
+                on_complete=_effects(
+                    _get(node, "on_complete", p), f"{p}.on_complete", items, full=True
+                ),
+                decay_multipliers=needs_triple(
+                    _get(node, "decay_multipliers", p),
+                    f"{p}.decay_multipliers",
+                    0.0,
+                    4.0,
+                ),
+                allows_chat=_bool(_get(node, "allows_chat", p), f"{p}.allows_chat"),
+                sells=_opt_name(_get(node, "sells", p), f"{p}.sells", items, "item"),
+                tags=_names(_get(node, "tags", p), f"{p}.tags"),
+                hooks=tuple(
+                    (
+                        stage,
+                        _names(_get(hooks, stage, f"{p}.hooks"), f"{p}.hooks.{stage}"),
+                    )
+                    for stage in HOOK_STAGES
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def _prices(value: Any, path: str) -> tuple[tuple[str, float], ...]:
+    out: list[tuple[str, float]] = []
+    for i, pair in enumerate(_list(value, path)):
+        p = f"{path}[{i}]"
+        pair = _list(pair, p)
+        if len(pair) != 2:
+            raise _fail(p, f"expected a [key, price] pair, got {len(pair)} entries")
+        key = _str(pair[0], f"{p}[0]")
+        if any(k == key for k, _ in out):
+            raise _fail(f"{p}[0]", f"duplicate price key '{key}'")
+        out.append((key, _float(pair[1], f"{p}[1]", 0.0)))
+    return tuple(out)
+
+
 def _profiles(value: Any, path: str) -> tuple[Profile, ...]:
     out: list[Profile] = []
     for i, raw in enumerate(_list(value, path)):
@@ -317,6 +475,15 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
     types = _object_types(
         _get(manifest, "object_types", "manifest"), "manifest.object_types", item_names
     )
+    economy = _dict(_get(root, "economy", ""), "economy")
+    prices = _prices(_get(economy, "prices", "economy"), "economy.prices")
+    affordances = _affordances(
+        _get(manifest, "affordances", "manifest"),
+        "manifest.affordances",
+        item_names,
+        tuple(t.name for t in types),
+        tuple(k for k, _ in prices),
+    )
     time = _dict(_get(root, "time", ""), "time")
     tpd = _int(_get(time, "ticks_per_day", "time"), "time.ticks_per_day", 1)
     needs = _dict(_get(root, "needs", ""), "needs")
@@ -354,6 +521,8 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
         manifest_sha256=_str(_get(manifest, "sha256", "manifest"), "manifest.sha256"),
         items=items,
         object_types=types,
+        affordances=affordances,
+        prices=prices,
         ticks_per_day=tpd,
         start_minute=_int(
             _get(time, "start_minute", "time"), "time.start_minute", 0, tpd - 1

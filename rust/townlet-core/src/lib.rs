@@ -27,6 +27,7 @@ pub mod expr;
 pub mod grid;
 pub mod layout;
 pub mod lifecycle;
+pub mod manifest;
 pub mod mapfile;
 pub mod needs;
 pub mod observe;

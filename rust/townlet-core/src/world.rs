@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::events::{Event, EventData};
 use crate::grid::Grid;
 use crate::lifecycle::spawn_initial;
+use crate::manifest::ManifestTables;
 use crate::mapfile::load_map;
 use crate::observe::{write_masks, ObservationRows};
 use crate::settings::WorldSettings;
@@ -43,6 +44,7 @@ pub struct StepOutcome {
 #[derive(Clone, Debug)]
 pub struct World {
     state: WorldState,
+    manifest: ManifestTables,
     is_reset: bool,
 }
 
@@ -50,6 +52,7 @@ impl World {
     /// Loads the map of `settings`; the town stays empty until [`World::reset`].
     pub fn new(settings: WorldSettings) -> Result<World, Error> {
         settings.validate()?;
+        let manifest = ManifestTables::build(&settings)?;
         let grid = load_map(
             &settings.map.name,
             &settings.map.text,
@@ -57,6 +60,7 @@ impl World {
         )?;
         Ok(World {
             state: WorldState::new(settings, grid, 0),
+            manifest,
             is_reset: false,
         })
     }
@@ -125,6 +129,16 @@ impl World {
     /// The settings.
     pub fn settings(&self) -> &WorldSettings {
         &self.state.settings
+    }
+
+    /// The manifest tables (item, affordance, offered, item-use and vendor indexes).
+    pub fn manifest(&self) -> &ManifestTables {
+        &self.manifest
+    }
+
+    /// The manifest tables by name (`manifest_tables()` of both worlds).
+    pub fn manifest_tables(&self) -> StateValue {
+        self.manifest.to_value(&self.state.settings)
     }
 
     /// The whole state (read-only).

@@ -241,6 +241,11 @@ impl PyWorld {
         py.detach(|| inner.observe(rows, mode)).or_raise(py)
     }
 
+    /// The manifest tables by name (items, affordances, offered, item_use, vendor).
+    fn manifest_tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.manifest_tables())
+    }
+
     /// The canonical state tree (docs/world-state.md 3).
     fn export_state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.export_state())

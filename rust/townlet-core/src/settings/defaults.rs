@@ -3,9 +3,9 @@
 use sha2::{Digest, Sha256};
 
 use super::{
-    ActionSettings, AgentDefaults, EmbeddingSettings, ItemSpec, LifecycleSettings, Manifest,
-    MapSource, NeedValues, NeedsSettings, ObjectTypeSpec, Personalities, Profile, SpawnDefaults,
-    TimeSettings, WorldSettings,
+    ActionSettings, AgentDefaults, EconomySettings, EmbeddingSettings, ItemSpec, LifecycleSettings,
+    Manifest, MapSource, NeedValues, NeedsSettings, ObjectTypeSpec, Personalities, Profile,
+    SpawnDefaults, TimeSettings, WorldSettings,
 };
 use crate::canonical::to_hex;
 
@@ -39,6 +39,23 @@ impl WorldSettings {
         let mut fridge = object_type("fridge", 1, false);
         fridge.stock = pairs(&[("raw_food", 2), ("meal", 0)]);
         fridge.stock_limit = pairs(&[("raw_food", 10), ("meal", 6)]);
+        let mut till = object_type("till", 1, false);
+        till.requires = vec!["power".into()];
+        till.stock = pairs(&[("raw_food", 40)]);
+        till.stock_limit = pairs(&[("raw_food", 60)]);
+        till.restock = pairs(&[("raw_food", 40)]);
+        let mut counter = object_type("counter", 1, false);
+        counter.requires = vec!["power".into()];
+        counter.stock = pairs(&[("meal", 20)]);
+        counter.stock_limit = pairs(&[("meal", 30)]);
+        counter.restock = pairs(&[("meal", 20)]);
+        let mut stove = object_type("stove", 1, false);
+        stove.requires = vec!["power".into()];
+        let mut shower = object_type("shower", 1, false);
+        shower.requires = vec!["water".into()];
+        // The affordances of the default manifest, as `world_settings` writes them.
+        let affordances = serde_json::from_str(include_str!("default_affordances.json"))
+            .expect("the built-in affordances parse");
         let profile = |name: &str, e: f64, f: f64, a: f64, m: NeedValues| Profile {
             name: name.to_string(),
             extroversion: e,
@@ -71,14 +88,22 @@ impl WorldSettings {
                 object_types: vec![
                     object_type("bed", 1, true),
                     fridge,
-                    object_type("stove", 1, false),
-                    object_type("shower", 1, false),
-                    object_type("till", 1, false),
-                    object_type("counter", 1, false),
+                    stove,
+                    shower,
+                    till,
+                    counter,
                     object_type("bench", 2, false),
                     object_type("shelf", 0, false),
                     object_type("table", 0, false),
                     object_type("desk", 0, false),
+                ],
+                affordances,
+            },
+            economy: EconomySettings {
+                prices: vec![
+                    ("raw_food".into(), 0.5),
+                    ("meal".into(), 1.0),
+                    ("shower_fee".into(), 0.25),
                 ],
             },
             time: TimeSettings {

@@ -21,8 +21,10 @@ pub const NEED_NAMES: [&str; 3] = ["hunger", "hygiene", "energy"];
 pub struct WorldSettings {
     /// The town map and its identity.
     pub map: MapSource,
-    /// Items and object types of the affordance manifest.
+    /// Items, object types and affordances of the affordance manifest.
     pub manifest: Manifest,
+    /// Base prices (world.md 8.1).
+    pub economy: EconomySettings,
     /// Day length and start minute (world.md 1).
     pub time: TimeSettings,
     /// Need decay (world.md 5.1).
@@ -50,7 +52,7 @@ pub struct MapSource {
     pub sha256: String,
 }
 
-/// The part of the affordance manifest this slice uses (world.md 3).
+/// The affordance manifest (world.md 3).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Manifest {
     /// Hex sha256 of the manifest file (state identity).
@@ -59,6 +61,95 @@ pub struct Manifest {
     pub items: Vec<ItemSpec>,
     /// Object types in manifest order.
     pub object_types: Vec<ObjectTypeSpec>,
+    /// Affordances in manifest order (affordance index = position).
+    pub affordances: Vec<AffordanceSpec>,
+}
+
+/// One affordance (world.md 3.3), every field present (docs/world-state.md 1).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct AffordanceSpec {
+    /// Unique id, e.g. `sleep`.
+    pub id: String,
+    /// The object type offering it (exactly one of `object_type` and `item`).
+    pub object_type: Option<String>,
+    /// The item it uses (an item use).
+    pub item: Option<String>,
+    /// Ticks to complete, 1..=10080.
+    pub duration: i64,
+    /// Precondition sources (world.md 3.6), compiled by `manifest::ManifestTables`.
+    pub preconditions: Vec<String>,
+    /// `{"amount": float}` or `{"price": key}`.
+    pub cost: CostSpec,
+    /// Items consumed at start, `(name, count)` in item order.
+    pub consume: Vec<(String, u32)>,
+    /// Stock taken from the object at start, `(name, count)` in item order.
+    pub take: Vec<(String, u32)>,
+    /// Effects of every tick.
+    pub per_tick: TickEffects,
+    /// Effects at completion.
+    pub on_complete: CompleteEffects,
+    /// Need decay multipliers while busy (all three needs).
+    pub decay_multipliers: NeedValues,
+    /// Whether chat is allowed while busy.
+    pub allows_chat: bool,
+    /// The item this affordance sells (a vendor), if any.
+    pub sells: Option<String>,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Hook names per stage.
+    pub hooks: HooksSpec,
+}
+
+/// The cost of an affordance: exactly one of a fixed amount and a price key.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CostSpec {
+    /// A fixed amount.
+    #[serde(default)]
+    pub amount: Option<f64>,
+    /// A key of `economy.prices`.
+    #[serde(default)]
+    pub price: Option<String>,
+}
+
+/// Per-tick effects (world.md 3.3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct TickEffects {
+    /// Need deltas (all three needs).
+    pub needs: NeedValues,
+    /// Money delta.
+    pub money: f64,
+}
+
+/// On-complete effects (world.md 3.3).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct CompleteEffects {
+    /// Need deltas (all three needs).
+    pub needs: NeedValues,
+    /// Money delta.
+    pub money: f64,
+    /// Items given, `(name, count)`.
+    pub items: Vec<(String, u32)>,
+    /// Stock added to the object, `(name, count)`.
+    pub stock: Vec<(String, u32)>,
+}
+
+/// Hook names per stage (world.md 3.5).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct HooksSpec {
+    /// Run when the affordance starts.
+    pub on_start: Vec<String>,
+    /// Run when it completes.
+    pub on_complete: Vec<String>,
+    /// Run when it fails.
+    pub on_fail: Vec<String>,
+}
+
+/// Economy settings the world reads (world.md 8).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct EconomySettings {
+    /// `(price key, base price)` in config order.
+    pub prices: Vec<(String, f64)>,
 }
 
 /// One item (world.md 3.1).

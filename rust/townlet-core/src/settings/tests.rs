@@ -5,7 +5,14 @@ use super::*;
 const EXAMPLE: &str = r#"{
   "map": {"name": "towns/tiny.map", "text": "x", "sha256": "ab"},
   "manifest": {"sha256": "cd", "items": [{"name": "raw_food", "carry_limit": 3}, {"name": "meal", "carry_limit": 2}],
-    "object_types": [{"name": "bed", "capacity": 1, "ownable": true, "requires": [], "stock": [], "stock_limit": [], "restock": []}]},
+    "object_types": [{"name": "bed", "capacity": 1, "ownable": true, "requires": [], "stock": [], "stock_limit": [], "restock": []}],
+    "affordances": [{"id": "sleep", "object_type": "bed", "item": null, "duration": 480,
+      "preconditions": ["object.owner == agent.id"], "cost": {"price": "meal"}, "consume": [], "take": [],
+      "per_tick": {"needs": {"hunger": 0.0, "hygiene": 0.0, "energy": 0.0015}, "money": 0.0},
+      "on_complete": {"needs": {"hunger": 0.0, "hygiene": 0.0, "energy": 0.0}, "money": 0.0, "items": [["meal", 1]], "stock": []},
+      "decay_multipliers": {"hunger": 0.5, "hygiene": 0.5, "energy": 0.0}, "allows_chat": false, "sells": null,
+      "tags": ["sleep"], "hooks": {"on_start": [], "on_complete": [], "on_fail": []}}]},
+  "economy": {"prices": [["meal", 1.0]]},
   "time": {"ticks_per_day": 1440, "start_minute": 360},
   "needs": {"decay": {"hunger": 0.0012, "hygiene": 0.0005, "energy": 0.0006}, "apply_personality": true},
   "agents": {"names": ["Alice", "Bob"], "needs": {"hunger": 0.8, "hygiene": 0.8, "energy": 0.8}, "wallet": 5.0, "items": [["raw_food", 2], ["meal", 1]]},
@@ -25,6 +32,55 @@ fn example_settings_parse() {
     assert_eq!(s.lifecycle.newcomer.wallet.to_bits(), 3.0f64.to_bits());
     assert_eq!(s.needs.decay.hunger, 0.0012);
     assert_eq!(s.item_counts(&s.lifecycle.newcomer.items), vec![1, 0]);
+    assert_eq!(
+        s.manifest.affordances[0].cost.price.as_deref(),
+        Some("meal")
+    );
+    assert_eq!(s.economy.prices, vec![("meal".to_string(), 1.0)]);
+}
+
+#[test]
+fn malformed_affordances_are_refused() {
+    for (from, to, message) in [
+        (
+            r#""cost": {"price": "meal"}"#,
+            r#""cost": {"price": "gold"}"#,
+            "manifest.affordances[0].cost.price: unknown price key 'gold'",
+        ),
+        (
+            r#""item": null"#,
+            r#""item": "meal""#,
+            "manifest.affordances[0]: expected exactly one of object_type and item",
+        ),
+        (
+            r#""duration": 480"#,
+            r#""duration": 0"#,
+            "manifest.affordances[0].duration: must be [1, 10080], got 0",
+        ),
+        (
+            r#""items": [["meal", 1]]"#,
+            r#""items": [["gold", 1]]"#,
+            "manifest.affordances[0].on_complete.items[0][0]: unknown item 'gold'",
+        ),
+        (
+            r#""sells": null"#,
+            r#""sells": "gold""#,
+            "manifest.affordances[0].sells: unknown item 'gold'",
+        ),
+    ] {
+        assert!(EXAMPLE.contains(from), "{from}");
+        let err = WorldSettings::from_json(&EXAMPLE.replace(from, to)).expect_err(message);
+        assert_eq!(
+            err.to_string(),
+            format!("invalid world settings: {message}")
+        );
+    }
+    let json = EXAMPLE.replace(r#""tags": ["sleep"], "#, "");
+    let err = WorldSettings::from_json(&json).expect_err("tags missing");
+    assert_eq!(
+        err.to_string(),
+        "invalid world settings: manifest.affordances[0].tags: missing"
+    );
 }
 
 #[test]

@@ -59,6 +59,98 @@ impl Problems {
 }
 
 impl WorldSettings {
+    /// The affordance checks of `parse_settings` (settings.py), in its order.
+    fn validate_affordances(&self, p: &mut Problems) {
+        let affordances = &self.manifest.affordances;
+        let known_item = |name: &str| self.item_index(name).is_some();
+        for (i, a) in affordances.iter().enumerate() {
+            let path = format!("manifest.affordances[{i}]");
+            if affordances[..i].iter().any(|other| other.id == a.id) {
+                p.add(
+                    format!("{path}.id"),
+                    format!("duplicate affordance '{}'", a.id),
+                );
+            }
+            if let Some(t) = &a.object_type {
+                if !self.manifest.object_types.iter().any(|s| &s.name == t) {
+                    p.add(
+                        format!("{path}.object_type"),
+                        format!("unknown object type '{t}'"),
+                    );
+                }
+            }
+            if let Some(item) = &a.item {
+                if !known_item(item) {
+                    p.add(format!("{path}.item"), format!("unknown item '{item}'"));
+                }
+            }
+            if a.object_type.is_some() == a.item.is_some() {
+                p.add(path.clone(), "expected exactly one of object_type and item");
+            }
+            match (&a.cost.amount, &a.cost.price) {
+                (Some(amount), None) => p.float(format!("{path}.cost.amount"), *amount, 0.0, None),
+                (None, Some(key)) => {
+                    if !self.economy.prices.iter().any(|(k, _)| k == key) {
+                        p.add(
+                            format!("{path}.cost.price"),
+                            format!("unknown price key '{key}'"),
+                        );
+                    }
+                }
+                _ => p.add(
+                    format!("{path}.cost"),
+                    "expected {'amount': float} or {'price': key}",
+                ),
+            }
+            p.int(format!("{path}.duration"), a.duration, 1, Some(10080));
+            p.items(self, &format!("{path}.consume"), &a.consume, false);
+            p.items(self, &format!("{path}.take"), &a.take, false);
+            p.needs(
+                &format!("{path}.per_tick.needs"),
+                a.per_tick.needs,
+                f64::NEG_INFINITY,
+                None,
+            );
+            p.float(
+                format!("{path}.per_tick.money"),
+                a.per_tick.money,
+                0.0,
+                None,
+            );
+            let done = &a.on_complete;
+            p.needs(
+                &format!("{path}.on_complete.needs"),
+                done.needs,
+                f64::NEG_INFINITY,
+                None,
+            );
+            p.float(format!("{path}.on_complete.money"), done.money, 0.0, None);
+            p.items(
+                self,
+                &format!("{path}.on_complete.items"),
+                &done.items,
+                false,
+            );
+            p.items(
+                self,
+                &format!("{path}.on_complete.stock"),
+                &done.stock,
+                false,
+            );
+            p.needs(
+                &format!("{path}.decay_multipliers"),
+                a.decay_multipliers,
+                0.0,
+                Some(4.0),
+            );
+            if let Some(item) = &a.sells {
+                if !known_item(item) {
+                    p.add(format!("{path}.sells"), format!("unknown item '{item}'"));
+                }
+            }
+        }
+    }
+
     /// Checks ranges and references; every problem as `(dotted path, what)` (D8).
     pub fn validate(&self) -> Result<(), Error> {
         let mut p = Problems::default();
@@ -102,6 +194,17 @@ impl WorldSettings {
                 p.items(self, &format!("{path}.{key}"), pairs, false);
             }
         }
+        let prices = &self.economy.prices;
+        for (i, (key, price)) in prices.iter().enumerate() {
+            if prices[..i].iter().any(|(other, _)| other == key) {
+                p.add(
+                    format!("economy.prices[{i}][0]"),
+                    format!("duplicate price key '{key}'"),
+                );
+            }
+            p.float(format!("economy.prices[{i}][1]"), *price, 0.0, None);
+        }
+        self.validate_affordances(&mut p);
         let tpd = self.time.ticks_per_day;
         p.int("time.ticks_per_day", tpd, 1, None);
         p.int(

@@ -1,0 +1,205 @@
+//! The manifest tables: indexes the affordance rules look up (world.md 3).
+//!
+//! Built once per world from the settings: the item and affordance indexes, per object
+//! type the affordances it offers (manifest order), the item-use affordance of each item
+//! and the vendor affordance of each sold item, and every precondition compiled with
+//! [`crate::expr`] (price keys from `economy.prices`; no `object.*` names in item uses).
+//! `python/townlet/world/manifest.py` builds the same tables; [`ManifestTables::to_value`]
+//! is what both worlds report (`manifest_tables()`) so tests compare them by name.
+
+use std::collections::HashMap;
+
+use crate::canonical::StateValue;
+use crate::error::Error;
+use crate::expr::{Context, Precondition};
+use crate::settings::WorldSettings;
+
+/// Indexes over the manifest of one world; every list is in manifest order.
+///
+/// ```
+/// use townlet_core::{manifest::ManifestTables, settings::WorldSettings};
+/// let tables = ManifestTables::build(&WorldSettings::default_town("x.map", "")).unwrap();
+/// assert_eq!(tables.vendor, vec![Some(4), Some(5)]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestTables {
+    /// Item name -> item index.
+    pub item_index: HashMap<String, usize>,
+    /// Affordance id -> affordance index.
+    pub affordance_index: HashMap<String, usize>,
+    /// Per object type (type order), the indexes of the affordances it offers.
+    pub offered: Vec<Vec<usize>>,
+    /// Per item, the index of its item-use affordance.
+    pub item_use: Vec<Option<usize>>,
+    /// Per item, the index of the (first) affordance that sells it.
+    pub vendor: Vec<Option<usize>>,
+    /// Per affordance, its compiled preconditions.
+    pub preconditions: Vec<Vec<Precondition>>,
+}
+
+impl ManifestTables {
+    /// Indexes the manifest of `settings` and compiles its preconditions.
+    ///
+    /// # Errors
+    ///
+    /// `settings.invalid` naming the first precondition that does not compile
+    /// (`manifest.affordances[i].preconditions[j]: column <n>: <what>`).
+    pub fn build(settings: &WorldSettings) -> Result<Self, Error> {
+        let items: Vec<&str> = settings
+            .manifest
+            .items
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        let prices: Vec<&str> = settings
+            .economy
+            .prices
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let position = |name: &str| items.iter().position(|i| *i == name);
+        let affordances = &settings.manifest.affordances;
+        let mut item_use = vec![None; items.len()];
+        let mut vendor = vec![None; items.len()];
+        let mut preconditions = Vec::with_capacity(affordances.len());
+        for (a, affordance) in affordances.iter().enumerate() {
+            if let Some(slot) = affordance.item.as_deref().and_then(position) {
+                item_use[slot].get_or_insert(a);
+            }
+            if let Some(slot) = affordance.sells.as_deref().and_then(position) {
+                vendor[slot].get_or_insert(a);
+            }
+            let context = Context::new(&items, &prices, affordance.item.is_none());
+            let mut checked = Vec::with_capacity(affordance.preconditions.len());
+            for (j, source) in affordance.preconditions.iter().enumerate() {
+                let compiled = Precondition::compile(source, &context).map_err(|err| {
+                    let path = format!("manifest.affordances[{a}].preconditions[{j}]");
+                    Error::settings(vec![(path, err.to_string())])
+                })?;
+                checked.push(compiled);
+            }
+            preconditions.push(checked);
+        }
+        let offered = settings
+            .manifest
+            .object_types
+            .iter()
+            .map(|t| {
+                (0..affordances.len())
+                    .filter(|&a| affordances[a].object_type.as_deref() == Some(t.name.as_str()))
+                    .collect()
+            })
+            .collect();
+        Ok(ManifestTables {
+            item_index: items
+                .iter()
+                .enumerate()
+                .map(|(k, name)| (name.to_string(), k))
+                .collect(),
+            affordance_index: affordances
+                .iter()
+                .enumerate()
+                .map(|(a, aff)| (aff.id.clone(), a))
+                .collect(),
+            offered,
+            item_use,
+            vendor,
+            preconditions,
+        })
+    }
+
+    /// The tables by name: `{"items", "affordances", "offered": {type: [ids]},
+    /// "item_use": {item: id | None}, "vendor": {item: id | None}}`.
+    pub fn to_value(&self, settings: &WorldSettings) -> StateValue {
+        let manifest = &settings.manifest;
+        let id = |a: usize| StateValue::str(&manifest.affordances[a].id);
+        let by_item = |table: &[Option<usize>]| {
+            StateValue::dict(
+                manifest
+                    .items
+                    .iter()
+                    .zip(table)
+                    .map(|(item, a)| (item.name.clone(), a.map_or(StateValue::Null, id))),
+            )
+        };
+        StateValue::dict([
+            (
+                "items",
+                StateValue::List(
+                    manifest
+                        .items
+                        .iter()
+                        .map(|i| StateValue::str(&i.name))
+                        .collect(),
+                ),
+            ),
+            (
+                "affordances",
+                StateValue::List((0..manifest.affordances.len()).map(id).collect()),
+            ),
+            (
+                "offered",
+                StateValue::dict(manifest.object_types.iter().zip(&self.offered).map(
+                    |(t, list)| {
+                        (
+                            t.name.clone(),
+                            StateValue::List(list.iter().copied().map(id).collect()),
+                        )
+                    },
+                )),
+            ),
+            ("item_use", by_item(&self.item_use)),
+            ("vendor", by_item(&self.vendor)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn town() -> WorldSettings {
+        WorldSettings::default_town("x.map", "")
+    }
+
+    #[test]
+    fn default_tables_index_the_manifest() {
+        let s = town();
+        let t = ManifestTables::build(&s).unwrap();
+        assert_eq!(t.item_index["meal"], 1);
+        assert_eq!(t.affordance_index["eat_raw_food"], 12);
+        let fridge = s
+            .manifest
+            .object_types
+            .iter()
+            .position(|t| t.name == "fridge");
+        assert_eq!(t.offered[fridge.unwrap()], vec![6, 7, 8, 9]);
+        assert_eq!(t.offered[7], Vec::<usize>::new()); // shelf (decor)
+        assert_eq!(t.item_use, vec![Some(12), Some(11)]);
+        assert_eq!(t.vendor, vec![Some(4), Some(5)]);
+        assert_eq!(t.preconditions[0][0].source, "object.owner == agent.id");
+        let value = t.to_value(&s);
+        assert_eq!(
+            value.get("item_use").and_then(|v| v.get("meal")),
+            Some(&StateValue::str("eat_meal"))
+        );
+    }
+
+    #[test]
+    fn a_bad_precondition_is_a_settings_error() {
+        let mut s = town();
+        s.manifest.affordances[11].preconditions = vec!["object.zone == agent.home".into()];
+        let err = ManifestTables::build(&s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid world settings: manifest.affordances[11].preconditions[0]: column 1: \
+             'object.zone' is not available in an item-use affordance"
+        );
+        s.manifest.affordances[11].preconditions = vec!["price.gold > 1".into()];
+        let err = ManifestTables::build(&s).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown price key 'gold'"),
+            "{err}"
+        );
+    }
+}
