@@ -103,3 +103,10 @@ def canonical_encode(tree: Any) -> bytes:
 
 def canonical_hash(tree: Any) -> str:
     """Hex sha256 of :func:`canonical_encode`."""
+
+def observation_layout(params_json: str, variant: str, mode: str) -> dict[str, Any]:
+    """The observation layout of the Rust core (learning.md 1.9); ``ConfigError``
+    on bad params, variant or mode."""
+
+def embedding_table(slots: int, embed_dim: int) -> list[list[float]]:
+    """Identity embeddings: ``slots`` rows of ``embed_dim`` values (learning.md 1.6)."""
