@@ -203,6 +203,22 @@ def test_map_with_unknown_glyph_exits_2(invoke, tmp_path):
     assert "'?' at (0, 0)" in result.stderr
 
 
+def test_unknown_glyph_on_a_bed_is_reported_as_a_map_error_not_config_beds(
+    invoke, tmp_path
+):
+    # Regression: the bed count of the config check used to run on the broken map
+    # and blamed the population target instead of the glyph that replaced the bed.
+    default_map = REPO / "configs" / "towns" / "default.map"
+    text = default_map.read_text().replace(",#B......W#", ",#X......W#", 1)
+    (tmp_path / "bad.map").write_text(text)
+    (tmp_path / "cfg.yaml").write_text("world:\n  map_file: bad.map\n")
+    result = invoke("run", "--config", str(tmp_path / "cfg.yaml"), "--ticks", "1")
+    assert result.exit_code == 2
+    assert "map.glyph_unknown: unknown glyph 'X' at (2, 2)" in result.stderr
+    assert "config.beds" not in result.stderr
+    assert "population_target" not in result.stderr
+
+
 def test_internal_error_exits_1_with_error_id(invoke, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("kaput")

@@ -128,7 +128,7 @@ def load_config(
     files = read_files(cfg, source=source, names=names)
     findings = _manifest_findings(cfg, files.manifest.items)
     if map_checks:
-        findings += map_findings(cfg, files.map_text, files.manifest)
+        findings += map_findings(cfg, files.map_name, files.map_text, files.manifest)
     if findings:
         raise _invalid(file, findings, doc, overridden)
     cfg.attach_files(files)
