@@ -25,6 +25,7 @@ import click
 import numpy as np
 
 from townlet.cli.main import EXIT_CHECK_FAILED
+from townlet.cli.options import config_option, seed_option
 from townlet.core.registry import resolve
 from townlet.core.types import ObservationBuffers
 
@@ -192,13 +193,7 @@ def _parse_agents(text: str) -> list[int]:
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Base config (default: the packaged default).",
-)
+@config_option(help="Base config (default: the packaged default).")
 @click.option(
     "--agents",
     "agents_text",
@@ -213,13 +208,7 @@ def _parse_agents(text: str) -> list[int]:
     show_default=True,
     help="Ticks timed per world and agent count.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Seed of the worlds and of the action draws.",
-)
+@seed_option(default=0, help="Seed of the worlds and of the action draws.")
 @click.option(
     "--world",
     "worlds",

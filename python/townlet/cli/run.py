@@ -25,6 +25,7 @@ import click
 import structlog
 
 from townlet.cli.main import EXIT_INTERRUPTED, CliState
+from townlet.cli.options import config_option, seed_option
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
 from townlet.core.loop import SimulationLoop
@@ -119,13 +120,7 @@ def _log_settings(ctx: click.Context, config: Any) -> None:
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Config YAML (default: the packaged default town).",
-)
+@config_option(help="Config YAML (default: the packaged default town).")
 @click.option(
     "--ticks",
     type=click.IntRange(min=0),
@@ -133,12 +128,7 @@ def _log_settings(ctx: click.Context, config: Any) -> None:
     show_default=True,
     help="Ticks to run (one tick is one simulated minute).",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**64 - 1),
-    default=None,
-    help="Master seed (default: the config's seed).",
-)
+@seed_option(default=None, help="Master seed (default: the config's seed).")
 @click.option(
     "--world",
     type=click.Choice(["auto", "native", "python"]),
