@@ -25,13 +25,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
 import structlog
 
+from townlet.core.lifecycle import StartStop
 from townlet.core.protocols import (
     PolicyBackend,
     StochasticPolicy,
@@ -78,7 +78,7 @@ class LoopCounters:
     buffer_allocations: int = 0
 
 
-class SimulationLoop:
+class SimulationLoop(StartStop):
     """Drives one world with one policy and one telemetry sink.
 
     Args:
@@ -261,20 +261,6 @@ class SimulationLoop:
     def request_stop(self) -> None:
         """Ask :meth:`run` to return after the current tick (used on SIGINT)."""
         self._stop_requested = True
-
-    def __enter__(self) -> SimulationLoop:
-        """Start the loop."""
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop the loop (also when the body raised)."""
-        self.stop()
 
     # -- ticks -----------------------------------------------------------------
 

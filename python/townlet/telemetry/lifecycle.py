@@ -9,8 +9,7 @@ logged once, unless the sink was built with ``fail_fast=True``.
 
 from __future__ import annotations
 
-from types import TracebackType
-
+from townlet.core.lifecycle import StartStop
 from townlet.core.types import TelemetryEvent, TransportStatus
 from townlet.telemetry.log_config import get_logger
 
@@ -27,7 +26,7 @@ class TelemetryClosed(RuntimeError):  # noqa: N818 - name from operations.md T-2
     """``emit`` or ``start`` was called after ``stop()``."""
 
 
-class SinkLifecycle:
+class SinkLifecycle(StartStop):
     """Base class: state machine new -> started -> stopped, plus counters.
 
     Subclasses implement ``_open``, ``_write`` and ``_close``.
@@ -122,17 +121,3 @@ class SinkLifecycle:
             sent=self._sent,
             last_error=self._last_error,
         )
-
-    def __enter__(self) -> SinkLifecycle:
-        """Start the sink."""
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop the sink (also when the body raised)."""
-        self.stop()

@@ -7,15 +7,15 @@ go to every child in order; ``stop`` stops them all even when one fails.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import TracebackType
 
+from townlet.core.lifecycle import StartStop
 from townlet.core.protocols import TelemetrySink
 from townlet.core.types import TelemetryEvent, TransportStatus
 
 __all__ = ["MultiSink"]
 
 
-class MultiSink:
+class MultiSink(StartStop):
     """Emits each event to every child sink.
 
     Args:
@@ -60,17 +60,3 @@ class MultiSink:
             sent=sum(s.sent for s in children),
             last_error=errors[-1] if errors else None,
         )
-
-    def __enter__(self) -> MultiSink:
-        """Start every child."""
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop every child."""
-        self.stop()
