@@ -39,16 +39,17 @@ def test_export_has_the_contract_keys(provider: str) -> None:
         "state_version", "tick", "identity", "rng", "counters", "settings",
         "agents", "objects", "slots", "tickets",
     ]  # fmt: skip
-    assert tree["state_version"] == 1
+    assert tree["state_version"] == 2
     assert tree["counters"] == {"next_uid": 1, "next_ticket": 1}
     assert tree["settings"] == {
         "mortality": True,
         "population_target": 1,
         "spawn_delay_ticks": [5, 20],
     }
+    empty = {"raw_food": 0, "meal": 0}
     assert tree["objects"] == [
-        {"id": "bed_1", "owner": "agent_0"},
-        {"id": "bed_2", "owner": None},
+        {"id": "bed_1", "owner": "agent_0", "stock": empty},
+        {"id": "bed_2", "owner": None, "stock": empty},
     ]
     assert len(tree["slots"]) == 64
     assert tree["slots"][:2] == [
@@ -104,7 +105,10 @@ REFUSALS = [
     ("missing_key", _delete(["agents", 1, "wallet"]), "agents[1].wallet: missing"),
     ("unexpected_key", _set(["agents", 0, "mood"], "calm"),
      "agents[0].mood: unexpected key"),
-    ("version", _set(["state_version"], 2), "state_version: expected 1, got 2"),
+    ("version", _set(["state_version"], 1), "state_version: expected 2, got 1"),
+    ("stock_kind", _set(["objects", 0, "stock", "meal"], 1.0),
+     "objects[0].stock.meal: expected int, got float"),
+    ("stock_missing", _delete(["objects", 0, "stock"]), "objects[0].stock: missing"),
     ("short_position", _set(["agents", 2, "position"], [1]),
      "agents[2].position: expected 2 entries, got 1"),
     ("int_beyond_i64", _set(["tickets"], [{"ticket_id": 1, "due_tick": 2**70}]),
@@ -144,6 +148,61 @@ VALUE_REFUSALS = [
     ("bad_rng_word", _set(["rng", "world", 0], "xyz"), "rng.world[0]: "),
     ("slot_count", _set(["slots"], []), "slots: "),
 ]  # fmt: skip
+
+
+def _object(world: Any, type_name: str) -> int:
+    return next(i for i, o in enumerate(world.view().objects) if o["type"] == type_name)
+
+
+def test_objects_start_with_their_type_stock(provider: str) -> None:
+    world = build_world(provider)
+    tree = world.export_state()
+    stock = {o["id"].rsplit("_", 1)[0]: o["stock"] for o in tree["objects"]}
+    assert stock["fridge"] == {"raw_food": 2, "meal": 0}
+    assert stock["till"] == {"raw_food": 40, "meal": 0}
+    assert stock["counter"] == {"raw_food": 0, "meal": 20}
+    assert stock["bed"] == {"raw_food": 0, "meal": 0}
+    view = world.view().objects
+    assert [o["stock"] for o in view] == [o["stock"] for o in tree["objects"]]
+
+
+STOCK_REFUSALS = [
+    ("above_limit", "counter", {"raw_food": 0, "meal": 31},
+     "objects[{k}].stock.meal: must be in [0, 30], got 31"),
+    ("negative", "fridge", {"raw_food": -1, "meal": 0},
+     "objects[{k}].stock.raw_food: must be in [0, 10], got -1"),
+    ("no_limit_means_zero", "bed", {"raw_food": 1, "meal": 0},
+     "objects[{k}].stock.raw_food: must be in [0, 0], got 1"),
+    ("other_items", "fridge", {"raw_food": 1},
+     "objects[{k}].stock: expected the items raw_food, meal"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("type_name", "stock", "message"),
+    [r[1:] for r in STOCK_REFUSALS],
+    ids=[r[0] for r in STOCK_REFUSALS],
+)
+def test_bad_stock_is_refused(
+    provider: str, type_name: str, stock: dict[str, int], message: str
+) -> None:
+    world = build_world(provider)
+    before = world.state_hash()
+    tree = copy.deepcopy(world.export_state())
+    k = _object(world, type_name)
+    tree["objects"][k]["stock"] = stock
+    with pytest.raises(SnapshotError, match=f"^{re.escape(message.format(k=k))}$"):
+        world.import_state(tree)
+    assert world.state_hash() == before
+
+
+def test_stock_roundtrips_through_import(provider: str) -> None:
+    world = build_world(provider)
+    tree = copy.deepcopy(world.export_state())
+    k = _object(world, "till")
+    tree["objects"][k]["stock"] = {"raw_food": 60, "meal": 0}
+    world.import_state(tree)
+    assert world.export_state()["objects"][k]["stock"] == {"raw_food": 60, "meal": 0}
 
 
 @pytest.mark.parametrize(

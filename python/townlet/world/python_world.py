@@ -37,7 +37,7 @@ from townlet.world.observe import (
     write_observations,
 )
 from townlet.world.settings import parse_settings
-from townlet.world.state import WorldState, export_state, import_state
+from townlet.world.state import WorldState, export_state, import_state, stock_tree
 from townlet.world.tick import step as step_tick
 
 __all__ = [
@@ -258,8 +258,11 @@ class PythonWorld:
                     "type": o.type_name,
                     "position": [o.x, o.y],
                     "owner": None if owner is None else f"agent_{owner}",
+                    "stock": stock_tree(state, stock),
                 }
-                for o, owner in zip(grid.objects, state.owners, strict=True)
+                for o, owner, stock in zip(
+                    grid.objects, state.owners, state.stock, strict=True
+                )
             ),
             events=tuple(self._last_events),
         )

@@ -73,7 +73,10 @@ _STATE: dict[str, Any] = {
         "spawn_delay_ticks": ("tuple", 2, "int"),
     },
     "agents": ("list", _AGENT),
-    "objects": ("list", {"id": "str", "owner": ("opt", "str")}),
+    "objects": (
+        "list",
+        {"id": "str", "owner": ("opt", "str"), "stock": ("items", "int")},
+    ),
     "slots": ("list", {"holder": ("opt", "int"), "released_tick": ("opt", "int")}),
     "tickets": ("list", {"ticket_id": "int", "due_tick": "int", "deferred": "bool"}),
 }
@@ -225,9 +228,7 @@ def _check_agent(
         _in_range(a["needs"][need], 0.0, 1.0, f"{p}.needs.{need}")
     _in_range(a["hunger_low_ticks"], 0, U32_MAX, f"{p}.hunger_low_ticks")
     _in_range(a["wallet"], 0.0, None, f"{p}.wallet")
-    names = [item.name for item in s.items]
-    if sorted(a["items"]) != sorted(names):
-        raise _fail(f"{p}.items", f"expected the items {', '.join(names)}")
+    _same_items(state, a["items"], f"{p}.items")
     for item in s.items:
         _in_range(a["items"][item.name], 0, item.carry_limit, f"{p}.items.{item.name}")
     if a["profile"] not in state.profiles:
@@ -238,6 +239,22 @@ def _check_agent(
     if last["kind"] not in _ACTION_KINDS:
         raise _fail(f"{p}.last_action.kind", f"unknown action kind '{last['kind']}'")
     _in_range(last["reason"], 0, len(REASONS) - 1, f"{p}.last_action.reason")
+
+
+def _same_items(state: WorldState, items: Mapping[str, Any], path: str) -> None:
+    names = [item.name for item in state.settings.items]
+    if sorted(items) != sorted(names):
+        raise _fail(path, f"expected the items {', '.join(names)}")
+
+
+def _check_stock(state: WorldState, obj: Mapping[str, Any], k: int) -> None:
+    path = f"objects[{k}].stock"
+    _same_items(state, obj["stock"], path)
+    spec = state.settings.object_types[state.grid.objects[k].type_index]
+    limits = dict(spec.stock_limit)
+    for item in state.settings.items:
+        limit = limits.get(item.name, 0)
+        _in_range(obj["stock"][item.name], 0, limit, f"{path}.{item.name}")
 
 
 def _check_references(state: WorldState, tree: Mapping[str, Any]) -> None:
@@ -257,6 +274,7 @@ def _check_references(state: WorldState, tree: Mapping[str, Any]) -> None:
             raise _fail(
                 f"objects[{k}].owner", f"'{owner}' is not an alive agent with bed {k}"
             )
+        _check_stock(state, obj, k)
     slots = tree["slots"]
     if len(slots) != state.settings.max_slots:
         raise _fail(
@@ -307,8 +325,13 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
     if "state_version" not in tree:
         raise _fail("state_version", "missing")
     _check_shape(tree["state_version"], "int", "state_version")
-    if tree["state_version"] != 1:
-        raise _fail("state_version", f"expected 1, got {tree['state_version']}")
+    from townlet.world.state import STATE_VERSION
+
+    if tree["state_version"] != STATE_VERSION:
+        raise _fail(
+            "state_version",
+            f"expected {STATE_VERSION}, got {tree['state_version']}",
+        )
     _check_shape(tree, _STATE, "")
     _check_header(state, tree)
     prev_uid = -1

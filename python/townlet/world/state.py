@@ -1,7 +1,7 @@
 """World state: the container, ``export_state`` and ``import_state`` (world.md 18).
 
 :class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
-canonical tree of docs/world-state.md section 3 (``state_version`` 1), whose
+canonical tree of docs/world-state.md section 3 (``state_version`` 2), whose
 :func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
 checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
 the state, so a refused tree changes nothing.
@@ -22,7 +22,7 @@ from townlet.world.slots import SlotTable
 
 __all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -56,6 +56,9 @@ class WorldState:
         self.spawn_delay_ticks = settings.spawn_delay_ticks
         self.agents: list[Agent] = []
         self.owners: list[int | None] = [None] * len(grid.objects)
+        self.stock: list[list[int]] = [
+            initial_stock(settings, o.type_index) for o in grid.objects
+        ]
         self.slots = SlotTable(settings.max_slots)
         self.tickets: list[Ticket] = []
         self.events = EventLog()
@@ -73,6 +76,17 @@ class WorldState:
         """Minute of day of the current tick."""
         s = self.settings
         return (s.start_minute + self.tick) % s.ticks_per_day
+
+
+def initial_stock(settings: WorldSettings, type_index: int) -> list[int]:
+    """An object's initial stock per manifest item: its type's ``stock``, else 0."""
+    counts = dict(settings.object_types[type_index].stock)
+    return [counts.get(item.name, 0) for item in settings.items]
+
+
+def stock_tree(state: WorldState, stock: list[int]) -> dict[str, int]:
+    """Stock counts by item name, in manifest item order."""
+    return {item.name: stock[k] for k, item in enumerate(state.settings.items)}
 
 
 def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
@@ -135,8 +149,14 @@ def export_state(state: WorldState) -> dict[str, Any]:
         },
         "agents": [export_agent(state, a) for a in state.agents],
         "objects": [
-            {"id": o.id, "owner": None if owner is None else f"agent_{owner}"}
-            for o, owner in zip(state.grid.objects, state.owners, strict=True)
+            {
+                "id": o.id,
+                "owner": None if owner is None else f"agent_{owner}",
+                "stock": stock_tree(state, stock),
+            }
+            for o, owner, stock in zip(
+                state.grid.objects, state.owners, state.stock, strict=True
+            )
         ],
         "slots": [
             {"holder": holder, "released_tick": released}
@@ -206,6 +226,10 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
         owners[index[obj["id"]]] = (
             None if owner is None else int(owner[len("agent_") :])
         )
+    stock = [
+        [obj["stock"][item.name] for item in state.settings.items]
+        for obj in tree["objects"]
+    ]
     slots = SlotTable(len(tree["slots"]))
     for k, slot in enumerate(tree["slots"]):
         slots.holders[k] = slot["holder"]
@@ -224,6 +248,7 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
     )
     state.agents = agents
     state.owners = owners
+    state.stock = stock
     state.slots = slots
     state.tickets = [
         Ticket(t["ticket_id"], t["due_tick"], t["deferred"]) for t in tree["tickets"]

@@ -8,7 +8,7 @@
 
 use crate::canonical::StateValue;
 use crate::error::{py_float, Error};
-use crate::state::WorldState;
+use crate::state::{WorldState, STATE_VERSION};
 
 /// The shape of a state subtree.
 enum Schema {
@@ -97,7 +97,11 @@ const STATE: Schema = Dict(&[
     ("agents", List(&AGENT)),
     (
         "objects",
-        List(&Dict(&[("id", Kind("str")), ("owner", Opt(&Kind("str")))])),
+        List(&Dict(&[
+            ("id", Kind("str")),
+            ("owner", Opt(&Kind("str"))),
+            ("stock", Items(&Kind("int"))),
+        ])),
     ),
     (
         "slots",
@@ -220,10 +224,10 @@ pub fn check_state_tree(state: &WorldState, tree: &StateValue) -> Result<(), Err
         return Err(fail("state_version", "missing"));
     };
     check_shape(version, &Kind("int"), "state_version")?;
-    if int(version) != 1 {
+    if int(version) != STATE_VERSION {
         return Err(fail(
             "state_version",
-            format!("expected 1, got {}", int(version)),
+            format!("expected {STATE_VERSION}, got {}", int(version)),
         ));
     }
     check_shape(tree, &STATE, "")?;
@@ -286,6 +290,75 @@ mod tests {
                 .to_string(),
             "y: unexpected key"
         );
+    }
+
+    /// Sets `objects[k].stock.<item>` of an exported tree.
+    fn set_stock(tree: &mut StateValue, k: usize, item: &str, n: i64) {
+        let StateValue::Dict(root) = tree else {
+            panic!("dict")
+        };
+        let (_, StateValue::List(objects)) = root
+            .iter_mut()
+            .find(|(key, _)| key == "objects")
+            .expect("objects")
+        else {
+            panic!("list")
+        };
+        let StateValue::Dict(obj) = &mut objects[k] else {
+            panic!("dict")
+        };
+        let (_, StateValue::Dict(stock)) = obj
+            .iter_mut()
+            .find(|(key, _)| key == "stock")
+            .expect("stock")
+        else {
+            panic!("dict")
+        };
+        stock
+            .iter_mut()
+            .find(|(key, _)| key == item)
+            .expect("item")
+            .1 = StateValue::Int(n);
+    }
+
+    #[test]
+    fn stock_starts_from_the_type_and_is_checked_on_import() {
+        use crate::settings::WorldSettings;
+        let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+        let mut world =
+            crate::World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
+        world.reset(3);
+        let tree = world.export_state();
+        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(2)));
+        let objects = world.grid().objects.clone();
+        let k = objects
+            .iter()
+            .position(|o| o.type_name == "counter")
+            .unwrap();
+        let StateValue::List(list) = tree.get("objects").unwrap() else {
+            panic!("list")
+        };
+        let stock = list[k].get("stock").unwrap();
+        assert_eq!(stock.get("meal"), Some(&StateValue::Int(20)));
+        assert_eq!(stock.get("raw_food"), Some(&StateValue::Int(0)));
+        let mut bad = tree.clone();
+        set_stock(&mut bad, k, "meal", 31);
+        let err = world.import_state(&bad).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("objects[{k}].stock.meal: must be in [0, 30], got 31")
+        );
+        let mut ok = tree.clone();
+        set_stock(&mut ok, k, "meal", 30);
+        world.import_state(&ok).unwrap();
+        assert_eq!(world.state().stock[k], vec![0, 30]);
+        let mut old = tree;
+        let StateValue::Dict(root) = &mut old else {
+            panic!("dict")
+        };
+        root[0].1 = StateValue::Int(1);
+        let err = world.import_state(&old).unwrap_err();
+        assert_eq!(err.to_string(), "state_version: expected 2, got 1");
     }
 
     #[test]

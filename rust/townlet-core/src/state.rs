@@ -2,7 +2,7 @@
 //!
 //! [`WorldState`] holds everything a tick reads or writes, plus the immutable settings
 //! and grid it refers to. [`export_state`] builds the canonical tree of
-//! docs/world-state.md 3 (`state_version` 1), whose canonical hash is `state_hash()`.
+//! docs/world-state.md 3 (`state_version` 2), whose canonical hash is `state_hash()`.
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
@@ -21,7 +21,7 @@ use crate::snapshot_check::check_state_tree;
 pub const MAX_TICK: i64 = (1 << 53) - 1;
 
 /// The state tree version this module writes and reads.
-pub const STATE_VERSION: i64 = 1;
+pub const STATE_VERSION: i64 = 2;
 
 /// A pending newcomer (world.md 11.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +71,8 @@ pub struct WorldState {
     pub agents: Vec<Agent>,
     /// Owner uid per object.
     pub owners: Vec<Option<u32>>,
+    /// Stock per object, one count per manifest item (world.md 8.3).
+    pub stock: Vec<Vec<u32>>,
     /// Embedding slots.
     pub slots: SlotTable,
     /// Pending newcomers in ticket order.
@@ -94,6 +96,18 @@ fn spawn_kit(
         wallet,
         items: settings.item_counts(items),
     }
+}
+
+/// Each object's initial stock: its type's `stock`, 0 for unlisted items.
+fn initial_stock(settings: &WorldSettings, grid: &Grid) -> Vec<Vec<u32>> {
+    let types = &settings.manifest.object_types;
+    grid.objects
+        .iter()
+        .map(|o| match types.get(o.type_index) {
+            Some(t) => settings.item_counts(&t.stock),
+            None => vec![0; settings.manifest.items.len()],
+        })
+        .collect()
 }
 
 impl WorldState {
@@ -141,6 +155,7 @@ impl WorldState {
             spawn_delay_ticks: l.spawn_delay_ticks,
             agents: Vec::new(),
             owners: vec![None; grid.objects.len()],
+            stock: initial_stock(&settings, &grid),
             slots: SlotTable::new(usize::try_from(settings.embedding.max_slots).unwrap_or(0)),
             tickets: Vec::new(),
             events: EventLog::default(),
@@ -309,11 +324,12 @@ pub fn export_state(state: &WorldState) -> StateValue {
                     .grid
                     .objects
                     .iter()
-                    .zip(&state.owners)
-                    .map(|(o, owner)| {
+                    .zip(state.owners.iter().zip(&state.stock))
+                    .map(|(o, (owner, stock))| {
                         StateValue::dict([
                             ("id", StateValue::str(&o.id)),
                             ("owner", StateValue::opt_str(owner.map(agent_id))),
+                            ("stock", items_value(state, stock)),
                         ])
                     })
                     .collect(),
@@ -483,6 +499,19 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
             opt(get(o, "owner")).and_then(|id| text(id).strip_prefix("agent_")?.parse::<u32>().ok())
         })
         .collect();
+    let stock = list(get(tree, "objects"))
+        .iter()
+        .map(|o| {
+            let node = get(o, "stock");
+            state
+                .settings
+                .manifest
+                .items
+                .iter()
+                .map(|item| uint::<u32>(get(node, &item.name)))
+                .collect()
+        })
+        .collect();
     let mut slots = SlotTable::new(0);
     for slot in list(get(tree, "slots")) {
         slots
@@ -514,6 +543,7 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
     state.spawn_delay_ticks = (delay.first().map_or(0, int), delay.get(1).map_or(0, int));
     state.agents = agents;
     state.owners = owners;
+    state.stock = stock;
     state.slots = slots;
     state.tickets = tickets;
     state.events.begin(state.tick);

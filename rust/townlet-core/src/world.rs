@@ -223,14 +223,21 @@ impl World {
                 ("slot", StateValue::from(a.slot)),
             ])
         });
-        let objects = s.grid.objects.iter().zip(&s.owners).map(|(o, owner)| {
-            StateValue::dict([
-                ("id", StateValue::str(&o.id)),
-                ("type", StateValue::str(&o.type_name)),
-                ("position", StateValue::position((o.x, o.y))),
-                ("owner", StateValue::opt_str(owner.map(agent_id))),
-            ])
-        });
+        let objects =
+            s.grid
+                .objects
+                .iter()
+                .zip(&s.owners)
+                .zip(&s.stock)
+                .map(|((o, owner), stock)| {
+                    StateValue::dict([
+                        ("id", StateValue::str(&o.id)),
+                        ("type", StateValue::str(&o.type_name)),
+                        ("position", StateValue::position((o.x, o.y))),
+                        ("owner", StateValue::opt_str(owner.map(agent_id))),
+                        ("stock", items_value(s, stock)),
+                    ])
+                });
         StateValue::dict([
             ("tick", StateValue::Int(s.tick)),
             ("day", StateValue::Int(s.day())),

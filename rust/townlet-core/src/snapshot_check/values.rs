@@ -245,25 +245,7 @@ pub(super) fn check_agent(
     )?;
     in_range_f(float(at(a, "wallet")), 0.0, None, &format!("{p}.wallet"))?;
     let items = at(a, "items");
-    let names: Vec<&str> = s
-        .manifest
-        .items
-        .iter()
-        .map(|item| item.name.as_str())
-        .collect();
-    let mut expected = names.clone();
-    expected.sort_unstable();
-    let mut got: Vec<&str> = match items {
-        StateValue::Dict(pairs) => pairs.iter().map(|(k, _)| k.as_str()).collect(),
-        _ => Vec::new(),
-    };
-    got.sort_unstable();
-    if got != expected {
-        return Err(fail(
-            format!("{p}.items"),
-            format!("expected the items {}", names.join(", ")),
-        ));
-    }
+    same_items(state, items, &format!("{p}.items"))?;
     for item in &s.manifest.items {
         let limit = i64::from(item.carry_limit);
         in_range(
@@ -300,6 +282,55 @@ pub(super) fn check_agent(
     )
 }
 
+/// `Err` unless the keys of the dict `items` are exactly the manifest items.
+fn same_items(state: &WorldState, items: &StateValue, path: &str) -> Result<(), Error> {
+    let names: Vec<&str> = state
+        .settings
+        .manifest
+        .items
+        .iter()
+        .map(|item| item.name.as_str())
+        .collect();
+    let mut expected = names.clone();
+    expected.sort_unstable();
+    let mut got: Vec<&str> = match items {
+        StateValue::Dict(pairs) => pairs.iter().map(|(k, _)| k.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    got.sort_unstable();
+    if got != expected {
+        return Err(fail(
+            path,
+            format!("expected the items {}", names.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// `Err` unless object `k`'s stock lists every item within its type's `stock_limit`.
+fn check_stock(state: &WorldState, obj: &StateValue, k: usize) -> Result<(), Error> {
+    let stock = at(obj, "stock");
+    let path = format!("objects[{k}].stock");
+    same_items(state, stock, &path)?;
+    let limits = state
+        .grid
+        .objects
+        .get(k)
+        .and_then(|o| state.settings.manifest.object_types.get(o.type_index))
+        .map(|t| state.settings.item_counts(&t.stock_limit))
+        .unwrap_or_default();
+    for (i, item) in state.settings.manifest.items.iter().enumerate() {
+        let limit = i64::from(limits.get(i).copied().unwrap_or(0));
+        in_range(
+            int(at(stock, &item.name)),
+            0,
+            Some(limit),
+            &format!("{path}.{}", item.name),
+        )?;
+    }
+    Ok(())
+}
+
 pub(super) fn check_references(state: &WorldState, tree: &StateValue) -> Result<(), Error> {
     let agents = list(at(tree, "agents"));
     let alive: Vec<&StateValue> = agents.iter().filter(|a| is_true(at(a, "alive"))).collect();
@@ -330,6 +361,7 @@ pub(super) fn check_references(state: &WorldState, tree: &StateValue) -> Result<
                 ));
             }
         }
+        check_stock(state, obj, k)?;
     }
     let slots = list(at(tree, "slots"));
     let max_slots = state.settings.embedding.max_slots;
