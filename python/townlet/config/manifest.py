@@ -159,6 +159,8 @@ def load_manifest(
         path: the manifest file.
         price_keys: the declared price keys (``world.economy.prices``); when given,
             ``price.<key>`` costs naming another key are ``manifest.unknown_price``.
+            Preconditions are checked against these keys; without them any
+            ``price.<key>`` in a precondition is ``manifest.expression_name``.
         name: the name used in messages; defaults to ``path``.
 
     Returns:
