@@ -37,6 +37,7 @@ pub mod slots;
 pub mod snapshot_check;
 pub mod state;
 pub mod tick;
+pub mod ties;
 pub mod world;
 
 pub use error::Error;
