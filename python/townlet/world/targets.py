@@ -8,11 +8,11 @@ writer can normalise them (``min(d, D) / D``, 1 when ``d == -1``). The Rust twin
 ``townlet-core/src/targets.rs``; ``tests/data/targets_cases.json`` pins both.
 
 Decisions: ``grocer`` and ``cafe`` read the W§2.5 type field, as the table of 1.5
-says, so their hint is that single field's hint (no tie to break; it equals the
-minimum of the per-object fields, but its hint may point towards another till of
-the same distance than the lowest-indexed one). Object kinds break ties by lowest
-object index, zone kinds by zone declaration order. An object is "in" a zone when
-its tile's zone (W§2.3, first declared) is that zone.
+says, so their hint is that single field's hint. Its distance equals the minimum
+of the per-object fields, but its hint may lead to any nearest till, not only to
+the lowest-indexed one (``grocer_type_field_and_shower_tie`` pins this). Object
+kinds break ties by lowest object index, zone kinds by zone declaration order. An
+object is "in" a zone when its tile's zone (W§2.3, first declared) is that zone.
 
 >>> TARGET_KINDS[:3]
 ('home', 'fridge', 'stove')
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from townlet.world.grid import Grid, bfs_distances
 
@@ -47,7 +48,7 @@ class TargetRule:
     """
 
     kind: str
-    source: str
+    source: Literal["own_home", "own_site", "objects", "type", "zone_kind"]
     type_name: str | None = None
     zone_kind: str | None = None
 

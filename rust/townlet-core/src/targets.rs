@@ -8,11 +8,11 @@
 //! `tests/data/targets_cases.json` pins both.
 //!
 //! Decisions: `grocer` and `cafe` read the W§2.5 type field, as the table of 1.5 says, so
-//! their hint is that single field's hint (no tie to break; it equals the minimum of the
-//! per-object fields, but its hint may point towards another till of the same distance
-//! than the lowest-indexed one). Object kinds break ties by lowest object index, zone kinds
-//! by zone declaration order. An object is "in" a zone when its tile's zone (W§2.3, first
-//! declared) is that zone.
+//! their hint is that single field's hint. Its distance equals the minimum of the
+//! per-object fields, but its hint may lead to any nearest till, not only to the
+//! lowest-indexed one (case `grocer_type_field_and_shower_tie` pins this). Object kinds
+//! break ties by lowest object index, zone kinds by zone declaration order. An object is
+//! "in" a zone when its tile's zone (W§2.3, first declared) is that zone.
 
 use crate::grid::{bfs_distances, Grid};
 
