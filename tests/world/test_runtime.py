@@ -42,22 +42,21 @@ def test_world_honours_the_runtime_protocol(provider: str) -> None:
     check_world(build_world(provider))
 
 
-def test_console_commands_are_refused_in_the_next_step(provider: str) -> None:
+def test_unknown_console_commands_are_refused_in_the_next_step(provider: str) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
     before = world.state_hash()
-    world.apply_command(
-        {"cmd_id": "c-1", "name": "kill", "args": {"agent_id": "agent_0"}}
-    )
+    world.apply_command({"cmd_id": "c-1", "name": "price", "args": {"key": "meal"}})
     assert world.state_hash() == before
     result = world.step(np.zeros(1, dtype=np.int32), "primitive")
     assert result.command_results == [
         CommandResult(
             cmd_id="c-1",
-            name="kill",
+            name="price",
             ok=False,
             code="invalid_args",
             message=(
-                "unknown command 'kill': console commands arrive with a later issue"
+                "unknown command 'price': this world applies spawn, teleport, setneed,"
+                " kill, toggle_mortality, set_spawn_delay, set_population_target"
             ),
         )
     ]

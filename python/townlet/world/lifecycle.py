@@ -22,15 +22,29 @@ __all__ = [
 ]
 
 
-def spawn(state: WorldState, cause: str) -> Agent | None:
+def spawn(
+    state: WorldState,
+    cause: str,
+    position: tuple[int, int] | None = None,
+    profile: str | None = None,
+    needs: tuple[float, float, float] | None = None,
+    wallet: float | None = None,
+    items: list[int] | None = None,
+) -> Agent | None:
     """Spawn one agent with ``cause`` at the current tick (world.md 4.5, contract 6).
 
     Slot first (none free: ``None``, nothing else happens, no uid, no draw); then uid,
-    profile (one ``world`` draw), bed and home, position, needs, wallet and items.
+    profile (given, else one ``world`` draw), bed and home, position, needs, wallet
+    and items (each given, else the cause's defaults).
 
     Args:
         state: the world.
-        cause: ``initial`` or ``newcomer``.
+        cause: ``initial``, ``newcomer`` or ``console`` (newcomer defaults).
+        position: the spawn tile, checked by the caller.
+        profile: a known profile name.
+        needs: hunger, hygiene, energy.
+        wallet: money.
+        items: one count per manifest item.
 
     Returns:
         The new agent, or ``None`` when no slot is free.
@@ -42,12 +56,15 @@ def spawn(state: WorldState, cause: str) -> Agent | None:
     slot, forced = allocated
     uid = state.next_uid
     state.next_uid += 1
-    profile = state.profiles[sample_profile(state.rng_world, s.distribution)]
+    if profile is None:
+        profile = sample_profile(state.rng_world, s.distribution)
+    chosen = state.profiles[profile]
     bed = next((k for k in state.ownable if state.owners[k] is None), None)
     defaults = s.initial if cause == "initial" else s.newcomer
-    position = grid.spawn_tiles[uid % len(grid.spawn_tiles)]
-    if bed is not None and cause == "initial" and grid.objects[bed].interaction:
-        position = grid.objects[bed].interaction[0]
+    if position is None:
+        position = grid.spawn_tiles[uid % len(grid.spawn_tiles)]
+        if bed is not None and cause == "initial" and grid.objects[bed].interaction:
+            position = grid.objects[bed].interaction[0]
     agent = Agent(
         uid=uid,
         name=agent_name(s.names, uid),
@@ -55,19 +72,19 @@ def spawn(state: WorldState, cause: str) -> Agent | None:
         origin=cause,
         spawned_tick=tick,
         position=position,
-        needs=defaults.needs,
-        wallet=defaults.wallet,
-        items=defaults.items,
+        needs=defaults.needs if needs is None else needs,
+        wallet=defaults.wallet if wallet is None else wallet,
+        items=defaults.items if items is None else items,
     )
     if bed is not None:
         state.owners[bed] = uid
         agent.bed = bed
         agent.home = grid.objects[bed].zone
-    agent.profile = profile.name
-    agent.extroversion = profile.extroversion
-    agent.forgiveness = profile.forgiveness
-    agent.ambition = profile.ambition
-    agent.multipliers = profile.decay_multipliers
+    agent.profile = chosen.name
+    agent.extroversion = chosen.extroversion
+    agent.forgiveness = chosen.forgiveness
+    agent.ambition = chosen.ambition
+    agent.multipliers = chosen.decay_multipliers
     state.slots.hold(slot, uid)
     state.agents.append(agent)  # uids only grow, so the list stays in uid order
     if forced:
@@ -94,7 +111,9 @@ def spawn_initial(state: WorldState) -> None:
             break
 
 
-def terminate(state: WorldState, agent: Agent, reason: str) -> None:
+def terminate(
+    state: WorldState, agent: Agent, reason: str, detail: str | None = None
+) -> None:
     """Terminate ``agent`` now (world.md 11.2): free bed and slot, emit the event."""
     tick = state.tick
     if agent.bed is not None:
@@ -106,7 +125,7 @@ def terminate(state: WorldState, agent: Agent, reason: str) -> None:
         "agent_terminated",
         agent_id=agent.id,
         reason=reason,
-        detail=None,
+        detail=detail,
         position=[agent.x, agent.y],
         needs={
             "hunger": agent.hunger,

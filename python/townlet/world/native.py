@@ -33,12 +33,12 @@ from townlet.core.types import (
     WorldView,
 )
 from townlet.errors import ConfigError, ProviderError
+from townlet.world.console import plain
 from townlet.world.observe import check_buffers, observation_spec
 from townlet.world.python_world import (
     check_actions,
     check_mode,
     check_seed,
-    unknown_command_result,
 )
 from townlet.world.settings import parse_settings
 
@@ -162,7 +162,6 @@ class NativeWorld:
         native = _native_module()
         self._action_mode: str = str(settings.get("actions", {}).get("mode", "option"))
         self._world = native.World(_settings_json(settings))
-        self._commands: list[CommandResult] = []
         # Bound once: these run every tick.
         self._native_step = self._world.step
         self._native_observe = self._world.observe
@@ -202,7 +201,19 @@ class NativeWorld:
         ):
             actions = self._int32_actions(actions)
         fields = self._native_step(actions, mode)
-        fields["command_results"], self._commands = self._commands, []
+        fields["command_results"] = [
+            CommandResult(
+                cmd_id=cmd_id,
+                name=name,
+                ok=ok,
+                code=code,
+                message=message,
+                data={} if agent_id is None else {"agent_id": agent_id},
+            )
+            for cmd_id, name, ok, code, message, agent_id in fields.pop(
+                "_command_results"
+            )
+        ]
         # The binding's dict becomes the result's attributes as is (no copy, no
         # frozen-dataclass __init__); the row fields are read through ``_rows``.
         result = _new_object(_NativeStepResult)
@@ -239,8 +250,12 @@ class NativeWorld:
             raise
 
     def apply_command(self, command: Mapping[str, Any]) -> None:
-        """Queue a console command; its (refusing) result comes with the next step."""
-        self._commands.append(unknown_command_result(command))
+        """Queue a console command; step 3 of the next step applies it (world.md 16).
+
+        The command travels to the core as the JSON text of its plain tree
+        (``townlet.world.console.plain``), the same tree ``PythonWorld`` validates.
+        """
+        self._world.apply_command(json.dumps(plain(command)))
 
     def manifest_tables(self) -> dict[str, Any]:
         """The manifest tables by name (docs/world-state.md 1; same as python)."""

@@ -5,8 +5,9 @@ actions both produce the same ``state_hash()`` and events every tick. The class 
 adapts the protocol (argument checks, numpy in and out); the rules live in the
 modules named after them (``lifecycle``, ``actions``, ``needs``, ``tick``, ...).
 
-Console commands arrive with a later issue: ``apply_command`` answers every command
-with ``CommandResult(ok=False, code="invalid_args")`` in the next step's result.
+``apply_command`` queues a console command; step 3 of the next ``step`` applies the
+queue in arrival order (``townlet.world.console``) and the step's result carries one
+``CommandResult`` per command.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from townlet.errors import ProviderError
 from townlet.world import lifecycle
 from townlet.world.agents import Agent
 from townlet.world.canonical import canonical_hash
+from townlet.world.console import plain
 from townlet.world.manifest import ManifestTables
 from townlet.world.mapfile import load_map
 from townlet.world.observe import (
@@ -46,7 +48,6 @@ __all__ = [
     "check_mode",
     "check_seed",
     "step_result",
-    "unknown_command_result",
     "view_agent",
 ]
 
@@ -94,18 +95,6 @@ def check_actions(actions: object, rows: int) -> npt.NDArray[np.int64]:
             f"actions: expected an integer array, got {array.dtype.name}"
         )
     return array.astype(np.int64, copy=False)
-
-
-def unknown_command_result(command: Mapping[str, Any]) -> CommandResult:
-    """The result of a console command in this slice (none is known yet)."""
-    name = str(command.get("name", ""))
-    return CommandResult(
-        cmd_id=str(command.get("cmd_id", "")),
-        name=name,
-        ok=False,
-        code="invalid_args",
-        message=f"unknown command '{name}': console commands arrive with a later issue",
-    )
 
 
 def step_result(
@@ -156,7 +145,7 @@ class PythonWorld:
         self._manifest = ManifestTables.build(s)
         self._grid = load_map(s.map_name, s.map_text, s.object_types)
         self._state = WorldState(s, self._grid, 0)
-        self._commands: list[CommandResult] = []
+        self._commands: list[Any] = []
         self._last_events: list[dict[str, Any]] = []
         self._is_reset = False
 
@@ -199,9 +188,9 @@ class PythonWorld:
             raise ProviderError(NO_TOWN_YET)
         ids = check_actions(actions, len(self._state.agents)).tolist()
         state = self._state
-        step_tick(state, ids)
+        commands, self._commands = self._commands, []
+        results = step_tick(state, ids, commands)
         agents = state.agents
-        results, self._commands = self._commands, []
         self._last_events = state.events.events
         n = len(agents)
         return step_result(
@@ -224,8 +213,8 @@ class PythonWorld:
         write_observations(self._grid, self._state.agents, buffers)
 
     def apply_command(self, command: Mapping[str, Any]) -> None:
-        """Queue a console command; its (refusing) result comes with the next step."""
-        self._commands.append(unknown_command_result(command))
+        """Queue a console command; step 3 of the next step applies it (world.md 16)."""
+        self._commands.append(plain(command))
 
     def export_state(self) -> dict[str, Any]:
         """The canonical state tree (docs/world-state.md section 3)."""

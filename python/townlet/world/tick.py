@@ -1,16 +1,19 @@
 """The tick pipeline of the slice (world.md 13, docs/world-state.md section 5).
 
 ``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
-``ctx_reset``, remember needs), 2 arrivals, 4 calendar, 6 actions, 9 needs, 12
-lifecycle. Steps 3, 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
-places here so a parity diff reads step by step.
+``ctx_reset``, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6
+actions, 9 needs, 12 lifecycle. Steps 5, 7, 8, 10, 11 and 13 arrive with later issues
+and hold their places here so a parity diff reads step by step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from townlet.core.types import CommandResult
 from townlet.world.actions import process_actions
+from townlet.world.console import apply_commands
 from townlet.world.lifecycle import (
     process_arrivals,
     purge,
@@ -39,15 +42,22 @@ def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
         agent.needs_before = (agent.hunger, agent.hygiene, agent.energy)
 
 
-def step(state: WorldState, actions: Sequence[int]) -> None:
+def step(
+    state: WorldState, actions: Sequence[int], commands: Sequence[Any] = ()
+) -> list[CommandResult]:
     """Advance ``state`` by exactly one tick; the tick's events end in ``state.events``.
 
     Args:
         state: the world state.
         actions: one primitive id per row of ``agent_ids()`` before the step.
+        commands: queued console commands as plain trees, in arrival order.
+
+    Returns:
+        One result per command, in arrival order.
     """
     begin_tick(state, actions)  # 1
     process_arrivals(state)  # 2
+    results = apply_commands(state, list(commands))  # 3
     if state.minute() == 0:  # 4
         state.events.emit("day_started", day=state.day())
     process_actions(state)  # 6
@@ -55,3 +65,4 @@ def step(state: WorldState, actions: Sequence[int]) -> None:
     decay_needs(state.agents, s.decay, s.apply_personality, s.faint_threshold)  # 9
     terminate_fainted(state)  # 12
     schedule_newcomers(state)
+    return results

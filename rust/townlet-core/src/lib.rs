@@ -21,6 +21,7 @@ pub mod actions;
 pub mod agents;
 pub mod canonical;
 pub mod clock;
+pub mod console;
 pub mod error;
 pub mod events;
 pub mod expr;

@@ -6,7 +6,7 @@
 //! tick can report it (D5: it keeps its slot, bed and home fields). Mirrors
 //! `lifecycle.py` function by function.
 
-use crate::agents::{agent_name, sample_profile, Agent, Origin};
+use crate::agents::{agent_name, sample_profile, Agent, Origin, SpawnKit};
 use crate::events::{EventData, Spawned, Terminated};
 use crate::state::{Ticket, WorldState};
 
@@ -16,13 +16,37 @@ use crate::state::{Ticket, WorldState};
 /// Slot first (none free: `None`, nothing else happens, no uid, no draw); then uid,
 /// profile (one `world` draw), bed and home, position, needs, wallet and items.
 pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
+    spawn_with(state, cause, SpawnOverrides::default())
+}
+
+/// What a console spawn gives instead of the cause's defaults (world.md 4.5; each
+/// `None` keeps the default). The caller has checked every value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpawnOverrides {
+    /// The spawn tile.
+    pub position: Option<(i32, i32)>,
+    /// The profile index (no draw when given).
+    pub profile: Option<usize>,
+    /// Needs, wallet and items replacing the kit.
+    pub kit: Option<SpawnKit>,
+}
+
+/// [`spawn`] with `overrides` (mirrors the keyword arguments of the Python `spawn`).
+pub fn spawn_with(
+    state: &mut WorldState,
+    cause: Origin,
+    overrides: SpawnOverrides,
+) -> Option<usize> {
     let tick = state.tick;
     let (slot, forced) = state
         .slots
         .allocate(tick, state.settings.embedding.cooldown_ticks)?;
     let uid = state.next_uid;
     state.next_uid = state.next_uid.saturating_add(1);
-    let profile = sample_profile(&mut state.rng_world, &state.distribution);
+    let profile = match overrides.profile {
+        Some(p) => p,
+        None => sample_profile(&mut state.rng_world, &state.distribution),
+    };
     let bed = state
         .ownable
         .iter()
@@ -45,9 +69,13 @@ pub fn spawn(state: &mut WorldState, cause: Origin) -> Option<usize> {
     {
         position = first;
     }
+    if let Some(given) = overrides.position {
+        position = given;
+    }
     let slot_u32 = u32::try_from(slot).unwrap_or(u32::MAX);
     let name = agent_name(&state.settings.agents.names, uid);
-    let mut agent = Agent::new(uid, name, slot_u32, cause, tick, position, kit.clone());
+    let kit = overrides.kit.unwrap_or_else(|| kit.clone());
+    let mut agent = Agent::new(uid, name, slot_u32, cause, tick, position, kit);
     if let Some(k) = bed {
         if let Some(owner) = state.owners.get_mut(k) {
             *owner = Some(uid);
@@ -95,7 +123,12 @@ pub fn spawn_initial(state: &mut WorldState) {
 }
 
 /// Terminates agent `index` now (world.md 11.2): frees bed and slot, emits the event.
-pub fn terminate(state: &mut WorldState, index: usize, reason: &'static str) {
+pub fn terminate(
+    state: &mut WorldState,
+    index: usize,
+    reason: &'static str,
+    detail: Option<String>,
+) {
     let tick = state.tick;
     let Some(agent) = state.agents.get_mut(index) else {
         return;
@@ -111,6 +144,7 @@ pub fn terminate(state: &mut WorldState, index: usize, reason: &'static str) {
         .emit(EventData::AgentTerminated(Box::new(Terminated {
             uid: agent.uid,
             reason,
+            detail,
             position: agent.position(),
             needs: agent.needs,
             wallet: agent.wallet,
@@ -130,7 +164,7 @@ pub fn terminate_fainted(state: &mut WorldState) {
             .get(index)
             .is_some_and(|a| a.alive && a.hunger_low_ticks >= faint_ticks);
         if fainted {
-            terminate(state, index, "faint");
+            terminate(state, index, "faint", None);
         }
     }
 }

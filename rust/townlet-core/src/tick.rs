@@ -1,11 +1,14 @@
 //! The tick pipeline of the slice (world.md 13, docs/world-state.md 5).
 //!
 //! [`step`] runs the steps this slice has, in order: 1 begin (tick, purge, clear
-//! `ctx_reset`, remember needs), 2 arrivals, 4 calendar, 6 actions, 9 needs, 12
-//! lifecycle. Steps 3, 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
+//! `ctx_reset`, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6 actions,
+//! 9 needs, 12 lifecycle. Steps 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
 //! places here so a parity diff reads step by step. Mirrors `tick.py`.
 
+use serde_json::Value;
+
 use crate::actions::process_actions;
+use crate::console::{apply_commands, CommandResult};
 use crate::events::EventData;
 use crate::lifecycle::{process_arrivals, purge, schedule_newcomers, terminate_fainted};
 use crate::needs::decay_needs;
@@ -31,10 +34,12 @@ pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
 /// Advances `state` by exactly one tick; the tick's events end in `state.events.events()`.
 ///
 /// `actions` holds one primitive id per row of `agent_ids()` before the step (the caller
-/// checks the length).
-pub fn step(state: &mut WorldState, actions: &[i32]) {
+/// checks the length); `commands` the queued console commands in arrival order. Returns
+/// one result per command, in arrival order.
+pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<CommandResult> {
     begin_tick(state, actions); // 1
     process_arrivals(state); // 2
+    let results = apply_commands(state, commands); // 3
     if state.minute() == 0 {
         // 4
         let day = state.day();
@@ -51,4 +56,5 @@ pub fn step(state: &mut WorldState, actions: &[i32]) {
     terminate_fainted(state); // 12
     schedule_newcomers(state);
     state.events.finish();
+    results
 }

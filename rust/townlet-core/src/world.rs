@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::agents::{agent_id, Agent};
 use crate::canonical::{canonical_hash, StateValue};
+use crate::console::{parse_command, CommandResult};
 use crate::error::Error;
 use crate::events::{Event, EventData};
 use crate::grid::Grid;
@@ -21,7 +22,7 @@ use crate::state::{export_state, import_state, items_value, needs_value, WorldSt
 use crate::tick;
 
 /// What one `step` reports besides the events (which stay readable via [`World::events`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepOutcome {
     /// The tick just processed.
     pub tick: i64,
@@ -29,6 +30,8 @@ pub struct StepOutcome {
     pub terminated: Vec<(String, String)>,
     /// Ids of agents spawned this tick, in emission order.
     pub spawned: Vec<String>,
+    /// Results of the console commands applied in step 3, in arrival order.
+    pub command_results: Vec<CommandResult>,
 }
 
 /// One town: settings, map and state.
@@ -46,6 +49,7 @@ pub struct World {
     state: WorldState,
     manifest: ManifestTables,
     is_reset: bool,
+    commands: Vec<serde_json::Value>,
 }
 
 impl World {
@@ -62,6 +66,7 @@ impl World {
             state: WorldState::new(settings, grid, 0),
             manifest,
             is_reset: false,
+            commands: Vec::new(),
         })
     }
 
@@ -166,9 +171,11 @@ impl World {
                 actions.len()
             )));
         }
-        tick::step(&mut self.state, actions);
+        let commands = std::mem::take(&mut self.commands);
+        let command_results = tick::step(&mut self.state, actions, &commands);
         let mut outcome = StepOutcome {
             tick: self.state.tick,
+            command_results,
             ..StepOutcome::default()
         };
         for event in self.state.events.events() {
@@ -181,6 +188,13 @@ impl World {
             }
         }
         Ok(outcome)
+    }
+
+    /// Queues a console command, given as JSON text `{"cmd_id", "name", "args"}`;
+    /// step 3 of the next [`World::step`] applies it (world.md 16). Never fails: text
+    /// that is not JSON becomes a malformed command's result.
+    pub fn apply_command(&mut self, json: &str) {
+        self.commands.push(parse_command(json));
     }
 
     /// Writes masks and row flags into caller-owned rows (docs/world-state.md 7).

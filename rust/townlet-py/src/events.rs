@@ -23,6 +23,8 @@ fn field_to_py<'py>(py: Python<'py>, value: Field<'_>) -> PyResult<Bound<'py, Py
             }
             dict.into_any()
         }
+        Field::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any(),
+        Field::IntPair(a, b) => PyList::new(py, [a, b])?.into_any(),
     })
 }
 

@@ -121,8 +121,10 @@ impl PyWorld {
 
     /// Advances one tick; `actions` is a 1-D int32 array with one id per agent row.
     ///
-    /// Returns a new dict of `tick`, `terminated`, `spawned` and `_rows`, the
-    /// [`PyStepRows`] that builds the events, agent ids, needs and wages on demand.
+    /// Returns a new dict of `tick`, `terminated`, `spawned`, `_rows` (the
+    /// [`PyStepRows`] that builds the events, agent ids, needs and wages on demand) and
+    /// `_command_results`: one `(cmd_id, name, ok, code, message, agent_id)` tuple per
+    /// console command applied in step 3.
     fn step<'py>(
         &mut self,
         py: Python<'py>,
@@ -148,7 +150,18 @@ impl PyWorld {
             PyList::new(py, &outcome.spawned)?,
         )?;
         out.set_item(pyo3::intern!(py, "_rows"), Py::new(py, rows)?)?;
+        let results = PyList::empty(py);
+        for r in &outcome.command_results {
+            let row = (&r.cmd_id, &r.name, r.ok, r.code, &r.message, &r.agent_id);
+            results.append(row.into_pyobject(py)?)?;
+        }
+        out.set_item(pyo3::intern!(py, "_command_results"), results)?;
         Ok(out)
+    }
+
+    /// Queues a console command given as JSON text; the next step applies it.
+    fn apply_command(&mut self, json: &str) {
+        self.inner.apply_command(json);
     }
 
     /// Writes masks and row flags in place: `action_mask` int8 (R, A), `alive` bool (R,),

@@ -88,6 +88,10 @@ pub enum Field<'a> {
     Position(i32, i32),
     /// `{hunger, hygiene, energy}` as floats.
     Needs([f64; 3]),
+    /// A bool.
+    Bool(bool),
+    /// A list of two ints `[a, b]`.
+    IntPair(i64, i64),
 }
 
 impl Field<'_> {
@@ -106,6 +110,8 @@ impl Field<'_> {
             Field::AgentId(uid) => StateValue::Str(agent_id(uid)),
             Field::Position(x, y) => StateValue::position((x, y)),
             Field::Needs(needs) => needs_value(needs),
+            Field::Bool(b) => StateValue::Bool(b),
+            Field::IntPair(a, b) => StateValue::List(vec![StateValue::Int(a), StateValue::Int(b)]),
         }
     }
 }
@@ -134,8 +140,10 @@ pub struct Spawned {
 pub struct Terminated {
     /// The agent's uid.
     pub uid: u32,
-    /// Reason name (`faint`).
+    /// Reason name (`faint`, `killed`).
     pub reason: &'static str,
+    /// The console's reason of a `killed` termination, else `None`.
+    pub detail: Option<String>,
     /// Tile at termination.
     pub position: (i32, i32),
     /// Needs at termination.
@@ -144,6 +152,17 @@ pub struct Terminated {
     pub wallet: f64,
     /// `tick - spawned_tick`.
     pub lived_ticks: i64,
+}
+
+/// A console-changed world setting and its new value (`world_setting_changed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingChange {
+    /// `mortality`.
+    Mortality(bool),
+    /// `spawn_delay`: `[min, max]`.
+    SpawnDelay(i64, i64),
+    /// `population_target`.
+    PopulationTarget(i64),
 }
 
 /// What happened: the event's name and payload (docs/world-state.md 4).
@@ -193,6 +212,19 @@ pub enum EventData {
         /// The day that started.
         day: i64,
     },
+    /// `agent_teleported` by the console (`cause: console`, `event_id: None`).
+    AgentTeleported {
+        /// The agent's uid.
+        uid: u32,
+        /// Tile before.
+        from: (i32, i32),
+        /// Tile after.
+        to: (i32, i32),
+    },
+    /// `needs_set`: the agent's needs after clamping (boxed to keep events small).
+    NeedsSet(Box<(u32, [f64; 3])>),
+    /// `world_setting_changed`.
+    WorldSettingChanged(SettingChange),
 }
 
 impl EventData {
@@ -211,6 +243,9 @@ impl EventData {
             EventData::SlotForcedReuse { .. } => "slot_forced_reuse",
             EventData::ActionFailed { .. } => "action_failed",
             EventData::DayStarted { .. } => "day_started",
+            EventData::AgentTeleported { .. } => "agent_teleported",
+            EventData::NeedsSet(_) => "needs_set",
+            EventData::WorldSettingChanged(_) => "world_setting_changed",
         }
     }
 
@@ -231,7 +266,10 @@ impl EventData {
             EventData::AgentTerminated(e) => {
                 f("agent_id", Field::AgentId(e.uid));
                 f("reason", Field::Str(e.reason));
-                f("detail", Field::Null);
+                f(
+                    "detail",
+                    e.detail.as_deref().map_or(Field::Null, Field::Str),
+                );
                 f("position", Field::Position(e.position.0, e.position.1));
                 f("needs", Field::Needs(e.needs));
                 f("wallet", Field::Float(e.wallet));
@@ -258,6 +296,31 @@ impl EventData {
                 f("reason", Field::Str(reason_name(*reason)));
             }
             EventData::DayStarted { day } => f("day", Field::Int(*day)),
+            EventData::AgentTeleported { uid, from, to } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("from", Field::Position(from.0, from.1));
+                f("to", Field::Position(to.0, to.1));
+                f("cause", Field::Str("console"));
+                f("event_id", Field::Null);
+            }
+            EventData::NeedsSet(e) => {
+                f("agent_id", Field::AgentId(e.0));
+                f("needs", Field::Needs(e.1));
+            }
+            EventData::WorldSettingChanged(change) => match *change {
+                SettingChange::Mortality(on) => {
+                    f("key", Field::Str("mortality"));
+                    f("value", Field::Bool(on));
+                }
+                SettingChange::SpawnDelay(a, b) => {
+                    f("key", Field::Str("spawn_delay"));
+                    f("value", Field::IntPair(a, b));
+                }
+                SettingChange::PopulationTarget(n) => {
+                    f("key", Field::Str("population_target"));
+                    f("value", Field::Int(n));
+                }
+            },
         }
     }
 }

@@ -104,6 +104,7 @@ fn spawned_and_terminated_payloads_keep_the_contract_order() {
     let terminated = EventData::AgentTerminated(Box::new(Terminated {
         uid: 3,
         reason: "faint",
+        detail: None,
         position: (1, 2),
         needs: [0.0, 0.5, 0.5],
         wallet: 1.0,

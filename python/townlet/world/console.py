@@ -1,0 +1,334 @@
+"""World-level console mutations, applied in step 3 (world.md 16; world-state.md 9).
+
+``apply_command`` only queues a command; step 3 of the next tick applies the queued
+commands in arrival order with :func:`apply_commands`. Each command is first brought to
+a plain JSON tree by :func:`plain` (the native world hands the core exactly that tree as
+JSON), then fully validated, and only then applied: a command either fully applies or
+changes nothing. Every outcome, success or refusal, is a ``CommandResult`` whose code
+and message are pinned in docs/world-state.md section 9. Mirrors ``console.rs``.
+
+>>> plain({"cmd_id": "c1", "name": "kill", "args": {"x": float("nan")}})["args"]
+{'x': {'$unsupported': 'float'}}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from townlet.core.types import NEEDS, CommandResult
+from townlet.world import lifecycle
+from townlet.world.state import WorldState
+
+__all__ = ["COMMANDS", "MALFORMED", "apply_command", "apply_commands", "plain"]
+
+COMMANDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "spawn": (
+        ("name", "str", False),
+        ("position", "position", False),
+        ("profile", "str", False),
+        ("needs", "dict", False),
+        ("wallet", "number", False),
+        ("items", "dict", False),
+    ),
+    "teleport": (("agent_id", "str", True), ("position", "position", True)),
+    "setneed": (("agent_id", "str", True), ("needs", "dict", True)),
+    "kill": (("agent_id", "str", True), ("reason", "str", False)),
+    "toggle_mortality": (("enabled", "bool", True),),
+    "set_spawn_delay": (("min", "int", True), ("max", "int", True)),
+    "set_population_target": (("n", "int", True),),
+}
+"""Each command's arguments in check order: ``(name, kind, required)``."""
+
+MALFORMED = 'malformed command: expected {"cmd_id": str, "name": str, "args": dict}'
+_UNKNOWN = "unknown command '{}': this world applies " + ", ".join(COMMANDS)
+_EXPECTED = {
+    "str": "a str",
+    "bool": "a bool",
+    "int": "an int",
+    "number": "a finite number",
+    "dict": "a dict",
+    "position": "a position [x, y] of ints",
+}
+_I64 = 1 << 63
+_MAX_DEPTH = 16
+_MAX_SPAWN_DELAY = 10_080
+
+
+class _RefusedError(Exception):
+    """A validation failure: the command's error code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """``value`` as a plain JSON tree, the one input of both worlds' validation.
+
+    Dicts with str keys, lists and tuples, ``None``, bools, str, ints in i64 and finite
+    floats are kept; anything else (and anything nested deeper than 16) becomes
+    ``{"$unsupported": <type name>}``, which no argument accepts.
+
+    >>> plain((1, 2.5, None))
+    [1, 2.5, None]
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if type(value) is int and -_I64 <= value < _I64:
+        return value
+    if type(value) is float and math.isfinite(value):
+        return value
+    if type(value) is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return {"$unsupported": "str"}
+        return value
+    if depth < _MAX_DEPTH:
+        if isinstance(value, Mapping) and all(type(k) is str for k in value):
+            return {k: plain(v, depth + 1) for k, v in value.items() if plain(k) == k}
+        if isinstance(value, list | tuple):
+            return [plain(v, depth + 1) for v in value]
+    return {"$unsupported": type(value).__name__}
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    if kind == "str":
+        return type(value) is str
+    if kind == "bool":
+        return type(value) is bool
+    if kind == "int":
+        return type(value) is int
+    if kind == "number":
+        return type(value) is int or type(value) is float
+    if kind == "dict":
+        return type(value) is dict
+    return (
+        type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
+    )
+
+
+def _check_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    spec = COMMANDS[name]
+    known = {key for key, _, _ in spec}
+    for key in sorted(args):
+        if key not in known:
+            raise _RefusedError("invalid_args", f"{name}: unknown argument '{key}'")
+    for key, kind, required in spec:
+        if key not in args:
+            if required:
+                raise _RefusedError("invalid_args", f"{name}: missing argument '{key}'")
+        elif not _is_kind(args[key], kind):
+            raise _RefusedError(
+                "invalid_args", f"{name}: {key}: expected {_EXPECTED[kind]}"
+            )
+    return args
+
+
+def _alive(state: WorldState, name: str, agent_id: str) -> Any:
+    for agent in state.agents:
+        if agent.alive and agent.id == agent_id:
+            return agent
+    raise _RefusedError("not_found", f"{name}: no alive agent '{agent_id}'")
+
+
+def _position(state: WorldState, name: str, position: list[int]) -> tuple[int, int]:
+    x, y = position
+    grid = state.grid
+    if not (0 <= x < grid.width and 0 <= y < grid.height):
+        raise _RefusedError("out_of_bounds", f"{name}: [{x}, {y}] is outside the grid")
+    if not grid.is_walkable(x, y):
+        raise _RefusedError("not_walkable", f"{name}: [{x}, {y}] is not walkable")
+    return (x, y)
+
+
+def _needs(name: str, needs: dict[str, Any], unit: bool) -> dict[int, float]:
+    """Need index -> value, keys checked in sorted order."""
+    out: dict[int, float] = {}
+    for key in sorted(needs):
+        if key not in NEEDS:
+            raise _RefusedError("invalid_args", f"{name}: needs: unknown need '{key}'")
+        value = needs[key]
+        if not _is_kind(value, "number"):
+            raise _RefusedError(
+                "invalid_args", f"{name}: needs.{key}: expected a finite number"
+            )
+        value = float(value)
+        if unit and not 0.0 <= value <= 1.0:
+            raise _RefusedError(
+                "invalid_args", f"{name}: needs.{key}: must be in [0, 1]"
+            )
+        out[NEEDS.index(key)] = value
+    return out
+
+
+def _spawn(state: WorldState, args: dict[str, Any]) -> str:
+    s = state.settings
+    position = None
+    if "position" in args:
+        position = _position(state, "spawn", args["position"])
+    profile = args.get("profile")
+    if profile is not None and profile not in state.profiles:
+        raise _RefusedError("invalid_args", f"spawn: unknown profile '{profile}'")
+    needs = list(s.newcomer.needs)
+    for k, v in _needs("spawn", args.get("needs", {}), True).items():
+        needs[k] = v
+    wallet = s.newcomer.wallet
+    if "wallet" in args:
+        wallet = float(args["wallet"])
+        if wallet < 0.0:
+            raise _RefusedError("invalid_args", "spawn: wallet: must be >= 0")
+    items = list(s.newcomer.items)
+    if "items" in args:
+        names = [item.name for item in s.items]
+        items = [0] * len(names)
+        given = args["items"]
+        for key in sorted(given):
+            if key not in names:
+                raise _RefusedError(
+                    "invalid_args", f"spawn: items: unknown item '{key}'"
+                )
+            k = names.index(key)
+            count = given[key]
+            if type(count) is not int:
+                raise _RefusedError(
+                    "invalid_args", f"spawn: items.{key}: expected an int"
+                )
+            limit = s.items[k].carry_limit
+            if not 0 <= count <= limit:
+                raise _RefusedError(
+                    "invalid_args", f"spawn: items.{key}: must be in [0, {limit}]"
+                )
+            items[k] = count
+    if state.slots.allocate(state.tick, s.cooldown_ticks) is None:
+        raise _RefusedError("capacity", "spawn: no free embedding slot")
+    agent = lifecycle.spawn(
+        state,
+        "console",
+        position=position,
+        profile=profile,
+        needs=(needs[0], needs[1], needs[2]),
+        wallet=wallet,
+        items=items,
+    )
+    assert agent is not None  # a slot was free
+    return agent.id
+
+
+def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str]:
+    """Validate and apply one command; returns ``(message, agent id or "")``."""
+    s, events = state.settings, state.events
+    if name == "spawn":
+        agent_id = _spawn(state, args)
+        return (f"spawned {agent_id}", agent_id)
+    if name == "teleport":
+        agent = _alive(state, name, args["agent_id"])
+        to = _position(state, name, args["position"])
+        start = [agent.x, agent.y]
+        agent.x, agent.y = to
+        agent.ctx_reset = True
+        events.emit(
+            "agent_teleported",
+            agent_id=agent.id,
+            **{"from": start},
+            to=[to[0], to[1]],
+            cause="console",
+            event_id=None,
+        )
+        return (f"teleported {agent.id} to [{to[0]}, {to[1]}]", agent.id)
+    if name == "setneed":
+        values = _needs(name, args["needs"], False)
+        agent = _alive(state, name, args["agent_id"])
+        for k in sorted(values):
+            value = min(max(values[k], 0.0), 1.0)
+            setattr(agent, NEEDS[k], value)
+        agent.ctx_reset = True
+        events.emit(
+            "needs_set",
+            agent_id=agent.id,
+            needs={
+                "hunger": agent.hunger,
+                "hygiene": agent.hygiene,
+                "energy": agent.energy,
+            },
+        )
+        return (f"set needs of {agent.id}", agent.id)
+    if name == "kill":
+        agent = _alive(state, name, args["agent_id"])
+        lifecycle.terminate(state, agent, "killed", args.get("reason", "operator"))
+        return (f"killed {agent.id}", agent.id)
+    if name == "toggle_mortality":
+        state.mortality = args["enabled"]
+        events.emit("world_setting_changed", key="mortality", value=state.mortality)
+        return (f"mortality set to {str(state.mortality).lower()}", "")
+    if name == "set_spawn_delay":
+        dmin, dmax = args["min"], args["max"]
+        if not 0 <= dmin <= dmax <= _MAX_SPAWN_DELAY:
+            raise _RefusedError(
+                "invalid_args",
+                f"set_spawn_delay: expected 0 <= min <= max <= {_MAX_SPAWN_DELAY}",
+            )
+        state.spawn_delay_ticks = (dmin, dmax)
+        events.emit("world_setting_changed", key="spawn_delay", value=[dmin, dmax])
+        return (f"spawn_delay set to [{dmin}, {dmax}]", "")
+    n = args["n"]
+    limit = min(s.max_slots, len(state.ownable))
+    if not 0 <= n <= limit:
+        raise _RefusedError(
+            "invalid_args", f"set_population_target: n must be in [0, {limit}]"
+        )
+    state.population_target = n
+    events.emit("world_setting_changed", key="population_target", value=n)
+    return (f"population_target set to {n}", "")
+
+
+def apply_command(state: WorldState, command: Any) -> CommandResult:
+    """Validate and apply one plain command tree (see :func:`plain`).
+
+    Returns:
+        Its result; a refused command has changed nothing.
+    """
+    if type(command) is not dict:
+        return CommandResult(
+            cmd_id="", name="", ok=False, code="invalid_args", message=MALFORMED
+        )
+    cmd_id, name = command.get("cmd_id"), command.get("name")
+    args = command.get("args", {})
+    cmd_id_str = cmd_id if type(cmd_id) is str else ""
+    name_str = name if type(name) is str else ""
+    if type(cmd_id) is not str or type(name) is not str or type(args) is not dict:
+        return CommandResult(
+            cmd_id=cmd_id_str,
+            name=name_str,
+            ok=False,
+            code="invalid_args",
+            message=MALFORMED,
+        )
+    if name not in COMMANDS:
+        return CommandResult(
+            cmd_id=cmd_id,
+            name=name,
+            ok=False,
+            code="invalid_args",
+            message=_UNKNOWN.format(name),
+        )
+    try:
+        message, agent_id = _apply(state, name, _check_args(name, args))
+    except _RefusedError as refused:
+        return CommandResult(
+            cmd_id=cmd_id,
+            name=name,
+            ok=False,
+            code=refused.code,
+            message=refused.message,
+        )
+    data = {"agent_id": agent_id} if agent_id else {}
+    return CommandResult(cmd_id=cmd_id, name=name, ok=True, message=message, data=data)
+
+
+def apply_commands(state: WorldState, commands: list[Any]) -> list[CommandResult]:
+    """Step 3: apply ``commands`` (plain trees) in arrival order."""
+    return [apply_command(state, command) for command in commands]
