@@ -399,3 +399,41 @@ def test_kill_terminates_and_purges_next_tick(provider: str) -> None:
     assert "agent_3" in world.agent_ids()
     wait_all(world)
     assert "agent_3" not in world.agent_ids()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "message"),
+    [
+        (["kill"], "invalid_args", MALFORMED),
+        (
+            {
+                "cmd_id": "c",
+                "name": "set_population_target",
+                "args": {"n": np.int64(3)},
+            },
+            "invalid_args",
+            "set_population_target: n: expected an int",
+        ),
+        (
+            {"cmd_id": "c", "name": "kill", "args": {"agent_id": "agent_\ud800"}},
+            "invalid_args",
+            "kill: agent_id: expected a str",
+        ),
+        (
+            {"cmd_id": "c", "name": "kill", "args": {"agent_id": "agent_1", 3: 1}},
+            "invalid_args",
+            "kill: unknown argument '$unsupported'",
+        ),
+        (
+            {"cmd_id": "c", "name": "set_population_target", "args": {"n": 2**70}},
+            "invalid_args",
+            "set_population_target: n: expected an int",
+        ),
+    ],
+)
+def test_values_json_cannot_hold_are_refused_alike(
+    provider: str, raw: Any, code: str, message: str
+) -> None:
+    world = build_world(provider)
+    [result] = run(world, raw).command_results
+    assert (result.ok, result.code, result.message) == (False, code, message)
