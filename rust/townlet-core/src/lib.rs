@@ -37,6 +37,7 @@ pub mod settings;
 pub mod slots;
 pub mod snapshot_check;
 pub mod state;
+pub mod targets;
 pub mod tick;
 pub mod ties;
 pub mod world;
