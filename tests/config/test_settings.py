@@ -22,6 +22,7 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "lifecycle",
         "embedding",
         "actions",
+        "relationships",
     ]
 
 

@@ -35,8 +35,15 @@ NAMES = [
     "set_population_target",
     "price",
     "possess",
+    "set_rel",
+    "set_rel",
+    "set_rel",
+    "force_chat",
+    "force_chat",
+    "force_chat",
 ]
 NUMBERS: list[Any] = [0, 1, -1, 0.5, 1.5, -0.25, 2, 7.25, math.nan, math.inf, True, "x"]
+TIE_VALUES: list[Any] = [0, 1, 0.5, -0.5, 0.015, -0.0, 0.3, 1.5, -1.25, math.nan]
 NEED_KEYS = ["hunger", "hygiene", "energy", "joy"]
 
 
@@ -60,6 +67,7 @@ def draw_command(rng: Rng, ids: list[str], n: int) -> dict[str, Any]:
     """One console command; about half are invalid in some way."""
     name = pick(rng, NAMES)
     agent_id = pick(rng, [*ids, "agent_999", 5]) if ids else "agent_0"
+    other_id = pick(rng, [*ids, *ids, "agent_999"]) if ids else "agent_1"
     needs = {
         pick(rng, NEED_KEYS): pick(rng, NUMBERS) for _ in range(rng.rand_index(3) + 1)
     }
@@ -83,6 +91,20 @@ def draw_command(rng: Rng, ids: list[str], n: int) -> dict[str, Any]:
         "set_population_target": {"n": rng.rand_index(14) - 1},
         "price": {"key": "meal", "value": 1.0},
         "possess": {"agent_id": agent_id},
+        "set_rel": {
+            "agent_a": agent_id,
+            "agent_b": other_id,
+            **{
+                key: pick(rng, TIE_VALUES)
+                for key in ("trust", "familiarity", "rivalry")
+                if rng.rand_index(2) == 0
+            },
+        },
+        "force_chat": {
+            "speaker": agent_id,
+            "listener": other_id,
+            **({"quality": pick(rng, TIE_VALUES)} if rng.rand_index(2) == 0 else {}),
+        },
     }[name]
     if rng.rand_index(10) == 0:
         args["bogus"] = 1
@@ -99,6 +121,7 @@ def test_worlds_agree_under_random_console_commands(seed: int) -> None:
     console_rng = Rng.for_stream(seed, "test_console")
     applied = 0
     ok = 0
+    seen: set[str] = set()
     for tick in range(1, 801):
         ids = py.agent_ids()
         for _ in range(console_rng.rand_index(4)):
@@ -119,4 +142,6 @@ def test_worlds_agree_under_random_console_commands(seed: int) -> None:
             b.spawned,
         )
         ok += sum(r.ok for r in a.command_results)
+        seen.update(e["name"] for e in a.events)
     assert 0 < ok < applied
+    assert {"relationship_set", "relationship_event", "tie_evicted"} <= seen

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Any
 
 import numpy as np
 import pytest
-from towns import TINY_MAP, build_world
+from towns import TINY_MAP, build_world, make_settings
 
 from townlet.core.types import CommandResult
+from townlet.errors import SnapshotError
 from townlet.world.rng import Rng
 
 KNOWN = (
     "spawn, teleport, setneed, kill, toggle_mortality, set_spawn_delay,"
-    " set_population_target"
+    " set_population_target, set_rel, force_chat"
 )
 
 
@@ -249,6 +252,96 @@ REFUSALS: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     ("spawn", {"wallet": -1}, "invalid_args", "spawn: wallet: must be >= 0"),
     (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_1"},
+        "invalid_args",
+        "set_rel: agent_a and agent_b must differ",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_2", "trust": 1.5},
+        "invalid_args",
+        "set_rel: trust: must be in [-1, 1]",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_2", "familiarity": -1.25},
+        "invalid_args",
+        "set_rel: familiarity: must be in [-1, 1]",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_2", "rivalry": -0.5},
+        "invalid_args",
+        "set_rel: rivalry: must be in [0, 1]",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_2", "trust": math.inf},
+        "invalid_args",
+        "set_rel: trust: expected a finite number",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_2", "rivalry": "x"},
+        "invalid_args",
+        "set_rel: rivalry: expected a finite number",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1"},
+        "invalid_args",
+        "set_rel: missing argument 'agent_b'",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_1", "agent_b": "agent_99"},
+        "not_found",
+        "set_rel: no alive agent 'agent_99'",
+    ),
+    (
+        "set_rel",
+        {"agent_a": "agent_99", "agent_b": "agent_1", "trust": 0.5},
+        "not_found",
+        "set_rel: no alive agent 'agent_99'",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_1"},
+        "invalid_args",
+        "force_chat: speaker and listener must differ",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_2", "quality": 1.5},
+        "invalid_args",
+        "force_chat: quality: must be in [0, 1]",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_2", "quality": -0.1},
+        "invalid_args",
+        "force_chat: quality: must be in [0, 1]",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_2", "quality": math.nan},
+        "invalid_args",
+        "force_chat: quality: expected a finite number",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_2", "p": 1.0},
+        "invalid_args",
+        "force_chat: unknown argument 'p'",
+    ),
+    (
+        "force_chat",
+        {"speaker": "agent_1", "listener": "agent_99"},
+        "not_found",
+        "force_chat: no alive agent 'agent_99'",
+    ),
+    (
         "spawn",
         {"wallet": math.nan},
         "invalid_args",
@@ -437,3 +530,228 @@ def test_values_json_cannot_hold_are_refused_alike(
     world = build_world(provider)
     [result] = run(world, raw).command_results
     assert (result.ok, result.code, result.message) == (False, code, message)
+
+
+def ties_of(world: Any, agent_id: str) -> list[tuple[int, float, float, float]]:
+    return [
+        (t["other"], t["trust"], t["familiarity"], t["rivalry"])
+        for t in agent(world, agent_id)["ties"]
+    ]
+
+
+def test_set_rel_sets_both_directions_and_keeps_missing_components(
+    provider: str,
+) -> None:
+    world = build_world(provider)
+    result = run(
+        world,
+        command("set_rel", agent_a="agent_1", agent_b="agent_2", trust=0.5, rivalry=1),
+    )
+    assert result.command_results == [
+        CommandResult(
+            "c",
+            "set_rel",
+            True,
+            None,
+            "set ties between agent_1 and agent_2",
+            {"agent_id": "agent_1"},
+        )
+    ]
+    assert of(result, "relationship_set") == [
+        {
+            "tick": 1,
+            "seq": of(result, "relationship_set")[0]["seq"],
+            "name": "relationship_set",
+            "agent_a": "agent_1",
+            "agent_b": "agent_2",
+            "trust": 0.5,
+            "familiarity": None,
+            "rivalry": 1.0,
+        }
+    ]
+    assert ties_of(world, "agent_1") == [(2, 0.5, 0.0, 1.0)]
+    assert ties_of(world, "agent_2") == [(1, 0.5, 0.0, 1.0)]
+    run(
+        world,
+        command("set_rel", agent_a="agent_2", agent_b="agent_1", familiarity=-0.25),
+    )
+    assert ties_of(world, "agent_1") == [(2, 0.5, -0.25, 1.0)]
+    tie = agent(world, "agent_1")["ties"][0]
+    assert (tie["created_tick"], tie["updated_tick"]) == (1, 2)
+
+
+def test_force_chat_applies_chat_good_with_modifiers(provider: str) -> None:
+    world = build_world(provider)
+    result = run(world, command("force_chat", speaker="agent_1", listener="agent_2"))
+    assert result.command_results[0].ok
+    assert result.command_results[0].message == "agent_1 chatted with agent_2"
+    names = [e["name"] for e in result.events]
+    i = names.index("chat_succeeded")
+    assert names[i + 1] == "relationship_event"
+    chat = result.events[i]
+    assert (chat["speaker"], chat["listener"], chat["p"]) == (
+        "agent_1",
+        "agent_2",
+        None,
+    )
+    assert (chat["quality"], chat["forced"]) == (1.0, True)
+    rel = result.events[i + 1]
+    assert (rel["kind"], rel["agent_a"], rel["agent_b"]) == (
+        "chat_good",
+        "agent_1",
+        "agent_2",
+    )
+    for owner, key, other in (("agent_1", "a_to_b", 2), ("agent_2", "b_to_a", 1)):
+        ext = agent(world, owner)["extroversion"]
+        fam = 0.1 + 0.02 * ext
+        assert rel[key] == {"trust": 0.05, "familiarity": fam, "rivalry": 0.0}
+        assert ties_of(world, owner) == [(other, 0.05, fam, 0.0)]
+        assert agent(world, owner)["last_chat_tick"] == 1
+        assert agent(world, owner)["chat_cooldowns"] == {}
+    half = run(
+        world, command("force_chat", speaker="agent_2", listener="agent_1", quality=0.5)
+    )
+    assert of(half, "chat_succeeded")[0]["quality"] == 0.5
+    assert of(half, "relationship_event")[0]["a_to_b"]["trust"] == 0.025
+
+
+def test_the_seventh_tie_evicts_the_weakest(provider: str) -> None:
+    world = build_world(provider)
+    for k, other in enumerate(range(2, 8)):
+        run(
+            world,
+            command(
+                "set_rel",
+                agent_a="agent_1",
+                agent_b=f"agent_{other}",
+                trust=0.1 * (k + 1),
+            ),
+        )
+    assert [t[0] for t in ties_of(world, "agent_1")] == [2, 3, 4, 5, 6, 7]
+    result = run(
+        world, command("set_rel", agent_a="agent_1", agent_b="agent_8", trust=0.9)
+    )
+    evicted = of(result, "tie_evicted")
+    assert [(e["owner"], e["other"], e["reason"]) for e in evicted] == [
+        ("agent_1", "agent_2", "capacity")
+    ]
+    names = [e["name"] for e in result.events]
+    assert names.index("tie_evicted") < names.index("relationship_set")
+    assert [t[0] for t in ties_of(world, "agent_1")] == [3, 4, 5, 6, 7, 8]
+    assert ties_of(world, "agent_2") == [(1, 0.1, 0.0, 0.0)]
+    weak = run(
+        world, command("force_chat", speaker="agent_9", listener="agent_1", quality=0.1)
+    )
+    rel = of(weak, "relationship_event")[0]
+    assert rel["b_to_a"] is None  # 0.015 + 0.002 ext does not beat the threshold
+    assert of(weak, "tie_evicted") == []
+
+
+def test_ties_decay_hourly_and_fade(provider: str) -> None:
+    world = build_world(provider)
+    run(
+        world,
+        command("toggle_mortality", enabled=False),
+        command("set_rel", "r", agent_a="agent_1", agent_b="agent_2", trust=0.012),
+    )
+    faded: list[tuple[int, str, str]] = []
+    for _ in range(240):
+        result = wait_all(world)
+        faded += [
+            (e["tick"], e["owner"], e["other"]) for e in of(result, "tie_evicted")
+        ]
+        assert all(e["reason"] == "faded" for e in of(result, "tie_evicted"))
+    assert ties_of(world, "agent_1") == []
+    ticks = {t for t, _, _ in faded}
+    assert len(ticks) == 1
+    assert next(iter(ticks)) % 60 == 0
+    assert [(o, x) for _, o, x in faded] == [
+        ("agent_1", "agent_2"),
+        ("agent_2", "agent_1"),
+    ]
+
+
+def test_terminated_agents_take_their_ties_along(provider: str) -> None:
+    world = build_world(provider)
+    run(
+        world,
+        command("set_rel", agent_a="agent_1", agent_b="agent_2", trust=0.5),
+        command("set_rel", agent_a="agent_3", agent_b="agent_2", trust=0.5),
+    )
+    result = run(world, command("kill", agent_id="agent_2"))
+    assert of(result, "tie_evicted") == []
+    assert ties_of(world, "agent_1") == []
+    assert ties_of(world, "agent_3") == []
+    assert ties_of(world, "agent_2") == []
+
+
+def test_ties_roundtrip_through_export_and_import(provider: str) -> None:
+    world = build_world(provider)
+    run(
+        world,
+        command("set_rel", agent_a="agent_1", agent_b="agent_2", trust=-0.5),
+        command("force_chat", speaker="agent_3", listener="agent_1"),
+    )
+    tree = json.loads(json.dumps(world.export_state()))
+    twin = build_world(provider, seed=5)
+    twin.import_state(tree)
+    assert twin.state_hash() == world.state_hash()
+    for _ in range(90):
+        wait_all(world)
+        wait_all(twin)
+    assert twin.state_hash() == world.state_hash()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda a: a["ties"].append(dict(a["ties"][0], other=1)),
+            "agents[1].ties[1].other: expected ascending uids of other agents, got 1",
+        ),
+        (
+            lambda a: a["ties"][0].update(trust=1.5),
+            "agents[1].ties[0].trust: must be in [-1.0, 1.0], got 1.5",
+        ),
+        (
+            lambda a: a["ties"][0].update(rivalry=-0.5),
+            "agents[1].ties[0].rivalry: must be in [0.0, 1.0], got -0.5",
+        ),
+        (
+            lambda a: a["chat_cooldowns"].update({"07": 1}),
+            "agents[1].chat_cooldowns: '07' is not the uid of an agent",
+        ),
+        (
+            lambda a: a.update(last_chat_tick=-2),
+            "agents[1].last_chat_tick: must be in [-1, 1], got -2",
+        ),
+    ],
+)
+def test_bad_ties_are_refused_on_import(provider: str, edit: Any, message: str) -> None:
+    world = build_world(provider)
+    run(world, command("set_rel", agent_a="agent_1", agent_b="agent_2", trust=0.5))
+    tree = json.loads(json.dumps(world.export_state()))
+    edit(tree["agents"][1])
+    before = world.state_hash()
+    with pytest.raises(SnapshotError, match=f"^{re.escape(message)}$"):
+        world.import_state(tree)
+    assert world.state_hash() == before
+
+
+def test_the_relationships_settings_reach_the_world(provider: str) -> None:
+    from townlet.config import load_config, world_settings
+    from townlet.world import make_world
+
+    settings = make_settings()
+    settings["relationships"] = world_settings(load_config())["relationships"]
+    settings["relationships"]["max_ties"] = 1
+    world = make_world(provider, settings)
+    world.reset(0)
+    run(world, command("set_rel", agent_a="agent_1", agent_b="agent_2", trust=0.5))
+    result = run(
+        world, command("set_rel", agent_a="agent_1", agent_b="agent_3", trust=0.5)
+    )
+    assert [(e["owner"], e["other"]) for e in of(result, "tie_evicted")] == [
+        ("agent_1", "agent_2")
+    ]
+    assert ties_of(world, "agent_1") == [(3, 0.5, 0.0, 0.0)]

@@ -56,7 +56,8 @@ def test_unknown_console_commands_are_refused_in_the_next_step(provider: str) ->
             code="invalid_args",
             message=(
                 "unknown command 'price': this world applies spawn, teleport, setneed,"
-                " kill, toggle_mortality, set_spawn_delay, set_population_target"
+                " kill, toggle_mortality, set_spawn_delay, set_population_target,"
+                " set_rel, force_chat"
             ),
         )
     ]

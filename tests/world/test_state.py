@@ -39,7 +39,7 @@ def test_export_has_the_contract_keys(provider: str) -> None:
         "state_version", "tick", "identity", "rng", "counters", "settings",
         "agents", "objects", "slots", "tickets",
     ]  # fmt: skip
-    assert tree["state_version"] == 2
+    assert tree["state_version"] == 3
     assert tree["counters"] == {"next_uid": 1, "next_ticket": 1}
     assert tree["settings"] == {
         "mortality": True,
@@ -105,7 +105,7 @@ REFUSALS = [
     ("missing_key", _delete(["agents", 1, "wallet"]), "agents[1].wallet: missing"),
     ("unexpected_key", _set(["agents", 0, "mood"], "calm"),
      "agents[0].mood: unexpected key"),
-    ("version", _set(["state_version"], 1), "state_version: expected 2, got 1"),
+    ("version", _set(["state_version"], 1), "state_version: expected 3, got 1"),
     ("stock_kind", _set(["objects", 0, "stock", "meal"], 1.0),
      "objects[0].stock.meal: expected int, got float"),
     ("stock_missing", _delete(["objects", 0, "stock"]), "objects[0].stock: missing"),

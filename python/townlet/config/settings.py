@@ -18,6 +18,7 @@ from typing import Any
 from townlet.config.agents import PersonalityProfile
 from townlet.config.base import Need, NeedValues
 from townlet.config.manifest import Affordance, Effects, Manifest
+from townlet.config.relationships import RelationshipsConfig
 from townlet.config.root import TownletConfig
 
 __all__ = ["world_settings"]
@@ -172,4 +173,37 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "cooldown_ticks": world.embedding.cooldown_ticks,
         },
         "actions": {"mode": cfg.actions.mode},
+        "relationships": _relationships(world.relationships),
+    }
+
+
+def _relationships(rel: RelationshipsConfig) -> dict[str, Any]:
+    """The ``relationships`` section (docs/world-state.md section 1)."""
+    decay, mods, chat = rel.decay_per_hour, rel.modifiers, rel.chat
+    return {
+        "max_ties": rel.max_ties,
+        "admission_threshold": float(rel.admission_threshold),
+        "decay_per_hour": [
+            float(decay.trust),
+            float(decay.familiarity),
+            float(decay.rivalry),
+        ],
+        "drop_below": float(rel.drop_below),
+        "modifiers": {
+            "enabled": mods.enabled,
+            "c_forgive": float(mods.c_forgive),
+            "c_ambition": float(mods.c_ambition),
+            "c_ext_fam": float(mods.c_ext_fam),
+        },
+        "avoid_threshold": float(rel.avoid_threshold),
+        "chat": {
+            "base_p": float(chat.base_p),
+            "trust_coeff": float(chat.trust_coeff),
+            "fam_coeff": float(chat.fam_coeff),
+            "ext_coeff": float(chat.ext_coeff),
+            "p_min": float(chat.p_min),
+            "p_max": float(chat.p_max),
+            "cooldown_ticks": chat.cooldown_ticks,
+            "max_distance": chat.max_distance,
+        },
     }

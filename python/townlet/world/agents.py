@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from townlet.world.rng import Rng
+from townlet.world.ties import Ties
 
 __all__ = [
     "ORIGINS",
@@ -75,6 +76,7 @@ class Agent:
         "alive",
         "ambition",
         "bed",
+        "chat_cooldowns",
         "ctx_reset",
         "energy",
         "extroversion",
@@ -85,6 +87,7 @@ class Agent:
         "hygiene",
         "id",
         "items",
+        "last_chat_tick",
         "last_kind",
         "last_ok",
         "last_reason",
@@ -96,6 +99,7 @@ class Agent:
         "slot",
         "spawned_tick",
         "terminated_tick",
+        "ties",
         "uid",
         "wallet",
         "x",
@@ -138,6 +142,9 @@ class Agent:
         self.last_ok = True
         self.last_reason = 0
         self.ctx_reset = True
+        self.ties = Ties()
+        self.chat_cooldowns: dict[int, int] = {}
+        self.last_chat_tick = -1
         self.action = 0
         self.needs_before = needs
 

@@ -20,6 +20,15 @@ from typing import Any
 from townlet.core.types import NEEDS, CommandResult
 from townlet.world import lifecycle
 from townlet.world.state import WorldState
+from townlet.world.ties import (
+    Deltas,
+    Party,
+    Tie,
+    Traits,
+    apply_pair,
+    chat_good,
+    weakest,
+)
 
 __all__ = ["COMMANDS", "MALFORMED", "apply_command", "apply_commands", "plain"]
 
@@ -38,6 +47,18 @@ COMMANDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "toggle_mortality": (("enabled", "bool", True),),
     "set_spawn_delay": (("min", "int", True), ("max", "int", True)),
     "set_population_target": (("n", "int", True),),
+    "set_rel": (
+        ("agent_a", "str", True),
+        ("agent_b", "str", True),
+        ("trust", "number", False),
+        ("familiarity", "number", False),
+        ("rivalry", "number", False),
+    ),
+    "force_chat": (
+        ("speaker", "str", True),
+        ("listener", "str", True),
+        ("quality", "number", False),
+    ),
 }
 """Each command's arguments in check order: ``(name, kind, required)``."""
 
@@ -218,6 +239,115 @@ def _spawn(state: WorldState, args: dict[str, Any]) -> str:
     return agent.id
 
 
+def _evicted(state: WorldState, owner: Any, other: int, reason: str) -> None:
+    state.events.emit(
+        "tie_evicted", owner=owner.id, other=f"agent_{other}", reason=reason
+    )
+
+
+def _set_rel(state: WorldState, args: dict[str, Any]) -> str:
+    """``set_rel``: set both directions absolutely (no modifiers)."""
+    name = "set_rel"
+    if args["agent_a"] == args["agent_b"]:
+        raise _RefusedError("invalid_args", f"{name}: agent_a and agent_b must differ")
+    given: dict[str, float] = {}
+    for key, lo in (("trust", -1.0), ("familiarity", -1.0), ("rivalry", 0.0)):
+        if key in args:
+            value = float(args[key])
+            if not lo <= value <= 1.0:
+                bound = "[-1, 1]" if lo < 0.0 else "[0, 1]"
+                raise _RefusedError(
+                    "invalid_args", f"{name}: {key}: must be in {bound}"
+                )
+            given[key] = 0.0 if value == 0.0 else value
+    a = _alive(state, name, args["agent_a"])
+    b = _alive(state, name, args["agent_b"])
+    t = state.tick
+    for owner, other in ((a, b), (b, a)):
+        old = owner.ties.get(other.uid)
+        if old is None:
+            if len(owner.ties) >= state.ties.max_ties:
+                victim = weakest(owner.ties)
+                if victim is None:
+                    continue
+                owner.ties.remove(victim.other)
+                _evicted(state, owner, victim.other, "capacity")
+            old = Tie(other.uid, 0.0, 0.0, 0.0, t, t)
+        owner.ties.insert(
+            Tie(
+                other.uid,
+                given.get("trust", old.trust),
+                given.get("familiarity", old.familiarity),
+                given.get("rivalry", old.rivalry),
+                old.created_tick,
+                t,
+            )
+        )
+    state.events.emit(
+        "relationship_set",
+        agent_a=a.id,
+        agent_b=b.id,
+        trust=given.get("trust"),
+        familiarity=given.get("familiarity"),
+        rivalry=given.get("rivalry"),
+    )
+    return f"set ties between {a.id} and {b.id}"
+
+
+def _deltas(deltas: Deltas | None) -> dict[str, float] | None:
+    if deltas is None:
+        return None
+    return {
+        "trust": deltas.trust,
+        "familiarity": deltas.familiarity,
+        "rivalry": deltas.rivalry,
+    }
+
+
+def _force_chat(state: WorldState, args: dict[str, Any]) -> str:
+    """``force_chat``: a successful chat without distance, draw or cooldown."""
+    name = "force_chat"
+    if args["speaker"] == args["listener"]:
+        raise _RefusedError("invalid_args", f"{name}: speaker and listener must differ")
+    quality = float(args.get("quality", 1.0))
+    if not 0.0 <= quality <= 1.0:
+        raise _RefusedError("invalid_args", f"{name}: quality: must be in [0, 1]")
+    a = _alive(state, name, args["speaker"])
+    b = _alive(state, name, args["listener"])
+    t = state.tick
+    a.last_chat_tick = t
+    b.last_chat_tick = t
+    state.events.emit(
+        "chat_succeeded",
+        speaker=a.id,
+        listener=b.id,
+        p=None,
+        quality=quality,
+        forced=True,
+    )
+    event = chat_good(quality)
+    outcome = apply_pair(
+        event,
+        Party(a.uid, a.ties, Traits(a.extroversion, a.forgiveness, a.ambition)),
+        Party(b.uid, b.ties, Traits(b.extroversion, b.forgiveness, b.ambition)),
+        t,
+        state.ties,
+    )
+    assert outcome is not None  # two distinct agents
+    for owner, applied in ((a, outcome.a_to_b), (b, outcome.b_to_a)):
+        if applied is not None and applied.evicted is not None:
+            _evicted(state, owner, applied.evicted.other, "capacity")
+    state.events.emit(
+        "relationship_event",
+        kind=event.name,
+        agent_a=a.id,
+        agent_b=b.id,
+        a_to_b=_deltas(None if outcome.a_to_b is None else outcome.a_to_b.deltas),
+        b_to_a=_deltas(None if outcome.b_to_a is None else outcome.b_to_a.deltas),
+    )
+    return f"{a.id} chatted with {b.id}"
+
+
 def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str]:
     """Validate and apply one command; returns ``(message, agent id or "")``."""
     s, events = state.settings, state.events
@@ -274,6 +404,10 @@ def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str
         state.spawn_delay_ticks = (dmin, dmax)
         events.emit("world_setting_changed", key="spawn_delay", value=[dmin, dmax])
         return (f"spawn_delay set to [{dmin}, {dmax}]", "")
+    if name == "set_rel":
+        return (_set_rel(state, args), args["agent_a"])
+    if name == "force_chat":
+        return (_force_chat(state, args), args["speaker"])
     n = args["n"]
     limit = min(s.max_slots, len(state.ownable))
     if not 0 <= n <= limit:

@@ -114,13 +114,22 @@ def spawn_initial(state: WorldState) -> None:
 def terminate(
     state: WorldState, agent: Agent, reason: str, detail: str | None = None
 ) -> None:
-    """Terminate ``agent`` now (world.md 11.2): free bed and slot, emit the event."""
+    """Terminate ``agent`` now (world.md 11.2).
+
+    Frees bed and slot, deletes its ties, every tie toward it and every chat cooldown
+    toward it (no events), then emits ``agent_terminated``.
+    """
     tick = state.tick
     if agent.bed is not None:
         state.owners[agent.bed] = None
     state.slots.release(agent.slot, tick)
     agent.alive = False
     agent.terminated_tick = tick
+    agent.ties.ties.clear()
+    agent.chat_cooldowns.clear()
+    for other in state.agents:
+        other.ties.remove(agent.uid)
+        other.chat_cooldowns.pop(agent.uid, None)
     state.events.emit(
         "agent_terminated",
         agent_id=agent.id,

@@ -20,6 +20,7 @@ from typing import Any
 
 from townlet.core.types import NEEDS
 from townlet.errors import ConfigError
+from townlet.world.ties import ChatParams, Modifiers, TieSettings
 
 __all__ = [
     "Affordance",
@@ -37,6 +38,7 @@ HOOK_STAGES = ("on_start", "on_complete", "on_fail")
 """The hook stages of an affordance, in settings order (world.md 3.5)."""
 
 MAX_TICK = (1 << 53) - 1
+U32_MAX = (1 << 32) - 1
 """Largest tick or delay either world accepts: every tick stays exact in an f64."""
 
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
@@ -152,6 +154,7 @@ class WorldSettings:
     max_slots: int
     cooldown_ticks: int
     action_mode: str
+    ties: TieSettings
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -559,4 +562,58 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
             _get(emb, "cooldown_ticks", "embedding"), "embedding.cooldown_ticks", 0
         ),
         action_mode=mode,
+        ties=(
+            _ties(root["relationships"], "relationships")
+            if "relationships" in root
+            else TieSettings()
+        ),
+    )
+
+
+def _ties(value: Any, path: str) -> TieSettings:
+    """The ``relationships`` section as :class:`TieSettings`."""
+    rel = _dict(value, path)
+    decay = _list(_get(rel, "decay_per_hour", path), f"{path}.decay_per_hour")
+    if len(decay) != 3:
+        raise _fail(f"{path}.decay_per_hour", "expected [trust, familiarity, rivalry]")
+    mods = _dict(_get(rel, "modifiers", path), f"{path}.modifiers")
+    chat = _dict(_get(rel, "chat", path), f"{path}.chat")
+    m, c = f"{path}.modifiers", f"{path}.chat"
+
+    def num(node: Mapping[str, Any], key: str, at: str, lo: float) -> float:
+        return _float(_get(node, key, at), f"{at}.{key}", lo, None)
+
+    p_min = _float(_get(chat, "p_min", c), f"{c}.p_min", 0.0, 1.0)
+    return TieSettings(
+        max_ties=_int(_get(rel, "max_ties", path), f"{path}.max_ties", 0, 64),
+        admission_threshold=num(rel, "admission_threshold", path, 0.0),
+        decay_per_hour=(
+            _float(decay[0], f"{path}.decay_per_hour[0]", 0.0, 1.0),
+            _float(decay[1], f"{path}.decay_per_hour[1]", 0.0, 1.0),
+            _float(decay[2], f"{path}.decay_per_hour[2]", 0.0, 1.0),
+        ),
+        drop_below=num(rel, "drop_below", path, 0.0),
+        modifiers=Modifiers(
+            enabled=_bool(_get(mods, "enabled", m), f"{m}.enabled"),
+            c_forgive=_float(_get(mods, "c_forgive", m), f"{m}.c_forgive", 0.0, 1.0),
+            c_ambition=_float(_get(mods, "c_ambition", m), f"{m}.c_ambition", 0.0, 1.0),
+            c_ext_fam=_float(_get(mods, "c_ext_fam", m), f"{m}.c_ext_fam", 0.0, 1.0),
+        ),
+        avoid_threshold=_float(
+            _get(rel, "avoid_threshold", path), f"{path}.avoid_threshold", 0.0, 1.0
+        ),
+        chat=ChatParams(
+            base_p=_float(_get(chat, "base_p", c), f"{c}.base_p", 0.0, 1.0),
+            trust_coeff=num(chat, "trust_coeff", c, 0.0),
+            fam_coeff=num(chat, "fam_coeff", c, 0.0),
+            ext_coeff=num(chat, "ext_coeff", c, 0.0),
+            p_min=p_min,
+            p_max=_float(_get(chat, "p_max", c), f"{c}.p_max", p_min, 1.0),
+            cooldown_ticks=_int(
+                _get(chat, "cooldown_ticks", c), f"{c}.cooldown_ticks", 0, MAX_TICK
+            ),
+            max_distance=_int(
+                _get(chat, "max_distance", c), f"{c}.max_distance", 0, U32_MAX
+            ),
+        ),
     )

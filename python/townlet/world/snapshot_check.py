@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["check_state_tree", "kind_name"]
 
 _HEX16 = re.compile(r"[0-9a-f]{16}")
+_UID = re.compile(r"0|[1-9][0-9]{0,9}")
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
 _KINDS.update({list: "list", tuple: "list", dict: "dict"})
 _ACTION_KINDS = ("wait", "move")
@@ -60,6 +61,19 @@ _AGENT: dict[str, Any] = {
     "ambition": "float",
     "last_action": {"kind": "str", "ok": "bool", "reason": "int"},
     "ctx_reset": "bool",
+    "ties": (
+        "list",
+        {
+            "other": "int",
+            "trust": "float",
+            "familiarity": "float",
+            "rivalry": "float",
+            "created_tick": "int",
+            "updated_tick": "int",
+        },
+    ),
+    "chat_cooldowns": ("items", "int"),
+    "last_chat_tick": "int",
 }
 _STATE: dict[str, Any] = {
     "state_version": "int",
@@ -239,6 +253,38 @@ def _check_agent(
     if last["kind"] not in _ACTION_KINDS:
         raise _fail(f"{p}.last_action.kind", f"unknown action kind '{last['kind']}'")
     _in_range(last["reason"], 0, len(REASONS) - 1, f"{p}.last_action.reason")
+    _check_ties(state, tree, a, p)
+
+
+def _check_ties(
+    state: WorldState, tree: Mapping[str, Any], a: Mapping[str, Any], p: str
+) -> None:
+    uids = {b["uid"] for b in tree["agents"]}
+    k = state.ties.max_ties
+    if len(a["ties"]) > k:
+        raise _fail(f"{p}.ties", f"expected at most {k} ties, got {len(a['ties'])}")
+    prev = -1
+    for j, t in enumerate(a["ties"]):
+        q = f"{p}.ties[{j}]"
+        other = t["other"]
+        if other == a["uid"] or other not in uids or other <= prev:
+            raise _fail(
+                f"{q}.other",
+                f"expected ascending uids of other agents, got {other}",
+            )
+        prev = other
+        _in_range(t["trust"], -1.0, 1.0, f"{q}.trust")
+        _in_range(t["familiarity"], -1.0, 1.0, f"{q}.familiarity")
+        _in_range(t["rivalry"], 0.0, 1.0, f"{q}.rivalry")
+        _in_range(t["created_tick"], 0, tree["tick"], f"{q}.created_tick")
+        _in_range(
+            t["updated_tick"], t["created_tick"], tree["tick"], f"{q}.updated_tick"
+        )
+    for key in sorted(a["chat_cooldowns"]):
+        if not (_UID.fullmatch(key) and int(key) in uids):
+            raise _fail(f"{p}.chat_cooldowns", f"'{key}' is not the uid of an agent")
+        _in_range(a["chat_cooldowns"][key], 0, MAX_TICK, f"{p}.chat_cooldowns.{key}")
+    _in_range(a["last_chat_tick"], -1, tree["tick"], f"{p}.last_chat_tick")
 
 
 def _same_items(state: WorldState, items: Mapping[str, Any], path: str) -> None:

@@ -1,7 +1,7 @@
 """World state: the container, ``export_state`` and ``import_state`` (world.md 18).
 
 :class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
-canonical tree of docs/world-state.md section 3 (``state_version`` 2), whose
+canonical tree of docs/world-state.md section 3 (``state_version`` 3), whose
 :func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
 checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
 the state, so a refused tree changes nothing.
@@ -19,10 +19,11 @@ from townlet.world.grid import Grid
 from townlet.world.rng import Rng
 from townlet.world.settings import Profile, WorldSettings
 from townlet.world.slots import SlotTable
+from townlet.world.ties import Tie, TieSettings
 
 __all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ class WorldState:
         self.slots = SlotTable(settings.max_slots)
         self.tickets: list[Ticket] = []
         self.events = EventLog()
+        self.ties: TieSettings = settings.ties
         self.profiles: dict[str, Profile] = {p.name: p for p in settings.profiles}
         self.ownable: tuple[int, ...] = tuple(
             o.index for o in grid.objects if settings.object_types[o.type_index].ownable
@@ -123,6 +125,21 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
             "reason": agent.last_reason,
         },
         "ctx_reset": agent.ctx_reset,
+        "ties": [
+            {
+                "other": t.other,
+                "trust": t.trust,
+                "familiarity": t.familiarity,
+                "rivalry": t.rivalry,
+                "created_tick": t.created_tick,
+                "updated_tick": t.updated_tick,
+            }
+            for t in agent.ties
+        ],
+        "chat_cooldowns": {
+            str(uid): agent.chat_cooldowns[uid] for uid in sorted(agent.chat_cooldowns)
+        },
+        "last_chat_tick": agent.last_chat_tick,
     }
 
 
@@ -202,6 +219,19 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
         last["reason"],
     )
     agent.ctx_reset = node["ctx_reset"]
+    for t in node["ties"]:
+        agent.ties.insert(
+            Tie(
+                t["other"],
+                t["trust"],
+                t["familiarity"],
+                t["rivalry"],
+                t["created_tick"],
+                t["updated_tick"],
+            )
+        )
+    agent.chat_cooldowns = {int(k): v for k, v in node["chat_cooldowns"].items()}
+    agent.last_chat_tick = node["last_chat_tick"]
     return agent
 
 

@@ -2,8 +2,9 @@
 
 ``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
 ``ctx_reset``, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6
-actions, 9 needs, 12 lifecycle. Steps 5, 7, 8, 10, 11 and 13 arrive with later issues
-and hold their places here so a parity diff reads step by step.
+actions, 9 needs, 11 hourly tie decay, 12 lifecycle. Steps 5, 7, 8, 10 and 13
+arrive with later issues and hold their places here so a parity diff reads step by
+step.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from townlet.world.lifecycle import (
 )
 from townlet.world.needs import decay_needs
 from townlet.world.state import WorldState
+from townlet.world.ties import decay_ties
 
-__all__ = ["begin_tick", "step"]
+__all__ = ["begin_tick", "decay_all_ties", "step"]
 
 
 def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
@@ -40,6 +42,20 @@ def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
     for agent in state.agents:
         agent.ctx_reset = False
         agent.needs_before = (agent.hunger, agent.hygiene, agent.energy)
+
+
+def decay_all_ties(state: WorldState) -> None:
+    """Step 11: decay every alive owner's ties in uid order (world.md 10.5)."""
+    for agent in state.agents:
+        if not agent.alive:
+            continue
+        for tie in decay_ties(agent.ties, agent.forgiveness, state.ties):
+            state.events.emit(
+                "tie_evicted",
+                owner=agent.id,
+                other=f"agent_{tie.other}",
+                reason="faded",
+            )
 
 
 def step(
@@ -63,6 +79,8 @@ def step(
     process_actions(state)  # 6
     s = state.settings
     decay_needs(state.agents, s.decay, s.apply_personality, s.faint_threshold)  # 9
+    if state.minute() % 60 == 0:  # 11
+        decay_all_ties(state)
     terminate_fainted(state)  # 12
     schedule_newcomers(state)
     return results

@@ -198,6 +198,12 @@ pub struct Agent {
     pub action: i32,
     /// Scratch: needs at the start of this tick (spawn needs for newcomers).
     pub needs_before: [f64; 3],
+    /// The agent's ties, ascending other uid (world.md 10.1).
+    pub ties: crate::ties::Ties,
+    /// Listener uid -> tick of the last chat to it (world.md 10.4).
+    pub chat_cooldowns: std::collections::BTreeMap<u32, i64>,
+    /// Tick of the latest `chat_succeeded` involving the agent (-1 when none).
+    pub last_chat_tick: i64,
 }
 
 impl Agent {
@@ -244,6 +250,9 @@ impl Agent {
             ctx_reset: true,
             action: 0,
             needs_before: needs,
+            ties: crate::ties::Ties::new(),
+            chat_cooldowns: std::collections::BTreeMap::new(),
+            last_chat_tick: -1,
         }
     }
 

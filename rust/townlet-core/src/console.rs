@@ -9,10 +9,11 @@
 use serde_json::{Map, Value};
 
 use crate::agents::{Origin, SpawnKit};
-use crate::events::{EventData, SettingChange};
+use crate::events::{EventData, RelationshipEvent, SettingChange};
 use crate::lifecycle::{spawn_with, terminate, SpawnOverrides};
 use crate::settings::NEED_NAMES;
 use crate::state::WorldState;
+use crate::ties::{apply_pair, weakest, Applied, Party, Tie, TieEvent, Traits};
 
 /// The message of a command that is not `{"cmd_id": str, "name": str, "args": dict}`.
 pub const MALFORMED: &str =
@@ -63,7 +64,7 @@ type Arg = (&'static str, Kind, bool);
 
 /// The commands of this world and their arguments in check order:
 /// `(name, kind, required)`.
-const COMMANDS: [(&str, &[Arg]); 7] = [
+const COMMANDS: [(&str, &[Arg]); 9] = [
     (
         "spawn",
         &[
@@ -96,6 +97,24 @@ const COMMANDS: [(&str, &[Arg]); 7] = [
         &[("min", Kind::Int, true), ("max", Kind::Int, true)],
     ),
     ("set_population_target", &[("n", Kind::Int, true)]),
+    (
+        "set_rel",
+        &[
+            ("agent_a", Kind::Str, true),
+            ("agent_b", Kind::Str, true),
+            ("trust", Kind::Number, false),
+            ("familiarity", Kind::Number, false),
+            ("rivalry", Kind::Number, false),
+        ],
+    ),
+    (
+        "force_chat",
+        &[
+            ("speaker", Kind::Str, true),
+            ("listener", Kind::Str, true),
+            ("quality", Kind::Number, false),
+        ],
+    ),
 ];
 
 /// The outcome of one console command (`CommandResult` in Python).
@@ -279,6 +298,160 @@ fn spawn(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String> {
         .unwrap_or_default())
 }
 
+fn evicted(state: &mut WorldState, owner: u32, other: u32) {
+    state.events.emit(EventData::TieEvicted {
+        owner,
+        other,
+        faded: false,
+    });
+}
+
+/// `set_rel`: sets both directions absolutely (no modifiers); returns agent a's id.
+fn set_rel(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String> {
+    let name = "set_rel";
+    let (id_a, id_b) = (str_arg(args, "agent_a"), str_arg(args, "agent_b"));
+    if id_a == id_b {
+        return Err(invalid(format!("{name}: agent_a and agent_b must differ")));
+    }
+    let mut given = [None; 3];
+    let keys = [("trust", -1.0), ("familiarity", -1.0), ("rivalry", 0.0)];
+    for (slot, (key, lo)) in given.iter_mut().zip(keys) {
+        if let Some(value) = args.get(key).and_then(Value::as_f64) {
+            if !(lo..=1.0).contains(&value) {
+                let bound = if lo < 0.0 { "[-1, 1]" } else { "[0, 1]" };
+                return Err(invalid(format!("{name}: {key}: must be in {bound}")));
+            }
+            *slot = Some(if value == 0.0 { 0.0 } else { value });
+        }
+    }
+    let ia = alive_index(state, name, id_a)?;
+    let ib = alive_index(state, name, id_b)?;
+    let t = state.tick;
+    let k = state.settings.relationships.max_ties;
+    let uid = |state: &WorldState, i: usize| state.agents.get(i).map_or(0, |a| a.uid);
+    let (ua, ub) = (uid(state, ia), uid(state, ib));
+    for (owner_index, owner, other) in [(ia, ua, ub), (ib, ub, ua)] {
+        let Some(agent) = state.agents.get_mut(owner_index) else {
+            continue;
+        };
+        let old = match agent.ties.get(other) {
+            Some(old) => *old,
+            None => {
+                if agent.ties.len() >= k {
+                    let Some(victim) = weakest(&agent.ties).map(|v| v.other) else {
+                        continue;
+                    };
+                    agent.ties.remove(victim);
+                    evicted(state, owner, victim);
+                }
+                Tie {
+                    other,
+                    trust: 0.0,
+                    familiarity: 0.0,
+                    rivalry: 0.0,
+                    created_tick: t,
+                    updated_tick: t,
+                }
+            }
+        };
+        if let Some(agent) = state.agents.get_mut(owner_index) {
+            agent.ties.insert(Tie {
+                other,
+                trust: given[0].unwrap_or(old.trust),
+                familiarity: given[1].unwrap_or(old.familiarity),
+                rivalry: given[2].unwrap_or(old.rivalry),
+                created_tick: old.created_tick,
+                updated_tick: t,
+            });
+        }
+    }
+    state
+        .events
+        .emit(EventData::RelationshipSet(Box::new((ua, ub, given))));
+    Ok(format!("set ties between {id_a} and {id_b}"))
+}
+
+fn deltas(applied: Option<&Applied>) -> Option<[f64; 3]> {
+    applied.map(|a| [a.deltas.trust, a.deltas.familiarity, a.deltas.rivalry])
+}
+
+/// `force_chat`: a successful chat without distance, draw or cooldown.
+fn force_chat(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String> {
+    let name = "force_chat";
+    let (id_a, id_b) = (str_arg(args, "speaker"), str_arg(args, "listener"));
+    if id_a == id_b {
+        return Err(invalid(format!("{name}: speaker and listener must differ")));
+    }
+    let quality = args.get("quality").and_then(Value::as_f64).unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&quality) {
+        return Err(invalid(format!("{name}: quality: must be in [0, 1]")));
+    }
+    let ia = alive_index(state, name, id_a)?;
+    let ib = alive_index(state, name, id_b)?;
+    let t = state.tick;
+    let settings = state.settings.relationships;
+    let event = TieEvent::ChatGood(quality);
+    let (lo, hi) = (ia.min(ib), ia.max(ib));
+    let (head, tail) = state.agents.split_at_mut(hi);
+    let (Some(first), Some(second)) = (head.get_mut(lo), tail.first_mut()) else {
+        return Err(Refused("not_found", format!("{name}: no alive agent")));
+    };
+    let (a, b) = if ia < ib {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    a.last_chat_tick = t;
+    b.last_chat_tick = t;
+    let (ua, ub) = (a.uid, b.uid);
+    let traits = |x: &crate::agents::Agent| Traits {
+        extroversion: x.extroversion,
+        forgiveness: x.forgiveness,
+        ambition: x.ambition,
+    };
+    let (ta, tb) = (traits(a), traits(b));
+    let outcome = apply_pair(
+        event,
+        Party {
+            uid: ua,
+            ties: &mut a.ties,
+            traits: ta,
+        },
+        Party {
+            uid: ub,
+            ties: &mut b.ties,
+            traits: tb,
+        },
+        t,
+        &settings,
+    );
+    state.events.emit(EventData::ChatSucceeded {
+        speaker: ua,
+        listener: ub,
+        quality,
+    });
+    let mut rel = RelationshipEvent {
+        kind: event.name(),
+        a: ua,
+        b: ub,
+        a_to_b: None,
+        b_to_a: None,
+    };
+    if let Some(outcome) = outcome {
+        for (owner, applied) in [(ua, &outcome.a_to_b), (ub, &outcome.b_to_a)] {
+            if let Some(victim) = applied.as_ref().and_then(|x| x.evicted) {
+                evicted(state, owner, victim.other);
+            }
+        }
+        rel.a_to_b = deltas(outcome.a_to_b.as_ref());
+        rel.b_to_a = deltas(outcome.b_to_a.as_ref());
+    }
+    state
+        .events
+        .emit(EventData::RelationshipEvent(Box::new(rel)));
+    Ok(format!("{id_a} chatted with {id_b}"))
+}
+
 fn str_arg<'a>(args: &'a Map<String, Value>, key: &str) -> &'a str {
     args.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -376,6 +549,14 @@ fn apply(
                     dmin, dmax,
                 )));
             Ok((format!("spawn_delay set to [{dmin}, {dmax}]"), None))
+        }
+        "set_rel" => {
+            let message = set_rel(state, args)?;
+            Ok((message, Some(str_arg(args, "agent_a").to_string())))
+        }
+        "force_chat" => {
+            let message = force_chat(state, args)?;
+            Ok((message, Some(str_arg(args, "speaker").to_string())))
         }
         _ => {
             let n = int_arg(args, "n");

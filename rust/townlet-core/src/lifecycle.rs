@@ -9,6 +9,7 @@
 use crate::agents::{agent_name, sample_profile, Agent, Origin, SpawnKit};
 use crate::events::{EventData, Spawned, Terminated};
 use crate::state::{Ticket, WorldState};
+use crate::ties::Ties;
 
 /// Spawns one agent with `cause` at the current tick (world.md 4.5, contract 6) and
 /// returns its index in `state.agents`.
@@ -139,16 +140,29 @@ pub fn terminate(
     state.slots.release(agent.slot as usize, tick);
     agent.alive = false;
     agent.terminated_tick = tick;
+    agent.ties = Ties::new();
+    agent.chat_cooldowns.clear();
+    let (uid, position, needs, wallet, lived_ticks) = (
+        agent.uid,
+        agent.position(),
+        agent.needs,
+        agent.wallet,
+        tick - agent.spawned_tick,
+    );
+    for other in &mut state.agents {
+        other.ties.remove(uid);
+        other.chat_cooldowns.remove(&uid);
+    }
     state
         .events
         .emit(EventData::AgentTerminated(Box::new(Terminated {
-            uid: agent.uid,
+            uid,
             reason,
             detail,
-            position: agent.position(),
-            needs: agent.needs,
-            wallet: agent.wallet,
-            lived_ticks: tick - agent.spawned_tick,
+            position,
+            needs,
+            wallet,
+            lived_ticks,
         })));
 }
 

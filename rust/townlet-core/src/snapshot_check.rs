@@ -63,6 +63,19 @@ const AGENT: Schema = Dict(&[
         ]),
     ),
     ("ctx_reset", Kind("bool")),
+    (
+        "ties",
+        List(&Dict(&[
+            ("other", Kind("int")),
+            ("trust", Kind("float")),
+            ("familiarity", Kind("float")),
+            ("rivalry", Kind("float")),
+            ("created_tick", Kind("int")),
+            ("updated_tick", Kind("int")),
+        ])),
+    ),
+    ("chat_cooldowns", Items(&Kind("int"))),
+    ("last_chat_tick", Kind("int")),
 ]);
 
 const STATE: Schema = Dict(&[
@@ -329,7 +342,7 @@ mod tests {
             crate::World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
         world.reset(3);
         let tree = world.export_state();
-        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(2)));
+        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(3)));
         let objects = world.grid().objects.clone();
         let k = objects
             .iter()
@@ -358,7 +371,7 @@ mod tests {
         };
         root[0].1 = StateValue::Int(1);
         let err = world.import_state(&old).unwrap_err();
-        assert_eq!(err.to_string(), "state_version: expected 2, got 1");
+        assert_eq!(err.to_string(), "state_version: expected 3, got 1");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! [`WorldState`] holds everything a tick reads or writes, plus the immutable settings
 //! and grid it refers to. [`export_state`] builds the canonical tree of
-//! docs/world-state.md 3 (`state_version` 2), whose canonical hash is `state_hash()`.
+//! docs/world-state.md 3 (`state_version` 3), whose canonical hash is `state_hash()`.
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
@@ -16,12 +16,13 @@ use crate::rng::{Divisors, Rng};
 use crate::settings::{SpawnDefaults, WorldSettings, NEED_NAMES};
 use crate::slots::SlotTable;
 use crate::snapshot_check::check_state_tree;
+use crate::ties::Tie;
 
 /// Largest tick (and delay) the Rust world accepts: every tick stays exact in an f64.
 pub const MAX_TICK: i64 = (1 << 53) - 1;
 
 /// The state tree version this module writes and reads.
-pub const STATE_VERSION: i64 = 2;
+pub const STATE_VERSION: i64 = 3;
 
 /// A pending newcomer (world.md 11.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -258,6 +259,36 @@ pub fn export_agent(state: &WorldState, agent: &Agent) -> StateValue {
             ]),
         ),
         ("ctx_reset", StateValue::Bool(agent.ctx_reset)),
+        (
+            "ties",
+            StateValue::List(
+                agent
+                    .ties
+                    .iter()
+                    .map(|t| {
+                        StateValue::dict([
+                            ("other", StateValue::from(t.other)),
+                            ("trust", StateValue::Float(t.trust)),
+                            ("familiarity", StateValue::Float(t.familiarity)),
+                            ("rivalry", StateValue::Float(t.rivalry)),
+                            ("created_tick", StateValue::Int(t.created_tick)),
+                            ("updated_tick", StateValue::Int(t.updated_tick)),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "chat_cooldowns",
+            StateValue::Dict(
+                agent
+                    .chat_cooldowns
+                    .iter()
+                    .map(|(uid, tick)| (uid.to_string(), StateValue::Int(*tick)))
+                    .collect(),
+            ),
+        ),
+        ("last_chat_tick", StateValue::Int(agent.last_chat_tick)),
     ])
 }
 
@@ -480,6 +511,24 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
     agent.last_ok = boolean(get(last, "ok"));
     agent.last_reason = uint(get(last, "reason"));
     agent.ctx_reset = boolean(get(node, "ctx_reset"));
+    for t in list(get(node, "ties")) {
+        agent.ties.insert(Tie {
+            other: uint(get(t, "other")),
+            trust: float(get(t, "trust")),
+            familiarity: float(get(t, "familiarity")),
+            rivalry: float(get(t, "rivalry")),
+            created_tick: int(get(t, "created_tick")),
+            updated_tick: int(get(t, "updated_tick")),
+        });
+    }
+    if let StateValue::Dict(pairs) = get(node, "chat_cooldowns") {
+        for (key, tick) in pairs {
+            if let Ok(uid) = key.parse::<u32>() {
+                agent.chat_cooldowns.insert(uid, int(tick));
+            }
+        }
+    }
+    agent.last_chat_tick = int(get(node, "last_chat_tick"));
     agent
 }
 

@@ -2,7 +2,7 @@
 //!
 //! [`step`] runs the steps this slice has, in order: 1 begin (tick, purge, clear
 //! `ctx_reset`, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6 actions,
-//! 9 needs, 12 lifecycle. Steps 5, 7, 8, 10, 11 and 13 arrive with later issues and hold their
+//! 9 needs, 11 hourly tie decay, 12 lifecycle. Steps 5, 7, 8, 10 and 13 arrive with later issues and hold their
 //! places here so a parity diff reads step by step. Mirrors `tick.py`.
 
 use serde_json::Value;
@@ -13,6 +13,7 @@ use crate::events::EventData;
 use crate::lifecycle::{process_arrivals, purge, schedule_newcomers, terminate_fainted};
 use crate::needs::decay_needs;
 use crate::state::WorldState;
+use crate::ties::decay_ties;
 
 /// Step 1: advances the tick, hands out action ids, purges, clears flags.
 ///
@@ -28,6 +29,24 @@ pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
     for agent in &mut state.agents {
         agent.ctx_reset = false;
         agent.needs_before = agent.needs;
+    }
+}
+
+/// Step 11: decays every alive owner's ties in uid order (world.md 10.5), emitting
+/// `tie_evicted` (reason `faded`) for each removed tie.
+pub fn decay_all_ties(state: &mut WorldState) {
+    let settings = state.settings.relationships;
+    for agent in &mut state.agents {
+        if !agent.alive {
+            continue;
+        }
+        for tie in decay_ties(&mut agent.ties, agent.forgiveness, &settings) {
+            state.events.emit(EventData::TieEvicted {
+                owner: agent.uid,
+                other: tie.other,
+                faded: true,
+            });
+        }
     }
 }
 
@@ -53,6 +72,9 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         s.lifecycle.faint_threshold,
     );
     decay_needs(&mut state.agents, decay, apply, threshold); // 9
+    if state.minute() % 60 == 0 {
+        decay_all_ties(state); // 11
+    }
     terminate_fainted(state); // 12
     schedule_newcomers(state);
     state.events.finish();

@@ -46,7 +46,7 @@ fn unknown_commands_name_the_known_ones() {
     assert_eq!(
         r.message,
         "unknown command 'price': this world applies spawn, teleport, setneed, kill, \
-         toggle_mortality, set_spawn_delay, set_population_target"
+         toggle_mortality, set_spawn_delay, set_population_target, set_rel, force_chat"
     );
 }
 
@@ -180,4 +180,103 @@ fn kill_and_settings_apply_with_their_events() {
         names[names.len() - 2..],
         ["agent_terminated", "world_setting_changed"]
     );
+}
+
+fn tie_of(state: &WorldState, owner: usize, other: u32) -> Option<crate::ties::Tie> {
+    state.agents[owner].ties.get(other).copied()
+}
+
+#[test]
+fn set_rel_sets_both_directions_and_evicts_at_capacity() {
+    let mut state = town();
+    let r = run(
+        &mut state,
+        "set_rel",
+        json!({"agent_a": "agent_1", "agent_b": "agent_2", "trust": 0.5}),
+    );
+    assert_eq!(
+        (r.ok, r.message.as_str()),
+        (true, "set ties between agent_1 and agent_2")
+    );
+    assert_eq!(tie_of(&state, 2, 1).map(|t| t.trust), Some(0.5));
+    assert_eq!(tie_of(&state, 1, 2).map(|t| t.rivalry), Some(0.0));
+    for other in 3..=7 {
+        let b = format!("agent_{other}");
+        let r = run(
+            &mut state,
+            "set_rel",
+            json!({"agent_a": "agent_1", "agent_b": b, "trust": 0.9}),
+        );
+        assert!(r.ok);
+    }
+    assert_eq!(state.agents[1].ties.len(), 6);
+    let r = run(
+        &mut state,
+        "set_rel",
+        json!({"agent_a": "agent_1", "agent_b": "agent_8", "rivalry": 1}),
+    );
+    assert!(r.ok);
+    assert!(tie_of(&state, 1, 2).is_none());
+    let evicted: Vec<_> = state
+        .events
+        .pending()
+        .iter()
+        .filter(|e| e.name() == "tie_evicted")
+        .map(|e| (e.field("other"), e.field("reason")))
+        .collect();
+    assert_eq!(
+        evicted,
+        [(
+            Some(crate::events::Field::AgentId(2)),
+            Some(crate::events::Field::Str("capacity"))
+        )]
+    );
+    for (args, code, message) in [
+        (
+            json!({"agent_a": "agent_1", "agent_b": "agent_1"}),
+            "invalid_args",
+            "set_rel: agent_a and agent_b must differ",
+        ),
+        (
+            json!({"agent_a": "agent_1", "agent_b": "agent_2", "rivalry": -0.5}),
+            "invalid_args",
+            "set_rel: rivalry: must be in [0, 1]",
+        ),
+        (
+            json!({"agent_a": "agent_1", "agent_b": "agent_99"}),
+            "not_found",
+            "set_rel: no alive agent 'agent_99'",
+        ),
+    ] {
+        let r = run(&mut state, "set_rel", args);
+        assert_eq!((r.code, r.message.as_str()), (Some(code), message));
+    }
+}
+
+#[test]
+fn force_chat_applies_chat_good_and_kill_removes_ties() {
+    let mut state = town();
+    let r = run(
+        &mut state,
+        "force_chat",
+        json!({"speaker": "agent_1", "listener": "agent_2", "quality": 0.5}),
+    );
+    assert_eq!(
+        (r.ok, r.message.as_str()),
+        (true, "agent_1 chatted with agent_2")
+    );
+    assert_eq!(tie_of(&state, 1, 2).map(|t| t.trust), Some(0.025));
+    assert_eq!(state.agents[2].last_chat_tick, state.tick);
+    let names: Vec<_> = state.events.pending().iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["chat_succeeded", "relationship_event"]);
+    let r = run(
+        &mut state,
+        "force_chat",
+        json!({"speaker": "agent_1", "listener": "agent_2", "quality": 2}),
+    );
+    assert_eq!(r.message, "force_chat: quality: must be in [0, 1]");
+    let r = run(&mut state, "kill", json!({"agent_id": "agent_2"}));
+    assert!(r.ok);
+    assert!(state.agents[1].ties.is_empty());
+    assert!(state.agents[2].ties.is_empty());
 }

@@ -92,6 +92,8 @@ pub enum Field<'a> {
     Bool(bool),
     /// A list of two ints `[a, b]`.
     IntPair(i64, i64),
+    /// `{trust, familiarity, rivalry}` as floats, or `None`.
+    Deltas(Option<[f64; 3]>),
 }
 
 impl Field<'_> {
@@ -112,6 +114,12 @@ impl Field<'_> {
             Field::Needs(needs) => needs_value(needs),
             Field::Bool(b) => StateValue::Bool(b),
             Field::IntPair(a, b) => StateValue::List(vec![StateValue::Int(a), StateValue::Int(b)]),
+            Field::Deltas(None) => StateValue::Null,
+            Field::Deltas(Some([t, f, r])) => StateValue::dict([
+                ("trust", StateValue::Float(t)),
+                ("familiarity", StateValue::Float(f)),
+                ("rivalry", StateValue::Float(r)),
+            ]),
         }
     }
 }
@@ -225,6 +233,43 @@ pub enum EventData {
     NeedsSet(Box<(u32, [f64; 3])>),
     /// `world_setting_changed`.
     WorldSettingChanged(SettingChange),
+    /// `tie_evicted`.
+    TieEvicted {
+        /// The owner's uid.
+        owner: u32,
+        /// The other agent's uid.
+        other: u32,
+        /// Reason `faded` (hourly decay) when true, else `capacity`.
+        faded: bool,
+    },
+    /// `relationship_set`: the two uids and the given trust, familiarity, rivalry.
+    RelationshipSet(Box<(u32, u32, [Option<f64>; 3])>),
+    /// `chat_succeeded` of a forced chat (`p: None`, `forced: true`).
+    ChatSucceeded {
+        /// The speaker's uid.
+        speaker: u32,
+        /// The listener's uid.
+        listener: u32,
+        /// The chat quality.
+        quality: f64,
+    },
+    /// `relationship_event`: kind, the two uids and the applied deltas per direction.
+    RelationshipEvent(Box<RelationshipEvent>),
+}
+
+/// The payload of `relationship_event` (world.md 10.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationshipEvent {
+    /// The tie event's name.
+    pub kind: &'static str,
+    /// Agent a's uid.
+    pub a: u32,
+    /// Agent b's uid.
+    pub b: u32,
+    /// Deltas applied to a's tie toward b, or `None` when refused.
+    pub a_to_b: Option<[f64; 3]>,
+    /// Deltas applied to b's tie toward a, or `None` when refused.
+    pub b_to_a: Option<[f64; 3]>,
 }
 
 impl EventData {
@@ -246,6 +291,10 @@ impl EventData {
             EventData::AgentTeleported { .. } => "agent_teleported",
             EventData::NeedsSet(_) => "needs_set",
             EventData::WorldSettingChanged(_) => "world_setting_changed",
+            EventData::TieEvicted { .. } => "tie_evicted",
+            EventData::RelationshipSet(_) => "relationship_set",
+            EventData::ChatSucceeded { .. } => "chat_succeeded",
+            EventData::RelationshipEvent(_) => "relationship_event",
         }
     }
 
@@ -321,6 +370,44 @@ impl EventData {
                     f("value", Field::Int(n));
                 }
             },
+            EventData::TieEvicted {
+                owner,
+                other,
+                faded,
+            } => {
+                f("owner", Field::AgentId(*owner));
+                f("other", Field::AgentId(*other));
+                f(
+                    "reason",
+                    Field::Str(if *faded { "faded" } else { "capacity" }),
+                );
+            }
+            EventData::RelationshipSet(e) => {
+                f("agent_a", Field::AgentId(e.0));
+                f("agent_b", Field::AgentId(e.1));
+                let opt = |v: Option<f64>| v.map_or(Field::Null, Field::Float);
+                f("trust", opt(e.2[0]));
+                f("familiarity", opt(e.2[1]));
+                f("rivalry", opt(e.2[2]));
+            }
+            EventData::ChatSucceeded {
+                speaker,
+                listener,
+                quality,
+            } => {
+                f("speaker", Field::AgentId(*speaker));
+                f("listener", Field::AgentId(*listener));
+                f("p", Field::Null);
+                f("quality", Field::Float(*quality));
+                f("forced", Field::Bool(true));
+            }
+            EventData::RelationshipEvent(e) => {
+                f("kind", Field::Str(e.kind));
+                f("agent_a", Field::AgentId(e.a));
+                f("agent_b", Field::AgentId(e.b));
+                f("a_to_b", Field::Deltas(e.a_to_b));
+                f("b_to_a", Field::Deltas(e.b_to_a));
+            }
         }
     }
 }

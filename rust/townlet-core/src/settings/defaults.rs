@@ -149,6 +149,7 @@ impl WorldSettings {
                 cooldown_ticks: 2880,
             },
             actions: ActionSettings::default(),
+            relationships: crate::ties::TieSettings::default(),
         }
     }
 }

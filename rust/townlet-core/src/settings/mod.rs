@@ -39,6 +39,9 @@ pub struct WorldSettings {
     pub embedding: EmbeddingSettings,
     /// The configured action mode (`option` or `primitive`).
     pub actions: ActionSettings,
+    /// Ties, modifiers and chat (world.md 10); the spec defaults when absent.
+    #[serde(default)]
+    pub relationships: crate::ties::TieSettings,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.

@@ -279,6 +279,95 @@ pub(super) fn check_agent(
         0,
         Some(max_reason),
         &format!("{p}.last_action.reason"),
+    )?;
+    check_ties(state, tree, a, &p)
+}
+
+/// Whether `key` is a uid written in decimal without leading zeros.
+fn uid_key(key: &str) -> Option<i64> {
+    let digits = !key.is_empty() && key.len() <= 10 && key.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (key.len() > 1 && key.starts_with('0')) {
+        return None;
+    }
+    key.parse().ok()
+}
+
+fn check_ties(state: &WorldState, tree: &StateValue, a: &StateValue, p: &str) -> Result<(), Error> {
+    let tick = int(at(tree, "tick"));
+    let uid = int(at(a, "uid"));
+    let uids: Vec<i64> = list(at(tree, "agents"))
+        .iter()
+        .map(|b| int(at(b, "uid")))
+        .collect();
+    let ties = list(at(a, "ties"));
+    let k = state.settings.relationships.max_ties;
+    if ties.len() > k {
+        return Err(fail(
+            format!("{p}.ties"),
+            format!("expected at most {k} ties, got {}", ties.len()),
+        ));
+    }
+    let mut prev = -1;
+    for (j, t) in ties.iter().enumerate() {
+        let q = format!("{p}.ties[{j}]");
+        let other = int(at(t, "other"));
+        if other == uid || !uids.contains(&other) || other <= prev {
+            return Err(fail(
+                format!("{q}.other"),
+                format!("expected ascending uids of other agents, got {other}"),
+            ));
+        }
+        prev = other;
+        in_range_f(
+            float(at(t, "trust")),
+            -1.0,
+            Some(1.0),
+            &format!("{q}.trust"),
+        )?;
+        in_range_f(
+            float(at(t, "familiarity")),
+            -1.0,
+            Some(1.0),
+            &format!("{q}.familiarity"),
+        )?;
+        in_range_f(
+            float(at(t, "rivalry")),
+            0.0,
+            Some(1.0),
+            &format!("{q}.rivalry"),
+        )?;
+        let created = int(at(t, "created_tick"));
+        in_range(created, 0, Some(tick), &format!("{q}.created_tick"))?;
+        in_range(
+            int(at(t, "updated_tick")),
+            created,
+            Some(tick),
+            &format!("{q}.updated_tick"),
+        )?;
+    }
+    if let StateValue::Dict(pairs) = at(a, "chat_cooldowns") {
+        let mut sorted: Vec<&(String, StateValue)> = pairs.iter().collect();
+        sorted.sort_by(|x, y| x.0.cmp(&y.0));
+        for (key, value) in sorted {
+            if !uid_key(key).is_some_and(|u| uids.contains(&u)) {
+                return Err(fail(
+                    format!("{p}.chat_cooldowns"),
+                    format!("'{key}' is not the uid of an agent"),
+                ));
+            }
+            in_range(
+                int(value),
+                0,
+                Some(MAX_TICK),
+                &format!("{p}.chat_cooldowns.{key}"),
+            )?;
+        }
+    }
+    in_range(
+        int(at(a, "last_chat_tick")),
+        -1,
+        Some(tick),
+        &format!("{p}.last_chat_tick"),
     )
 }
 

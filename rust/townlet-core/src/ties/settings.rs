@@ -2,9 +2,13 @@
 //!
 //! Plain values: the world builds them from its settings, and the Python twin
 //! (`TieSettings` in `townlet.world.ties`) is filled from `RelationshipsConfig`.
+//! The world reads them from the `relationships` section of its settings
+//! (docs/world-state.md 1).
+
+use serde::Deserialize;
 
 /// Personality modifiers of relationship deltas (`relationships.modifiers`).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
 pub struct Modifiers {
     /// Whether the modifiers apply (default true).
     pub enabled: bool,
@@ -17,7 +21,7 @@ pub struct Modifiers {
 }
 
 /// Chat success probability, cooldown and reach (`relationships.chat`, world.md 10.4).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
 pub struct ChatParams {
     /// Base success probability (default 0.7).
     pub base_p: f64,
@@ -42,7 +46,7 @@ pub struct ChatParams {
 /// ```
 /// assert_eq!(townlet_core::ties::TieSettings::default().max_ties, 6);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
 pub struct TieSettings {
     /// K, the ties kept per owner (default 6).
     pub max_ties: usize,
