@@ -77,7 +77,8 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
 
 
 def draw_actions(rng: Rng, rows: int) -> np.ndarray:
-    """Ids -3..20 (5-18 have no candidate; <0 and >18 are out of range) and 1000."""
+    """Ids -3..20 (5-16 and 18 have no candidate, 17 chats where a neighbour stands;
+    <0 and >18 are out of range) and 1000."""
     ids = [rng.rand_index(25) - 3 for _ in range(rows)]
     return np.array([1000 if i == 21 else i for i in ids], dtype=np.int32)
 
@@ -125,7 +126,7 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
         list(native.view().events)
     ), "reset events differ"
     rng = Rng.for_stream(seed, "test_actions")
-    counts = {"terminated": 0, "spawned": 0, "forced": 0, "failed": 0}
+    counts = {"terminated": 0, "spawned": 0, "forced": 0, "failed": 0, "chats": 0}
     for _ in range(ticks):
         actions = draw_actions(rng, len(py.agent_ids()))
         a, b = py.step(actions, "primitive"), native.step(actions, "primitive")
@@ -150,6 +151,9 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
         counts["spawned"] += len(a.spawned)
         counts["forced"] += sum(e["name"] == "slot_forced_reuse" for e in a.events)
         counts["failed"] += sum(e["name"] == "action_failed" for e in a.events)
+        counts["chats"] += sum(
+            e["name"] in ("chat_succeeded", "chat_failed") for e in a.events
+        )
     return counts
 
 
@@ -162,6 +166,8 @@ def test_worlds_agree_every_tick_under_random_primitives(
     assert counts["terminated"] > 0  # mortality churned ...
     assert counts["spawned"] > 0  # ... and newcomers arrived
     assert counts["failed"] > 0  # walls, water and borders were hit
+    if scenario != "1_agent":
+        assert counts["chats"] > 0  # neighbours chatted (about 200 per 2,000 ticks)
     if scenario == "100_agents_dorm":
         assert counts["forced"] > 0  # 100 slots for 100 agents: newcomers reuse
 

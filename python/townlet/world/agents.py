@@ -68,7 +68,8 @@ def sample_profile(rng: Rng, distribution: Sequence[tuple[str, float]]) -> str:
 class Agent:
     """One resident's state (world.md 4.2; the fields of this slice).
 
-    ``action`` and ``needs_before`` are per-tick scratch values, not state.
+    ``action``, ``target`` (the resolved CHAT's listener uid) and ``needs_before``
+    are per-tick scratch values, not state.
     """
 
     __slots__ = (
@@ -98,6 +99,7 @@ class Agent:
         "profile",
         "slot",
         "spawned_tick",
+        "target",
         "terminated_tick",
         "ties",
         "uid",
@@ -146,6 +148,7 @@ class Agent:
         self.chat_cooldowns: dict[int, int] = {}
         self.last_chat_tick = -1
         self.action = 0
+        self.target = -1
         self.needs_before = needs
 
     @property

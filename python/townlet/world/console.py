@@ -19,16 +19,9 @@ from typing import Any
 
 from townlet.core.types import NEEDS, CommandResult
 from townlet.world import lifecycle
+from townlet.world.actions import chat_pair_event
 from townlet.world.state import WorldState
-from townlet.world.ties import (
-    Deltas,
-    Party,
-    Tie,
-    Traits,
-    apply_pair,
-    chat_good,
-    weakest,
-)
+from townlet.world.ties import Tie, chat_good, weakest
 
 __all__ = ["COMMANDS", "MALFORMED", "apply_command", "apply_commands", "plain"]
 
@@ -294,16 +287,6 @@ def _set_rel(state: WorldState, args: dict[str, Any]) -> str:
     return f"set ties between {a.id} and {b.id}"
 
 
-def _deltas(deltas: Deltas | None) -> dict[str, float] | None:
-    if deltas is None:
-        return None
-    return {
-        "trust": deltas.trust,
-        "familiarity": deltas.familiarity,
-        "rivalry": deltas.rivalry,
-    }
-
-
 def _force_chat(state: WorldState, args: dict[str, Any]) -> str:
     """``force_chat``: a successful chat without distance, draw or cooldown."""
     name = "force_chat"
@@ -325,26 +308,7 @@ def _force_chat(state: WorldState, args: dict[str, Any]) -> str:
         quality=quality,
         forced=True,
     )
-    event = chat_good(quality)
-    outcome = apply_pair(
-        event,
-        Party(a.uid, a.ties, Traits(a.extroversion, a.forgiveness, a.ambition)),
-        Party(b.uid, b.ties, Traits(b.extroversion, b.forgiveness, b.ambition)),
-        t,
-        state.ties,
-    )
-    assert outcome is not None  # two distinct agents
-    for owner, applied in ((a, outcome.a_to_b), (b, outcome.b_to_a)):
-        if applied is not None and applied.evicted is not None:
-            _evicted(state, owner, applied.evicted.other, "capacity")
-    state.events.emit(
-        "relationship_event",
-        kind=event.name,
-        agent_a=a.id,
-        agent_b=b.id,
-        a_to_b=_deltas(None if outcome.a_to_b is None else outcome.a_to_b.deltas),
-        b_to_a=_deltas(None if outcome.b_to_a is None else outcome.b_to_a.deltas),
-    )
+    chat_pair_event(state, a, b, chat_good(quality))
     return f"{a.id} chatted with {b.id}"
 
 

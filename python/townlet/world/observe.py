@@ -12,8 +12,6 @@ against the spec (cheap: a few attribute reads) and written in place. Both world
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from townlet.core.types import (
@@ -22,9 +20,8 @@ from townlet.core.types import (
     ObservationSpec,
 )
 from townlet.errors import ProviderError
-from townlet.world.actions import move_check
-from townlet.world.agents import Agent
-from townlet.world.grid import Grid
+from townlet.world.actions import CHAT_ID, chat_target, move_check
+from townlet.world.state import WorldState
 
 __all__ = ["VARIANTS", "check_buffers", "observation_spec", "write_observations"]
 
@@ -92,15 +89,15 @@ def check_buffers(buffers: ObservationBuffers, rows: int) -> None:
     _check("uid", buffers.uid, np.int64, (rows,), rows)
 
 
-def write_observations(
-    grid: Grid, agents: Sequence[Agent], buffers: ObservationBuffers
-) -> None:
-    """Write the rows of ``agents`` into ``buffers`` (contract section 7).
+def write_observations(state: WorldState, buffers: ObservationBuffers) -> None:
+    """Write the rows of ``state.agents`` into ``buffers`` (contract section 7).
 
-    Alive rows allow 0 and each MOVE whose target is inside the grid and walkable;
-    non-alive rows allow only 0. Rows past the agents are vacant (Decision D10a): only
-    0 allowed, ``alive`` false, ``uid`` -1, ``ctx_reset`` false.
+    Alive rows allow 0, each MOVE whose target is inside the grid and walkable, and
+    17 when a chat candidate exists for the next tick (Decision D16); non-alive rows
+    allow only 0. Rows past the agents are vacant (Decision D10a): only 0 allowed,
+    ``alive`` false, ``uid`` -1, ``ctx_reset`` false.
     """
+    grid, agents = state.grid, state.agents
     n = len(agents)
     check_buffers(buffers, n)
     mask = buffers.action_mask
@@ -111,6 +108,8 @@ def write_observations(
             for direction in range(4):
                 if move_check(grid, agent.x, agent.y, direction) == 0:
                     mask[i, 1 + direction] = 1
+            if chat_target(state, agent, state.tick + 1) >= 0:
+                mask[i, CHAT_ID] = 1
     buffers.alive[:n] = [a.alive for a in agents]
     buffers.uid[:n] = [a.uid for a in agents]
     buffers.ctx_reset[:n] = [a.ctx_reset for a in agents]

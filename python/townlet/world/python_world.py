@@ -210,7 +210,7 @@ class PythonWorld:
 
     def observe(self, buffers: ObservationBuffers) -> None:
         """Write masks, ``alive``, ``uid`` and ``ctx_reset`` for every row, in place."""
-        write_observations(self._grid, self._state.agents, buffers)
+        write_observations(self._state, buffers)
 
     def apply_command(self, command: Mapping[str, Any]) -> None:
         """Queue a console command; step 3 of the next step applies it (world.md 16)."""

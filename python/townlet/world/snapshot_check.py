@@ -32,7 +32,7 @@ _HEX16 = re.compile(r"[0-9a-f]{16}")
 _UID = re.compile(r"0|[1-9][0-9]{0,9}")
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
 _KINDS.update({list: "list", tuple: "list", dict: "dict"})
-_ACTION_KINDS = ("wait", "move")
+_ACTION_KINDS = ("wait", "move", "chat")
 MAX_TICK = (1 << 53) - 1  # every tick stays exact in an f64 (and in the Rust core)
 U32_MAX = (1 << 32) - 1
 

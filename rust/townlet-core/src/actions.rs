@@ -1,16 +1,22 @@
 //! Primitive actions of the slice: resolution and movement (world.md 6, tick step 6).
 //!
 //! Primitive ids (learning.md 2.5) resolve to world.md 6.1 kinds: 0 WAIT, 1-4 MOVE N, E,
-//! S, W. Ids 5-18 have no candidate yet (no affordances in this slice) and ids outside
-//! `[0, 19)` act as 0; both become WAIT without an event. The alive agents are then
-//! processed in a `world`-stream shuffle of ascending uids, so no agent systematically
-//! acts first. Mirrors `actions.py`.
+//! S, W, 17 CHAT to the best candidate ([`chat_target`], Decision D16). Ids 5-16 and 18
+//! have no candidate yet (no affordances in this slice), nor has 17 without a
+//! candidate, and ids outside `[0, 19)` act as 0; all become WAIT without an event. The
+//! alive agents are then processed in a `world`-stream shuffle of ascending uids, so no
+//! agent systematically acts first; a CHAT is validated again when processed (world.md
+//! 6.3) and a valid one makes exactly one `world` draw (world.md 10.4, 14). Mirrors
+//! `actions.py`.
 
-use crate::agents::ActionKind;
+use crate::agents::{ActionKind, Agent};
 use crate::error::Error;
-use crate::events::EventData;
+use crate::events::{ChatSucceeded, EventData, RelationshipEvent};
 use crate::grid::{Grid, DIRECTIONS};
 use crate::state::WorldState;
+use crate::ties::{
+    apply_pair, chat_probability, chat_quality, listener_view, Applied, Party, TieEvent, Traits,
+};
 
 /// Number of primitive ids (learning.md 2.5).
 pub const NUM_PRIMITIVES: usize = 19;
@@ -20,6 +26,18 @@ pub const NUM_OPTIONS: usize = 8;
 pub const OUT_OF_BOUNDS: u8 = 4;
 /// Reason code: the target tile is not walkable.
 pub const BLOCKED_TILE: u8 = 5;
+/// Reason code: the chat target is unknown, not alive or the speaker.
+pub const INVALID_TARGET: u8 = 14;
+/// Reason code: the chat target is beyond `relationships.chat.max_distance`.
+pub const TOO_FAR: u8 = 15;
+/// Reason code: the listener runs an activity without `allows_chat`.
+pub const TARGET_BUSY: u8 = 16;
+/// Reason code: the speaker's cooldown toward the listener runs.
+pub const CHAT_COOLDOWN: u8 = 17;
+/// Reason code: a valid chat failed its success draw.
+pub const CHAT_REJECTED: u8 = 32;
+/// The primitive id of `chat` (learning.md 2.5).
+pub const CHAT_ID: i32 = 17;
 
 /// The message of `step`/`observe` in option mode in this slice (D10a).
 pub const OPTION_MODE_UNAVAILABLE: &str =
@@ -61,17 +79,219 @@ impl ActionMode {
     }
 }
 
-/// Resolves a primitive id to 0 (WAIT) or 1-4 (MOVE N, E, S, W).
+/// Resolves a primitive id to 0 (WAIT), 1-4 (MOVE N, E, S, W) or 17 (CHAT).
+///
+/// Id 17 resolves to CHAT only here; [`process_actions`] turns it into WAIT when
+/// [`chat_target`] finds no candidate.
 ///
 /// ```
 /// use townlet_core::actions::resolve_primitive;
 /// assert_eq!((resolve_primitive(3), resolve_primitive(12), resolve_primitive(-1)), (3, 0, 0));
+/// assert_eq!(resolve_primitive(17), 17);
 /// ```
 pub fn resolve_primitive(action_id: i32) -> i32 {
-    if (1..=4).contains(&action_id) {
+    if (1..=4).contains(&action_id) || action_id == CHAT_ID {
         action_id
     } else {
         0
+    }
+}
+
+/// Validates a CHAT from `speaker` to `listener` at `tick` (world.md 6.3): 0 ok, else
+/// the reason code.
+///
+/// `busy` and `target_busy` cannot arise in this slice (every engagement is none), so
+/// the order is `invalid_target`, `too_far`, `chat_cooldown`.
+pub fn chat_check(state: &WorldState, speaker: &Agent, listener: Option<&Agent>, tick: i64) -> u8 {
+    let Some(listener) = listener else {
+        return INVALID_TARGET;
+    };
+    if !listener.alive || listener.uid == speaker.uid {
+        return INVALID_TARGET;
+    }
+    let dx = (i64::from(listener.x) - i64::from(speaker.x)).abs();
+    let dy = (i64::from(listener.y) - i64::from(speaker.y)).abs();
+    if dx.max(dy) > i64::from(state.settings.relationships.chat.max_distance) {
+        return TOO_FAR;
+    }
+    if let Some(&until) = speaker.chat_cooldowns.get(&listener.uid) {
+        if tick < until {
+            return CHAT_COOLDOWN;
+        }
+    }
+    0
+}
+
+/// The listener uid id 17 of `speaker` resolves to at `tick`, or `None`
+/// (learning.md 2.5, D16).
+///
+/// Candidates: alive agents other than the speaker that pass [`chat_check`] and that
+/// the speaker does not avoid (its tie toward them has rivalry >= `avoid_threshold`).
+/// The best has the highest `trust + familiarity` of the speaker's tie (0 without
+/// one); ties go to the lower uid. Allocates nothing.
+pub fn chat_target(state: &WorldState, speaker: &Agent, tick: i64) -> Option<u32> {
+    let avoid = state.settings.relationships.avoid_threshold;
+    let mut best: Option<(u32, f64)> = None;
+    for other in &state.agents {
+        // Ascending uid: a strict > keeps the lower uid.
+        if chat_check(state, speaker, Some(other), tick) != 0 {
+            continue;
+        }
+        let tie = speaker.ties.get(other.uid);
+        if tie.is_some_and(|t| t.rivalry >= avoid) {
+            continue;
+        }
+        let score = tie.map_or(0.0, |t| t.trust + t.familiarity);
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((other.uid, score));
+        }
+    }
+    best.map(|(uid, _)| uid)
+}
+
+/// Two distinct agents by index, mutably, in the order asked.
+fn two_mut(agents: &mut [Agent], i: usize, j: usize) -> Option<(&mut Agent, &mut Agent)> {
+    if i == j {
+        return None;
+    }
+    let (lo, hi) = (i.min(j), i.max(j));
+    let (head, tail) = agents.split_at_mut(hi);
+    let (first, second) = (head.get_mut(lo)?, tail.first_mut()?);
+    Some(if i < j {
+        (first, second)
+    } else {
+        (second, first)
+    })
+}
+
+fn deltas(applied: Option<&Applied>) -> Option<[f64; 3]> {
+    applied.map(|a| [a.deltas.trust, a.deltas.familiarity, a.deltas.rivalry])
+}
+
+/// `apply_pair(event, a, b)` with its events (world.md 10.2): `tie_evicted`
+/// (capacity) for each evicting direction, a to b first, then one
+/// `relationship_event`. Shared by the chat primitive and `force_chat`.
+pub fn chat_pair_event(state: &mut WorldState, ia: usize, ib: usize, event: TieEvent) {
+    let t = state.tick;
+    let settings = state.settings.relationships;
+    let Some((a, b)) = two_mut(&mut state.agents, ia, ib) else {
+        return;
+    };
+    let (ua, ub) = (a.uid, b.uid);
+    let traits = |x: &Agent| Traits {
+        extroversion: x.extroversion,
+        forgiveness: x.forgiveness,
+        ambition: x.ambition,
+    };
+    let (ta, tb) = (traits(a), traits(b));
+    let outcome = apply_pair(
+        event,
+        Party {
+            uid: ua,
+            ties: &mut a.ties,
+            traits: ta,
+        },
+        Party {
+            uid: ub,
+            ties: &mut b.ties,
+            traits: tb,
+        },
+        t,
+        &settings,
+    );
+    let mut rel = RelationshipEvent {
+        kind: event.name(),
+        a: ua,
+        b: ub,
+        a_to_b: None,
+        b_to_a: None,
+    };
+    if let Some(outcome) = outcome {
+        for (owner, applied) in [(ua, &outcome.a_to_b), (ub, &outcome.b_to_a)] {
+            if let Some(victim) = applied.as_ref().and_then(|x| x.evicted) {
+                state.events.emit(EventData::TieEvicted {
+                    owner,
+                    other: victim.other,
+                    faded: false,
+                });
+            }
+        }
+        rel.a_to_b = deltas(outcome.a_to_b.as_ref());
+        rel.b_to_a = deltas(outcome.b_to_a.as_ref());
+    }
+    state
+        .events
+        .emit(EventData::RelationshipEvent(Box::new(rel)));
+}
+
+/// Validates and resolves one CHAT of agent `index` to `target` at once (world.md
+/// 6.3, 10.4): an invalid chat emits `action_failed`; a valid one draws once from
+/// `world`, sets the speaker's cooldown and emits `chat_succeeded` or `chat_failed`
+/// followed by its pair event.
+pub fn apply_chat(state: &mut WorldState, index: usize, target: u32) {
+    let t = state.tick;
+    let li = state.agents.iter().position(|a| a.uid == target);
+    let (reason, uid) = match state.agents.get(index) {
+        Some(speaker) => (
+            chat_check(state, speaker, li.and_then(|i| state.agents.get(i)), t),
+            speaker.uid,
+        ),
+        None => return,
+    };
+    let li = match li {
+        Some(li) if reason == 0 => li,
+        _ => {
+            let reason = if reason == 0 { INVALID_TARGET } else { reason };
+            if let Some(speaker) = state.agents.get_mut(index) {
+                speaker.last_kind = ActionKind::Chat;
+                speaker.last_ok = false;
+                speaker.last_reason = reason;
+            }
+            state.events.emit(EventData::ActionFailed {
+                uid,
+                kind: ActionKind::Chat,
+                reason,
+            });
+            return;
+        }
+    };
+    let chat = state.settings.relationships.chat;
+    let Some((speaker, listener)) = two_mut(&mut state.agents, index, li) else {
+        return;
+    };
+    let (trust, fam) = listener_view(&listener.ties, speaker.uid);
+    let p = chat_probability(trust, fam, listener.extroversion, &chat);
+    let u = state.rng_world.rand_f64();
+    speaker
+        .chat_cooldowns
+        .insert(listener.uid, t.saturating_add(chat.cooldown_ticks));
+    speaker.last_kind = ActionKind::Chat;
+    let (us, ul) = (speaker.uid, listener.uid);
+    if u < p {
+        let q = chat_quality(trust, fam);
+        speaker.last_chat_tick = t;
+        listener.last_chat_tick = t;
+        speaker.last_ok = true;
+        speaker.last_reason = 0;
+        state
+            .events
+            .emit(EventData::ChatSucceeded(Box::new(ChatSucceeded {
+                speaker: us,
+                listener: ul,
+                p: Some(p),
+                quality: q,
+                forced: false,
+            })));
+        chat_pair_event(state, index, li, TieEvent::ChatGood(q));
+    } else {
+        speaker.last_ok = false;
+        speaker.last_reason = CHAT_REJECTED;
+        state.events.emit(EventData::ChatFailed {
+            speaker: us,
+            listener: ul,
+            p,
+        });
+        chat_pair_event(state, index, li, TieEvent::ChatFailed);
     }
 }
 
@@ -123,11 +343,27 @@ pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
 pub fn process_actions(state: &mut WorldState) {
     let mut order = std::mem::take(&mut state.order);
     order.clear();
-    for (index, agent) in state.agents.iter_mut().enumerate() {
-        if agent.alive {
-            agent.action = resolve_primitive(agent.action);
-            order.push(index);
+    let t = state.tick;
+    for index in 0..state.agents.len() {
+        let Some(agent) = state.agents.get(index) else {
+            continue;
+        };
+        if !agent.alive {
+            continue;
         }
+        let mut action = resolve_primitive(agent.action);
+        let mut target = 0;
+        if action == CHAT_ID {
+            match chat_target(state, agent, t) {
+                Some(uid) => target = uid,
+                None => action = 0,
+            }
+        }
+        if let Some(agent) = state.agents.get_mut(index) {
+            agent.action = action;
+            agent.target = target;
+        }
+        order.push(index);
     }
     state
         .rng_world
@@ -141,6 +377,9 @@ pub fn process_actions(state: &mut WorldState) {
             agent.last_kind = ActionKind::Wait;
             agent.last_ok = true;
             agent.last_reason = 0;
+        } else if resolved == CHAT_ID {
+            let target = agent.target;
+            apply_chat(state, index, target);
         } else {
             apply_move(state, index, usize::try_from(resolved - 1).unwrap_or(0));
         }
@@ -195,9 +434,84 @@ mod tests {
 
     #[test]
     fn unknown_ids_wait() {
-        for id in [0, 5, 18, 19, -7, i32::MAX] {
+        for id in [0, 5, 16, 18, 19, -7, i32::MAX] {
             assert_eq!(resolve_primitive(id), 0, "{id}");
         }
+    }
+
+    fn town() -> WorldState {
+        let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+        let settings = crate::settings::WorldSettings::default_town("towns/default.map", text);
+        let mut world = crate::World::new(settings).unwrap_or_else(|e| panic!("{e:?}"));
+        world.reset(0);
+        world.state().clone()
+    }
+
+    #[test]
+    fn chat_checks_run_in_world_md_order() {
+        let mut state = town();
+        let (a, b) = (0, 1);
+        state.agents[b].x = state.agents[a].x + 1;
+        state.agents[b].y = state.agents[a].y - 1;
+        let speaker = state.agents[a].clone();
+        let listener = state.agents[b].clone();
+        assert_eq!(chat_check(&state, &speaker, None, 5), INVALID_TARGET);
+        assert_eq!(
+            chat_check(&state, &speaker, Some(&speaker), 5),
+            INVALID_TARGET
+        );
+        assert_eq!(chat_check(&state, &speaker, Some(&listener), 5), 0);
+        let mut dead = listener.clone();
+        dead.alive = false;
+        dead.x += 5; // invalid_target comes before too_far
+        assert_eq!(chat_check(&state, &speaker, Some(&dead), 5), INVALID_TARGET);
+        let mut far = listener.clone();
+        far.x = speaker.x + 2;
+        let mut cooling = speaker.clone();
+        cooling.chat_cooldowns.insert(listener.uid, 6);
+        // too_far comes before chat_cooldown.
+        assert_eq!(chat_check(&state, &cooling, Some(&far), 5), TOO_FAR);
+        assert_eq!(
+            chat_check(&state, &cooling, Some(&listener), 5),
+            CHAT_COOLDOWN
+        );
+        assert_eq!(chat_check(&state, &cooling, Some(&listener), 6), 0);
+        state.settings.relationships.chat.max_distance = 2;
+        assert_eq!(chat_check(&state, &speaker, Some(&far), 5), 0);
+    }
+
+    #[test]
+    fn chat_target_prefers_warm_ties_then_low_uids_and_skips_rivals() {
+        let mut state = town();
+        let (x, y) = (state.agents[0].x, state.agents[0].y);
+        for (i, agent) in state.agents.iter_mut().enumerate().skip(1) {
+            // Agents 1-3 stand around agent 0 (distance 1); the others are gone.
+            let offsets = [(0, 0), (1, 1), (1, 0), (0, 1)];
+            match offsets.get(i) {
+                Some(&(dx, dy)) => (agent.x, agent.y) = (x + dx, y + dy),
+                None => agent.alive = false,
+            }
+        }
+        let speaker = state.agents[0].clone();
+        assert_eq!(chat_target(&state, &speaker, 1), Some(1));
+        let tie = |other: u32, trust: f64, rivalry: f64| crate::ties::Tie {
+            other,
+            trust,
+            familiarity: 0.0,
+            rivalry,
+            created_tick: 0,
+            updated_tick: 0,
+        };
+        let mut warm = speaker.clone();
+        warm.ties.insert(tie(3, 0.25, 0.0));
+        assert_eq!(chat_target(&state, &warm, 1), Some(3));
+        warm.ties.insert(tie(3, 0.25, 0.7)); // avoided: rivalry >= avoid_threshold
+        assert_eq!(chat_target(&state, &warm, 1), Some(1));
+        warm.ties.insert(tie(1, -0.5, 0.0)); // a cold tie loses to no tie (score 0)
+        assert_eq!(chat_target(&state, &warm, 1), Some(2));
+        warm.chat_cooldowns.insert(2, 10);
+        assert_eq!(chat_target(&state, &warm, 1), Some(1));
+        assert_eq!(chat_target(&state, &warm, 10), Some(2));
     }
 
     #[test]

@@ -48,17 +48,20 @@ pub enum ActionKind {
     Wait,
     /// MOVE.
     Move,
+    /// CHAT.
+    Chat,
 }
 
 impl ActionKind {
     /// Every kind of this slice.
-    pub const ALL: [ActionKind; 2] = [ActionKind::Wait, ActionKind::Move];
+    pub const ALL: [ActionKind; 3] = [ActionKind::Wait, ActionKind::Move, ActionKind::Chat];
 
     /// The exported name.
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::Wait => "wait",
             ActionKind::Move => "move",
+            ActionKind::Chat => "chat",
         }
     }
 
@@ -141,7 +144,7 @@ pub struct SpawnKit {
 
 /// One resident's state (world.md 4.2; the fields of this slice).
 ///
-/// `action` and `needs_before` are per-tick scratch values, not state.
+/// `action`, `target` and `needs_before` are per-tick scratch values, not state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agent {
     /// Never reused.
@@ -196,11 +199,13 @@ pub struct Agent {
     pub ctx_reset: bool,
     /// Scratch: this tick's primitive id.
     pub action: i32,
+    /// Scratch: the listener uid of this tick's resolved CHAT.
+    pub target: u32,
     /// Scratch: needs at the start of this tick (spawn needs for newcomers).
     pub needs_before: [f64; 3],
     /// The agent's ties, ascending other uid (world.md 10.1).
     pub ties: crate::ties::Ties,
-    /// Listener uid -> tick of the last chat to it (world.md 10.4).
+    /// Listener uid -> first tick a chat to it is allowed again (world.md 10.4).
     pub chat_cooldowns: std::collections::BTreeMap<u32, i64>,
     /// Tick of the latest `chat_succeeded` involving the agent (-1 when none).
     pub last_chat_tick: i64,
@@ -249,6 +254,7 @@ impl Agent {
             last_reason: 0,
             ctx_reset: true,
             action: 0,
+            target: 0,
             needs_before: needs,
             ties: crate::ties::Ties::new(),
             chat_cooldowns: std::collections::BTreeMap::new(),

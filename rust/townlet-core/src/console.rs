@@ -8,12 +8,13 @@
 
 use serde_json::{Map, Value};
 
+use crate::actions::chat_pair_event;
 use crate::agents::{Origin, SpawnKit};
-use crate::events::{EventData, RelationshipEvent, SettingChange};
+use crate::events::{ChatSucceeded, EventData, SettingChange};
 use crate::lifecycle::{spawn_with, terminate, SpawnOverrides};
 use crate::settings::NEED_NAMES;
 use crate::state::WorldState;
-use crate::ties::{apply_pair, weakest, Applied, Party, Tie, TieEvent, Traits};
+use crate::ties::{weakest, Tie, TieEvent};
 
 /// The message of a command that is not `{"cmd_id": str, "name": str, "args": dict}`.
 pub const MALFORMED: &str =
@@ -371,10 +372,6 @@ fn set_rel(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String>
     Ok(format!("set ties between {id_a} and {id_b}"))
 }
 
-fn deltas(applied: Option<&Applied>) -> Option<[f64; 3]> {
-    applied.map(|a| [a.deltas.trust, a.deltas.familiarity, a.deltas.rivalry])
-}
-
 /// `force_chat`: a successful chat without distance, draw or cooldown.
 fn force_chat(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String> {
     let name = "force_chat";
@@ -389,66 +386,23 @@ fn force_chat(state: &mut WorldState, args: &Map<String, Value>) -> Checked<Stri
     let ia = alive_index(state, name, id_a)?;
     let ib = alive_index(state, name, id_b)?;
     let t = state.tick;
-    let settings = state.settings.relationships;
-    let event = TieEvent::ChatGood(quality);
-    let (lo, hi) = (ia.min(ib), ia.max(ib));
-    let (head, tail) = state.agents.split_at_mut(hi);
-    let (Some(first), Some(second)) = (head.get_mut(lo), tail.first_mut()) else {
-        return Err(Refused("not_found", format!("{name}: no alive agent")));
-    };
-    let (a, b) = if ia < ib {
-        (first, second)
-    } else {
-        (second, first)
-    };
-    a.last_chat_tick = t;
-    b.last_chat_tick = t;
-    let (ua, ub) = (a.uid, b.uid);
-    let traits = |x: &crate::agents::Agent| Traits {
-        extroversion: x.extroversion,
-        forgiveness: x.forgiveness,
-        ambition: x.ambition,
-    };
-    let (ta, tb) = (traits(a), traits(b));
-    let outcome = apply_pair(
-        event,
-        Party {
-            uid: ua,
-            ties: &mut a.ties,
-            traits: ta,
-        },
-        Party {
-            uid: ub,
-            ties: &mut b.ties,
-            traits: tb,
-        },
-        t,
-        &settings,
-    );
-    state.events.emit(EventData::ChatSucceeded {
-        speaker: ua,
-        listener: ub,
-        quality,
-    });
-    let mut rel = RelationshipEvent {
-        kind: event.name(),
-        a: ua,
-        b: ub,
-        a_to_b: None,
-        b_to_a: None,
-    };
-    if let Some(outcome) = outcome {
-        for (owner, applied) in [(ua, &outcome.a_to_b), (ub, &outcome.b_to_a)] {
-            if let Some(victim) = applied.as_ref().and_then(|x| x.evicted) {
-                evicted(state, owner, victim.other);
-            }
+    let uid = |state: &WorldState, i: usize| state.agents.get(i).map_or(0, |a| a.uid);
+    let (ua, ub) = (uid(state, ia), uid(state, ib));
+    for i in [ia, ib] {
+        if let Some(agent) = state.agents.get_mut(i) {
+            agent.last_chat_tick = t;
         }
-        rel.a_to_b = deltas(outcome.a_to_b.as_ref());
-        rel.b_to_a = deltas(outcome.b_to_a.as_ref());
     }
     state
         .events
-        .emit(EventData::RelationshipEvent(Box::new(rel)));
+        .emit(EventData::ChatSucceeded(Box::new(ChatSucceeded {
+            speaker: ua,
+            listener: ub,
+            p: None,
+            quality,
+            forced: true,
+        })));
+    chat_pair_event(state, ia, ib, TieEvent::ChatGood(quality));
     Ok(format!("{id_a} chatted with {id_b}"))
 }
 

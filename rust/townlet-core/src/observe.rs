@@ -2,10 +2,10 @@
 //! learning.md 1.8).
 //!
 //! [`write_masks`] fills caller-owned slices (numpy buffers in the binding, `Vec`s in
-//! tests) for each row of `agent_ids()`; rows past them are vacant (D10a). It allocates
-//! nothing. The feature vector has no columns yet (`F = 0`).
+//! tests) for each row of `agent_ids()`; rows past them are vacant (D10a). Column 17 is
+//! 1 when a chat candidate exists for the next tick (D16). It allocates nothing. The feature vector has no columns yet (`F = 0`).
 
-use crate::actions::{ActionMode, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::actions::{chat_target, ActionMode, CHAT_ID, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
 use crate::error::Error;
 use crate::state::WorldState;
 
@@ -106,6 +106,10 @@ pub fn write_masks(
             let exits = state.grid.exits_at(agent.x, agent.y);
             for (direction, cell) in row[1..5].iter_mut().enumerate() {
                 *cell = i8::from((exits >> direction) & 1 == 1);
+            }
+            // Whether id 17 would find a listener in the next step (D16).
+            if let Some(cell) = usize::try_from(CHAT_ID).ok().and_then(|c| row.get_mut(c)) {
+                *cell = i8::from(chat_target(state, agent, state.tick + 1).is_some());
             }
         }
         mask.copy_from_slice(&row);

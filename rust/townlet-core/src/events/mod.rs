@@ -244,17 +244,34 @@ pub enum EventData {
     },
     /// `relationship_set`: the two uids and the given trust, familiarity, rivalry.
     RelationshipSet(Box<(u32, u32, [Option<f64>; 3])>),
-    /// `chat_succeeded` of a forced chat (`p: None`, `forced: true`).
-    ChatSucceeded {
+    /// `chat_succeeded`: a chat that succeeded (drawn or forced).
+    ChatSucceeded(Box<ChatSucceeded>),
+    /// `chat_failed`: a valid chat rejected by its success draw.
+    ChatFailed {
         /// The speaker's uid.
         speaker: u32,
         /// The listener's uid.
         listener: u32,
-        /// The chat quality.
-        quality: f64,
+        /// The success probability.
+        p: f64,
     },
     /// `relationship_event`: kind, the two uids and the applied deltas per direction.
     RelationshipEvent(Box<RelationshipEvent>),
+}
+
+/// The payload of `chat_succeeded` (world.md 10.4, 15).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatSucceeded {
+    /// The speaker's uid.
+    pub speaker: u32,
+    /// The listener's uid.
+    pub listener: u32,
+    /// The success probability, `None` for a forced chat (D15).
+    pub p: Option<f64>,
+    /// The chat quality.
+    pub quality: f64,
+    /// Whether the console forced it.
+    pub forced: bool,
 }
 
 /// The payload of `relationship_event` (world.md 10.2).
@@ -293,7 +310,8 @@ impl EventData {
             EventData::WorldSettingChanged(_) => "world_setting_changed",
             EventData::TieEvicted { .. } => "tie_evicted",
             EventData::RelationshipSet(_) => "relationship_set",
-            EventData::ChatSucceeded { .. } => "chat_succeeded",
+            EventData::ChatSucceeded(_) => "chat_succeeded",
+            EventData::ChatFailed { .. } => "chat_failed",
             EventData::RelationshipEvent(_) => "relationship_event",
         }
     }
@@ -390,16 +408,21 @@ impl EventData {
                 f("familiarity", opt(e.2[1]));
                 f("rivalry", opt(e.2[2]));
             }
-            EventData::ChatSucceeded {
+            EventData::ChatSucceeded(e) => {
+                f("speaker", Field::AgentId(e.speaker));
+                f("listener", Field::AgentId(e.listener));
+                f("p", e.p.map_or(Field::Null, Field::Float));
+                f("quality", Field::Float(e.quality));
+                f("forced", Field::Bool(e.forced));
+            }
+            EventData::ChatFailed {
                 speaker,
                 listener,
-                quality,
+                p,
             } => {
                 f("speaker", Field::AgentId(*speaker));
                 f("listener", Field::AgentId(*listener));
-                f("p", Field::Null);
-                f("quality", Field::Float(*quality));
-                f("forced", Field::Bool(true));
+                f("p", Field::Float(*p));
             }
             EventData::RelationshipEvent(e) => {
                 f("kind", Field::Str(e.kind));
