@@ -265,7 +265,7 @@ def _set_rel(state: WorldState, args: dict[str, Any]) -> str:
                     continue
                 owner.ties.remove(victim.other)
                 _evicted(state, owner, victim.other, "capacity")
-            old = Tie(other.uid, 0.0, 0.0, 0.0, t, t)
+            old = Tie.fresh(other.uid, t)
         owner.ties.insert(
             Tie(
                 other.uid,

@@ -70,6 +70,15 @@ class Tie:
     created_tick: int
     updated_tick: int
 
+    @classmethod
+    def fresh(cls, other: int, t: int) -> Tie:
+        """A new tie toward ``other`` created at tick ``t``, every component zero.
+
+        >>> Tie.fresh(3, 7).updated_tick
+        7
+        """
+        return cls(other, 0.0, 0.0, 0.0, t, t)
+
 
 class Ties:
     """One owner's ties, sorted by ascending ``other`` uid (at most K once rules run).
@@ -348,7 +357,7 @@ def apply_direction(
             if not (m > settings.admission_threshold and m > strength(victim)):
                 return None
             evicted = ties.remove(victim.other)
-        old = Tie(other, 0.0, 0.0, 0.0, t, t)
+        old = Tie.fresh(other, t)
     ties.insert(
         Tie(
             other,

@@ -345,14 +345,7 @@ fn set_rel(state: &mut WorldState, args: &Map<String, Value>) -> Checked<String>
                     agent.ties.remove(victim);
                     evicted(state, owner, victim);
                 }
-                Tie {
-                    other,
-                    trust: 0.0,
-                    familiarity: 0.0,
-                    rivalry: 0.0,
-                    created_tick: t,
-                    updated_tick: t,
-                }
+                Tie::fresh(other, t)
             }
         };
         if let Some(agent) = state.agents.get_mut(owner_index) {

@@ -29,6 +29,25 @@ pub struct Tie {
     pub updated_tick: i64,
 }
 
+impl Tie {
+    /// A new tie toward `other` created at tick `t`, every component zero.
+    ///
+    /// ```
+    /// let tie = townlet_core::ties::Tie::fresh(3, 7);
+    /// assert_eq!((tie.other, tie.trust, tie.updated_tick), (3, 0.0, 7));
+    /// ```
+    pub fn fresh(other: u32, t: i64) -> Self {
+        Tie {
+            other,
+            trust: 0.0,
+            familiarity: 0.0,
+            rivalry: 0.0,
+            created_tick: t,
+            updated_tick: t,
+        }
+    }
+}
+
 /// One owner's ties, sorted by ascending `other` uid (at most K once the rules run).
 ///
 /// ```
@@ -357,14 +376,7 @@ pub fn apply_direction(
                 }
                 evicted = ties.remove(victim.other);
             }
-            Tie {
-                other,
-                trust: 0.0,
-                familiarity: 0.0,
-                rivalry: 0.0,
-                created_tick: t,
-                updated_tick: t,
-            }
+            Tie::fresh(other, t)
         }
     };
     ties.insert(Tie {
