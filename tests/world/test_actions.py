@@ -80,7 +80,7 @@ def test_wait_records_an_ok_wait(provider: str) -> None:
     assert agent(world)["last_action"] == {"kind": "wait", "ok": True, "reason": 0}
 
 
-@pytest.mark.parametrize("action", [5, 12, 17, 18, 19, -1, 1000, -(2**31)])
+@pytest.mark.parametrize("action", [6, 12, 14, 17, 18, 19, -1, 1000, -(2**31)])
 def test_ids_without_a_candidate_or_out_of_range_wait_silently(
     provider: str, action: int
 ) -> None:

@@ -37,10 +37,12 @@ def test_alive_rows_allow_wait_and_moves_onto_walkable_tiles(provider: str) -> N
     world = build_world(provider, TINY_MAP, lifecycle__population_target=2)
     buffers = buffers_for(world, 4)
     world.observe(buffers)
-    # agent_0 at (2, 1): wall north, floor east, water south, bed west.
-    assert buffers.action_mask[0].tolist() == [1, 0, 1, 0, 0] + [0] * 14
+    # agent_0 at (2, 1): wall north, floor east, water south, bed west; it may
+    # sleep in its own bed (5) and eat the meal and raw food it carries (15, 16).
+    roles = [1] + [0] * 9 + [1, 1]
+    assert buffers.action_mask[0].tolist() == [1, 0, 1, 0, 0, *roles, 0, 0]
     # agent_1 at (6, 2): bed north, wall east, floor south, floor west.
-    assert buffers.action_mask[1].tolist() == [1, 0, 0, 1, 1] + [0] * 14
+    assert buffers.action_mask[1].tolist() == [1, 0, 0, 1, 1, *roles, 0, 0]
     assert buffers.alive[:2].tolist() == [True, True]
     assert buffers.uid[:2].tolist() == [0, 1]
     assert buffers.ctx_reset[:2].tolist() == [True, True]

@@ -39,7 +39,7 @@ def test_export_has_the_contract_keys(provider: str) -> None:
         "state_version", "tick", "identity", "rng", "counters", "settings",
         "agents", "objects", "slots", "tickets",
     ]  # fmt: skip
-    assert tree["state_version"] == 3
+    assert tree["state_version"] == 4
     assert tree["counters"] == {"next_uid": 1, "next_ticket": 1}
     assert tree["settings"] == {
         "mortality": True,
@@ -47,10 +47,20 @@ def test_export_has_the_contract_keys(provider: str) -> None:
         "spawn_delay_ticks": [5, 20],
     }
     empty = {"raw_food": 0, "meal": 0}
+    queue: dict[str, Any] = {"holders": [], "waiters": [], "cut_in_until": {}}
     assert tree["objects"] == [
-        {"id": "bed_1", "owner": "agent_0", "stock": empty},
-        {"id": "bed_2", "owner": None, "stock": empty},
+        {"id": "bed_1", "owner": "agent_0", "stock": empty, **queue},
+        {"id": "bed_2", "owner": None, "stock": empty, **queue},
     ]
+    assert tree["agents"][0]["engagement"] == {
+        "kind": "none",
+        "object": None,
+        "affordance": None,
+        "remaining": 0,
+        "started_tick": -1,
+        "cost_paid": 0.0,
+    }
+    assert tree["agents"][0]["last_affordance"] is None
     assert len(tree["slots"]) == 64
     assert tree["slots"][:2] == [
         {"holder": 0, "released_tick": None},
@@ -105,7 +115,7 @@ REFUSALS = [
     ("missing_key", _delete(["agents", 1, "wallet"]), "agents[1].wallet: missing"),
     ("unexpected_key", _set(["agents", 0, "mood"], "calm"),
      "agents[0].mood: unexpected key"),
-    ("version", _set(["state_version"], 1), "state_version: expected 3, got 1"),
+    ("version", _set(["state_version"], 1), "state_version: expected 4, got 1"),
     ("stock_kind", _set(["objects", 0, "stock", "meal"], 1.0),
      "objects[0].stock.meal: expected int, got float"),
     ("stock_missing", _delete(["objects", 0, "stock"]), "objects[0].stock: missing"),

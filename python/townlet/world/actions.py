@@ -1,15 +1,15 @@
 """Primitive actions of the slice: resolution and movement (world.md 6, tick step 6).
 
 Primitive ids (learning.md 2.5) resolve to world.md 6.1 kinds: 0 WAIT, 1-4 MOVE N, E,
-S, W, 17 CHAT to the best candidate (:func:`chat_target`, Decision D16). Ids 5-16 and
-18 have no candidate yet (no affordances in this slice), nor has 17 without a
-candidate, and ids outside ``[0, 19)`` act as 0; all become WAIT without an event. The
+S, W, 17 CHAT to the best candidate (:func:`chat_target`, Decision D16), 5-16 the
+roles of ``engage.ROLES`` (INTERACT, BUY or USE_ITEM) and 18 RELEASE. An id without
+a candidate, and ids outside ``[0, 19)``, become WAIT without an event. The
 alive agents are then processed in a ``world``-stream shuffle of ascending uids, so no
 agent systematically acts first; a CHAT is validated again when processed (world.md
 6.3) and a valid one makes exactly one ``world`` draw (world.md 10.4, 14).
 
 >>> resolve_primitive(3), resolve_primitive(12), resolve_primitive(-1)
-(3, 0, 0)
+(3, 12, 0)
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ from townlet.world.ties import (
 
 __all__ = [
     "BLOCKED_TILE",
+    "BUSY",
     "CHAT_COOLDOWN",
     "CHAT_ID",
     "CHAT_REJECTED",
     "INVALID_TARGET",
+    "KIND_CHAT",
     "KIND_MOVE",
     "KIND_WAIT",
     "NUM_PRIMITIVES",
@@ -44,11 +46,13 @@ __all__ = [
     "TOO_FAR",
     "apply_chat",
     "apply_move",
+    "chat_busy",
     "chat_check",
     "chat_pair_event",
     "chat_target",
     "move_check",
     "process_actions",
+    "resolve",
     "resolve_primitive",
 ]
 
@@ -56,6 +60,8 @@ NUM_PRIMITIVES = 19
 CHAT_ID = 17
 KIND_WAIT = 0
 KIND_MOVE = 1
+KIND_CHAT = 7
+BUSY = 3
 OUT_OF_BOUNDS = 4
 BLOCKED_TILE = 5
 INVALID_TARGET = 14
@@ -64,6 +70,7 @@ TARGET_BUSY = 16
 CHAT_COOLDOWN = 17
 CHAT_REJECTED = 32
 _REASON_NAMES = {
+    BUSY: "busy",
     OUT_OF_BOUNDS: "out_of_bounds",
     BLOCKED_TILE: "blocked_tile",
     INVALID_TARGET: "invalid_target",
@@ -74,12 +81,35 @@ _REASON_NAMES = {
 
 
 def resolve_primitive(action_id: int) -> int:
-    """Resolve a primitive id to 0 (WAIT), 1-4 (MOVE N, E, S, W) or 17 (CHAT).
+    """Resolve a primitive id to 0 (WAIT), 1-4 (MOVE N, E, S, W), 17 (CHAT), 5-16
+    (roles) or 18 (RELEASE); other ids act as 0.
 
-    Id 17 resolves to CHAT only here; :func:`process_actions` turns it into WAIT when
-    :func:`chat_target` finds no candidate.
+    Roles, CHAT and RELEASE are resolved to their triples by :func:`resolve`, which
+    turns an id without a candidate into WAIT.
     """
-    return action_id if 1 <= action_id <= 4 or action_id == CHAT_ID else 0
+    return action_id if 0 <= action_id < NUM_PRIMITIVES else 0
+
+
+def resolve(state: WorldState, agent: Agent, action_id: int, tick: int) -> None:
+    """Resolve ``action_id`` of ``agent`` at ``tick`` into the world.md 6.1 triple
+    ``(agent.action, agent.target, agent.arg)``; no candidate: WAIT."""
+    from townlet.world.engage import RELEASE, RELEASE_ID, role_candidate
+
+    agent.action, agent.target, agent.arg = 0, -1, -1
+    action_id = resolve_primitive(action_id)
+    if 1 <= action_id <= 4:
+        agent.action = action_id
+    elif action_id == CHAT_ID:
+        target = chat_target(state, agent, tick)
+        if target >= 0:
+            agent.action, agent.target = KIND_CHAT, target
+    elif action_id == RELEASE_ID:
+        if agent.eng != "none":
+            agent.action = RELEASE
+    elif action_id >= 5:
+        found = role_candidate(state, agent, action_id - 5, tick)
+        if found is not None:
+            agent.action, agent.target, agent.arg = found
 
 
 def _agent_by_uid(state: WorldState, uid: int) -> Agent | None:
@@ -89,19 +119,31 @@ def _agent_by_uid(state: WorldState, uid: int) -> Agent | None:
     return None
 
 
+def chat_busy(state: WorldState, agent: Agent) -> bool:
+    """Whether ``agent`` runs an activity without ``allows_chat`` (world.md 6.2)."""
+    return (
+        agent.eng in ("running", "using")
+        and not state.settings.affordances[agent.eng_aff].allows_chat
+    )
+
+
 def chat_check(
     state: WorldState, speaker: Agent, listener: Agent | None, tick: int
 ) -> int:
     """Validation of CHAT (world.md 6.3) at ``tick``: 0 ok, else the reason code.
 
-    ``busy`` and ``target_busy`` cannot arise in this slice (every engagement is
-    none), so the order is ``invalid_target``, ``too_far``, ``chat_cooldown``.
+    Order: ``busy``, ``invalid_target``, ``too_far``, ``target_busy``,
+    ``chat_cooldown``.
     """
+    if chat_busy(state, speaker):
+        return BUSY
     if listener is None or not listener.alive or listener.uid == speaker.uid:
         return INVALID_TARGET
     distance = max(abs(listener.x - speaker.x), abs(listener.y - speaker.y))
     if distance > state.ties.chat.max_distance:
         return TOO_FAR
+    if chat_busy(state, listener):
+        return TARGET_BUSY
     until = speaker.chat_cooldowns.get(listener.uid)
     if until is not None and tick < until:
         return CHAT_COOLDOWN
@@ -148,7 +190,8 @@ def move_check(grid: Grid, x: int, y: int, direction: int) -> int:
 
 def apply_move(state: WorldState, agent: Agent, direction: int) -> None:
     """Validate and apply one MOVE at once; a failure emits ``action_failed``."""
-    reason = move_check(state.grid, agent.x, agent.y, direction)
+    busy = agent.eng in ("running", "using")
+    reason = BUSY if busy else move_check(state.grid, agent.x, agent.y, direction)
     agent.last_kind = "move"
     agent.last_reason = reason
     if reason:
@@ -262,14 +305,11 @@ def process_actions(state: WorldState) -> None:
     Ids are resolved in uid order on the state left by step 5, so an id 17 picks its
     listener before anyone acts; the chat is validated again when processed.
     """
+    from townlet.world.engage import apply_kind
+
     order = [a for a in state.agents if a.alive]  # ascending uid
     for agent in order:
-        agent.action = resolve_primitive(agent.action)
-        agent.target = -1
-        if agent.action == CHAT_ID:
-            agent.target = chat_target(state, agent, state.tick)
-            if agent.target < 0:
-                agent.action = 0
+        resolve(state, agent, agent.action, state.tick)
     state.rng_world.shuffle(order)
     for agent in order:
         resolved = agent.action
@@ -277,7 +317,9 @@ def process_actions(state: WorldState) -> None:
             agent.last_kind = "wait"
             agent.last_ok = True
             agent.last_reason = 0
-        elif resolved == CHAT_ID:
+        elif resolved == KIND_CHAT:
             apply_chat(state, agent, agent.target)
-        else:
+        elif resolved <= 4:
             apply_move(state, agent, resolved - 1)
+        else:
+            apply_kind(state, agent)

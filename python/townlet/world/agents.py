@@ -76,10 +76,17 @@ class Agent:
         "action",
         "alive",
         "ambition",
+        "arg",
         "bed",
         "chat_cooldowns",
         "ctx_reset",
         "energy",
+        "eng",
+        "eng_aff",
+        "eng_cost",
+        "eng_obj",
+        "eng_remaining",
+        "eng_started",
         "extroversion",
         "forgiveness",
         "home",
@@ -88,6 +95,7 @@ class Agent:
         "hygiene",
         "id",
         "items",
+        "last_aff",
         "last_chat_tick",
         "last_kind",
         "last_ok",
@@ -97,6 +105,7 @@ class Agent:
         "needs_before",
         "origin",
         "profile",
+        "progressed",
         "slot",
         "spawned_tick",
         "target",
@@ -150,6 +159,21 @@ class Agent:
         self.action = 0
         self.target = -1
         self.needs_before = needs
+        # Engagement (world.md 6.2): kind, object (-1 for none and item uses), the
+        # intent or running affordance (-1 for none), remaining progress ticks, start
+        # tick (-1 unless running/using) and the money charged at start.
+        self.eng = "none"
+        self.eng_obj = -1
+        self.eng_aff = -1
+        self.eng_remaining = 0
+        self.eng_started = -1
+        self.eng_cost = 0.0
+        # (affordance index, result, reason, tick) of the latest start/finish, or None.
+        self.last_aff: tuple[int, str, int, int] | None = None
+        # Scratch: the affordance that progressed in this tick's step 8, or -1.
+        self.progressed = -1
+        # Scratch: the second argument (affordance index) of the resolved triple.
+        self.arg = -1
 
     @property
     def needs(self) -> tuple[float, float, float]:

@@ -322,6 +322,10 @@ def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str
         agent = _alive(state, name, args["agent_id"])
         to = _position(state, name, args["position"])
         start = [agent.x, agent.y]
+        from townlet.world.affordances import interrupt
+        from townlet.world.events import reason_code
+
+        interrupt(state, agent, reason_code("relocated"))
         agent.x, agent.y = to
         agent.ctx_reset = True
         events.emit(

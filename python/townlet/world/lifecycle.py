@@ -116,10 +116,18 @@ def terminate(
 ) -> None:
     """Terminate ``agent`` now (world.md 11.2).
 
-    Frees bed and slot, deletes its ties, every tie toward it and every chat cooldown
-    toward it (no events), then emits ``agent_terminated``.
+    Interrupts its activity or leaves its queue (reason ``terminated``), drops its
+    ``cut_in_until`` entries, frees bed and slot, deletes its ties, every tie toward
+    it and every chat cooldown toward it (no events), then emits
+    ``agent_terminated``.
     """
+    from townlet.world.affordances import interrupt
+    from townlet.world.events import reason_code
+
     tick = state.tick
+    interrupt(state, agent, reason_code("terminated"))
+    for queue in state.queues:
+        queue.cut_in_until.pop(agent.uid, None)
     if agent.bed is not None:
         state.owners[agent.bed] = None
     state.slots.release(agent.slot, tick)

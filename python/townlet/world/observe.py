@@ -21,6 +21,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ProviderError
 from townlet.world.actions import CHAT_ID, chat_target, move_check
+from townlet.world.engage import RELEASE_ID, ROLES, role_candidate
 from townlet.world.state import WorldState
 
 __all__ = ["VARIANTS", "check_buffers", "observation_spec", "write_observations"]
@@ -92,8 +93,10 @@ def check_buffers(buffers: ObservationBuffers, rows: int) -> None:
 def write_observations(state: WorldState, buffers: ObservationBuffers) -> None:
     """Write the rows of ``state.agents`` into ``buffers`` (contract section 7).
 
-    Alive rows allow 0, each MOVE whose target is inside the grid and walkable, and
-    17 when a chat candidate exists for the next tick (Decision D16); non-alive rows
+    Alive rows allow 0, each MOVE whose target is inside the grid and walkable
+    (not while running or using), 5-16 when the role has a candidate, 17 when a
+    chat candidate exists for the next tick (Decision D16) and 18 when the
+    engagement is not none; non-alive rows
     allow only 0. Rows past the agents are vacant (Decision D10a): only 0 allowed,
     ``alive`` false, ``uid`` -1, ``ctx_reset`` false.
     """
@@ -103,13 +106,20 @@ def write_observations(state: WorldState, buffers: ObservationBuffers) -> None:
     mask = buffers.action_mask
     mask[:] = 0
     mask[:, 0] = 1
+    tick = state.tick + 1
     for i, agent in enumerate(agents):
         if agent.alive:
-            for direction in range(4):
-                if move_check(grid, agent.x, agent.y, direction) == 0:
-                    mask[i, 1 + direction] = 1
-            if chat_target(state, agent, state.tick + 1) >= 0:
+            if agent.eng not in ("running", "using"):
+                for direction in range(4):
+                    if move_check(grid, agent.x, agent.y, direction) == 0:
+                        mask[i, 1 + direction] = 1
+            for role in range(len(ROLES)):
+                if role_candidate(state, agent, role, tick) is not None:
+                    mask[i, 5 + role] = 1
+            if chat_target(state, agent, tick) >= 0:
                 mask[i, CHAT_ID] = 1
+            if agent.eng != "none":
+                mask[i, RELEASE_ID] = 1
     buffers.alive[:n] = [a.alive for a in agents]
     buffers.uid[:n] = [a.uid for a in agents]
     buffers.ctx_reset[:n] = [a.ctx_reset for a in agents]

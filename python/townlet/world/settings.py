@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from townlet.core.types import NEEDS
@@ -28,6 +28,7 @@ __all__ = [
     "Item",
     "ObjectType",
     "Profile",
+    "QueueSettings",
     "SpawnDefaults",
     "WorldSettings",
     "needs_triple",
@@ -126,6 +127,17 @@ class SpawnDefaults:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """The ``queues`` section (world.md 7); absent from the tree: the spec defaults."""
+
+    queue_radius: int = 3
+    ghost_step_after: int = 5
+    age_priority_weight: float = 0.1
+    handover_weight: float = 2.0
+    cut_in_cooldown_ticks: int = 60
+
+
+@dataclass(frozen=True, slots=True)
 class WorldSettings:
     """Everything a world reads from its settings dict, checked and typed."""
 
@@ -155,6 +167,7 @@ class WorldSettings:
     cooldown_ticks: int
     action_mode: str
     ties: TieSettings
+    queues: QueueSettings = field(default_factory=lambda: QueueSettings())
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -566,6 +579,34 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
             _ties(root["relationships"], "relationships")
             if "relationships" in root
             else TieSettings()
+        ),
+        queues=(
+            _queues(root["queues"], "queues") if "queues" in root else QueueSettings()
+        ),
+    )
+
+
+def _queues(value: Any, path: str) -> QueueSettings:
+    """The ``queues`` section as :class:`QueueSettings`."""
+    q = _dict(value, path)
+    return QueueSettings(
+        queue_radius=_int(
+            _get(q, "queue_radius", path), f"{path}.queue_radius", 0, 256
+        ),
+        ghost_step_after=_int(
+            _get(q, "ghost_step_after", path), f"{path}.ghost_step_after", 0, MAX_TICK
+        ),
+        age_priority_weight=_float(
+            _get(q, "age_priority_weight", path), f"{path}.age_priority_weight", 0.0
+        ),
+        handover_weight=_float(
+            _get(q, "handover_weight", path), f"{path}.handover_weight", 0.0
+        ),
+        cut_in_cooldown_ticks=_int(
+            _get(q, "cut_in_cooldown_ticks", path),
+            f"{path}.cut_in_cooldown_ticks",
+            0,
+            MAX_TICK,
         ),
     )
 

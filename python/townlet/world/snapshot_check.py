@@ -20,6 +20,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from townlet.errors import SnapshotError
+from townlet.world.affordance_state import (
+    ENGAGEMENT_SHAPE,
+    LAST_AFFORDANCE_SHAPE,
+    QUEUE_SHAPE,
+    check_agent_engagement,
+    check_queues,
+)
 from townlet.world.agents import ORIGINS
 from townlet.world.events import REASONS
 
@@ -32,7 +39,7 @@ _HEX16 = re.compile(r"[0-9a-f]{16}")
 _UID = re.compile(r"0|[1-9][0-9]{0,9}")
 _KINDS = {type(None): "None", bool: "bool", int: "int", float: "float", str: "str"}
 _KINDS.update({list: "list", tuple: "list", dict: "dict"})
-_ACTION_KINDS = ("wait", "move", "chat")
+_ACTION_KINDS = ("wait", "move", "interact", "release", "chat", "buy", "use_item")
 MAX_TICK = (1 << 53) - 1  # every tick stays exact in an f64 (and in the Rust core)
 U32_MAX = (1 << 32) - 1
 
@@ -74,6 +81,8 @@ _AGENT: dict[str, Any] = {
     ),
     "chat_cooldowns": ("items", "int"),
     "last_chat_tick": "int",
+    "engagement": ENGAGEMENT_SHAPE,
+    "last_affordance": LAST_AFFORDANCE_SHAPE,
 }
 _STATE: dict[str, Any] = {
     "state_version": "int",
@@ -89,7 +98,12 @@ _STATE: dict[str, Any] = {
     "agents": ("list", _AGENT),
     "objects": (
         "list",
-        {"id": "str", "owner": ("opt", "str"), "stock": ("items", "int")},
+        {
+            "id": "str",
+            "owner": ("opt", "str"),
+            "stock": ("items", "int"),
+            **QUEUE_SHAPE,
+        },
     ),
     "slots": ("list", {"holder": ("opt", "int"), "released_tick": ("opt", "int")}),
     "tickets": ("list", {"ticket_id": "int", "due_tick": "int", "deferred": "bool"}),
@@ -285,6 +299,7 @@ def _check_ties(
             raise _fail(f"{p}.chat_cooldowns", f"'{key}' is not the uid of an agent")
         _in_range(a["chat_cooldowns"][key], 0, MAX_TICK, f"{p}.chat_cooldowns.{key}")
     _in_range(a["last_chat_tick"], -1, tree["tick"], f"{p}.last_chat_tick")
+    check_agent_engagement(state, tree, a, p)
 
 
 def _same_items(state: WorldState, items: Mapping[str, Any], path: str) -> None:
@@ -321,6 +336,7 @@ def _check_references(state: WorldState, tree: Mapping[str, Any]) -> None:
                 f"objects[{k}].owner", f"'{owner}' is not an alive agent with bed {k}"
             )
         _check_stock(state, obj, k)
+    check_queues(state, tree)
     slots = tree["slots"]
     if len(slots) != state.settings.max_slots:
         raise _fail(

@@ -1,7 +1,7 @@
 """World state: the container, ``export_state`` and ``import_state`` (world.md 18).
 
 :class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
-canonical tree of docs/world-state.md section 3 (``state_version`` 3), whose
+canonical tree of docs/world-state.md section 3 (``state_version`` 4), whose
 :func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
 checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
 the state, so a refused tree changes nothing.
@@ -13,9 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from townlet.world.affordance_state import (
+    export_engagement,
+    export_last_affordance,
+    export_queue,
+    import_engagement,
+    import_queue,
+)
 from townlet.world.agents import Agent
 from townlet.world.events import EventLog
 from townlet.world.grid import Grid
+from townlet.world.manifest import ManifestTables
+from townlet.world.queues import Queue
 from townlet.world.rng import Rng
 from townlet.world.settings import Profile, WorldSettings
 from townlet.world.slots import SlotTable
@@ -23,7 +32,7 @@ from townlet.world.ties import Tie, TieSettings
 
 __all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -68,6 +77,19 @@ class WorldState:
         self.ownable: tuple[int, ...] = tuple(
             o.index for o in grid.objects if settings.object_types[o.type_index].ownable
         )
+        self.tables = ManifestTables.build(settings)
+        self.activity = tuple(a.decay_multipliers for a in settings.affordances)
+        self.queues: list[Queue] = [Queue() for _ in grid.objects]
+        at: dict[tuple[int, int], list[int]] = {}
+        for o in grid.objects:
+            if settings.object_types[o.type_index].capacity > 0:
+                for tile in o.interaction:
+                    at.setdefault(tile, []).append(o.index)
+        self._at = {tile: tuple(objs) for tile, objs in at.items()}
+
+    def objects_at(self, x: int, y: int) -> tuple[int, ...]:
+        """Objects (capacity > 0, object order) with ``(x, y)`` as interaction tile."""
+        return self._at.get((x, y), ())
 
     def day(self) -> int:
         """Zero-based day of the current tick."""
@@ -140,6 +162,8 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
             str(uid): agent.chat_cooldowns[uid] for uid in sorted(agent.chat_cooldowns)
         },
         "last_chat_tick": agent.last_chat_tick,
+        "engagement": export_engagement(agent),
+        "last_affordance": export_last_affordance(agent.last_aff),
     }
 
 
@@ -170,9 +194,10 @@ def export_state(state: WorldState) -> dict[str, Any]:
                 "id": o.id,
                 "owner": None if owner is None else f"agent_{owner}",
                 "stock": stock_tree(state, stock),
+                **export_queue(queue),
             }
-            for o, owner, stock in zip(
-                state.grid.objects, state.owners, state.stock, strict=True
+            for o, owner, stock, queue in zip(
+                state.grid.objects, state.owners, state.stock, state.queues, strict=True
             )
         ],
         "slots": [
@@ -232,6 +257,7 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
         )
     agent.chat_cooldowns = {int(k): v for k, v in node["chat_cooldowns"].items()}
     agent.last_chat_tick = node["last_chat_tick"]
+    import_engagement(agent, node)
     return agent
 
 
@@ -277,6 +303,7 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
         settings["spawn_delay_ticks"][1],
     )
     state.agents = agents
+    state.queues = [import_queue(obj) for obj in tree["objects"]]
     state.owners = owners
     state.stock = stock
     state.slots = slots

@@ -1,10 +1,10 @@
 """The tick pipeline of the slice (world.md 13, docs/world-state.md section 5).
 
 ``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
-``ctx_reset``, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6
-actions, 9 needs, 11 hourly tie decay, 12 lifecycle. Steps 5, 7, 8, 10 and 13
-arrive with later issues and hold their places here so a parity diff reads step by
-step.
+``ctx_reset`` and ``progressed``, remember needs), 2 arrivals, 3 console commands,
+4 calendar, 6 actions, 7 queues, 8 affordances, 9 needs, 11 hourly tie decay, 12
+lifecycle. Steps 5, 10 and 13 arrive with later issues and hold their places here
+so a parity diff reads step by step.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from townlet.core.types import CommandResult
 from townlet.world.actions import process_actions
+from townlet.world.affordances import affordance_steps
 from townlet.world.console import apply_commands
 from townlet.world.lifecycle import (
     process_arrivals,
@@ -41,6 +42,7 @@ def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
     purge(state)
     for agent in state.agents:
         agent.ctx_reset = False
+        agent.progressed = -1
         agent.needs_before = (agent.hunger, agent.hygiene, agent.energy)
 
 
@@ -77,8 +79,12 @@ def step(
     if state.minute() == 0:  # 4
         state.events.emit("day_started", day=state.day())
     process_actions(state)  # 6
+    affordance_steps(state)  # 7, 8
     s = state.settings
-    decay_needs(state.agents, s.decay, s.apply_personality, s.faint_threshold)  # 9
+    activity = state.activity
+    decay_needs(
+        state.agents, s.decay, s.apply_personality, s.faint_threshold, activity
+    )  # 9
     if state.minute() % 60 == 0:  # 11
         decay_all_ties(state)
     terminate_fainted(state)  # 12

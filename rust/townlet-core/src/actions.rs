@@ -1,9 +1,9 @@
 //! Primitive actions of the slice: resolution and movement (world.md 6, tick step 6).
 //!
 //! Primitive ids (learning.md 2.5) resolve to world.md 6.1 kinds: 0 WAIT, 1-4 MOVE N, E,
-//! S, W, 17 CHAT to the best candidate ([`chat_target`], Decision D16). Ids 5-16 and 18
-//! have no candidate yet (no affordances in this slice), nor has 17 without a
-//! candidate, and ids outside `[0, 19)` act as 0; all become WAIT without an event. The
+//! S, W, 17 CHAT to the best candidate ([`chat_target`], Decision D16), 5-16 the roles
+//! of `affordances::engage::ROLES` (INTERACT, BUY or USE_ITEM) and 18 RELEASE. An id
+//! without a candidate, and ids outside `[0, 19)`, become WAIT without an event. The
 //! alive agents are then processed in a `world`-stream shuffle of ascending uids, so no
 //! agent systematically acts first; a CHAT is validated again when processed (world.md
 //! 6.3) and a valid one makes exactly one `world` draw (world.md 10.4, 14). Mirrors
@@ -79,30 +79,73 @@ impl ActionMode {
     }
 }
 
-/// Resolves a primitive id to 0 (WAIT), 1-4 (MOVE N, E, S, W) or 17 (CHAT).
+/// Resolves a primitive id: ids in `[0, 19)` stay, other ids act as 0.
 ///
-/// Id 17 resolves to CHAT only here; [`process_actions`] turns it into WAIT when
-/// [`chat_target`] finds no candidate.
+/// [`resolve`] turns roles, CHAT and RELEASE into their triples, and an id
+/// without a candidate into WAIT.
 ///
 /// ```
 /// use townlet_core::actions::resolve_primitive;
-/// assert_eq!((resolve_primitive(3), resolve_primitive(12), resolve_primitive(-1)), (3, 0, 0));
-/// assert_eq!(resolve_primitive(17), 17);
+/// assert_eq!((resolve_primitive(3), resolve_primitive(12), resolve_primitive(-1)), (3, 12, 0));
+/// assert_eq!(resolve_primitive(19), 0);
 /// ```
 pub fn resolve_primitive(action_id: i32) -> i32 {
-    if (1..=4).contains(&action_id) || action_id == CHAT_ID {
+    if (0..NUM_PRIMITIVES as i32).contains(&action_id) {
         action_id
     } else {
         0
     }
 }
 
+/// World.md 6.1 kind code of CHAT (the resolved form of id 17).
+pub const KIND_CHAT: i32 = 7;
+/// Reason code: the agent's engagement forbids the action.
+pub const BUSY: u8 = 3;
+
+/// Resolves `action_id` of agent `index` at `tick` into the world.md 6.1 triple
+/// `(kind, a, b)`; no candidate: WAIT `(0, 0, 0)`.
+pub fn resolve(state: &WorldState, index: usize, action_id: i32, tick: i64) -> (i32, u32, usize) {
+    use crate::affordances::engage::{role_candidate, RELEASE, RELEASE_ID};
+    let Some(agent) = state.agents.get(index) else {
+        return (0, 0, 0);
+    };
+    let id = resolve_primitive(action_id);
+    if (1..=4).contains(&id) {
+        (id, 0, 0)
+    } else if id == CHAT_ID {
+        chat_target(state, agent, tick).map_or((0, 0, 0), |uid| (KIND_CHAT, uid, 0))
+    } else if id == RELEASE_ID {
+        if agent.eng == crate::affordances::Engagement::None {
+            (0, 0, 0)
+        } else {
+            (RELEASE, 0, 0)
+        }
+    } else if id >= 5 {
+        role_candidate(state, index, (id - 5) as usize, tick)
+            .map_or((0, 0, 0), |(k, a, b)| (k, u32::try_from(a).unwrap_or(0), b))
+    } else {
+        (0, 0, 0)
+    }
+}
+
+/// Whether `agent` runs an activity without `allows_chat` (world.md 6.2).
+pub fn chat_busy(state: &WorldState, agent: &Agent) -> bool {
+    agent.eng.is_active()
+        && !agent
+            .eng
+            .affordance()
+            .and_then(|a| state.settings.manifest.affordances.get(a))
+            .is_some_and(|a| a.allows_chat)
+}
+
 /// Validates a CHAT from `speaker` to `listener` at `tick` (world.md 6.3): 0 ok, else
 /// the reason code.
 ///
-/// `busy` and `target_busy` cannot arise in this slice (every engagement is none), so
-/// the order is `invalid_target`, `too_far`, `chat_cooldown`.
+/// Order: `busy`, `invalid_target`, `too_far`, `target_busy`, `chat_cooldown`.
 pub fn chat_check(state: &WorldState, speaker: &Agent, listener: Option<&Agent>, tick: i64) -> u8 {
+    if chat_busy(state, speaker) {
+        return BUSY;
+    }
     let Some(listener) = listener else {
         return INVALID_TARGET;
     };
@@ -113,6 +156,9 @@ pub fn chat_check(state: &WorldState, speaker: &Agent, listener: Option<&Agent>,
     let dy = (i64::from(listener.y) - i64::from(speaker.y)).abs();
     if dx.max(dy) > i64::from(state.settings.relationships.chat.max_distance) {
         return TOO_FAR;
+    }
+    if chat_busy(state, listener) {
+        return TARGET_BUSY;
     }
     if let Some(&until) = speaker.chat_cooldowns.get(&listener.uid) {
         if tick < until {
@@ -321,7 +367,11 @@ pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
     let Some(agent) = state.agents.get_mut(index) else {
         return;
     };
-    let reason = move_check(&state.grid, agent.x, agent.y, direction);
+    let reason = if agent.eng.is_active() {
+        BUSY
+    } else {
+        move_check(&state.grid, agent.x, agent.y, direction)
+    };
     agent.last_kind = ActionKind::Move;
     agent.last_reason = reason;
     if reason != 0 {
@@ -351,17 +401,11 @@ pub fn process_actions(state: &mut WorldState) {
         if !agent.alive {
             continue;
         }
-        let mut action = resolve_primitive(agent.action);
-        let mut target = 0;
-        if action == CHAT_ID {
-            match chat_target(state, agent, t) {
-                Some(uid) => target = uid,
-                None => action = 0,
-            }
-        }
+        let (action, target, arg) = resolve(state, index, agent.action, t);
         if let Some(agent) = state.agents.get_mut(index) {
             agent.action = action;
             agent.target = target;
+            agent.arg = arg;
         }
         order.push(index);
     }
@@ -377,11 +421,13 @@ pub fn process_actions(state: &mut WorldState) {
             agent.last_kind = ActionKind::Wait;
             agent.last_ok = true;
             agent.last_reason = 0;
-        } else if resolved == CHAT_ID {
+        } else if resolved == KIND_CHAT {
             let target = agent.target;
             apply_chat(state, index, target);
-        } else {
+        } else if resolved <= 4 {
             apply_move(state, index, usize::try_from(resolved - 1).unwrap_or(0));
+        } else {
+            crate::affordances::engage::apply_kind(state, index);
         }
     }
     state.order = order;
@@ -434,7 +480,7 @@ mod tests {
 
     #[test]
     fn unknown_ids_wait() {
-        for id in [0, 5, 16, 18, 19, -7, i32::MAX] {
+        for id in [0, 19, -7, i32::MAX] {
             assert_eq!(resolve_primitive(id), 0, "{id}");
         }
     }

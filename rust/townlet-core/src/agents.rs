@@ -41,27 +41,47 @@ impl Origin {
     }
 }
 
-/// The kind of the last processed action (world.md 6.5); this slice has two.
+/// The kind of the last processed action (world.md 6.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
     /// WAIT.
     Wait,
     /// MOVE.
     Move,
+    /// INTERACT.
+    Interact,
+    /// RELEASE.
+    Release,
     /// CHAT.
     Chat,
+    /// BUY.
+    Buy,
+    /// USE_ITEM.
+    UseItem,
 }
 
 impl ActionKind {
-    /// Every kind of this slice.
-    pub const ALL: [ActionKind; 3] = [ActionKind::Wait, ActionKind::Move, ActionKind::Chat];
+    /// Every kind.
+    pub const ALL: [ActionKind; 7] = [
+        ActionKind::Wait,
+        ActionKind::Move,
+        ActionKind::Interact,
+        ActionKind::Release,
+        ActionKind::Chat,
+        ActionKind::Buy,
+        ActionKind::UseItem,
+    ];
 
     /// The exported name.
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::Wait => "wait",
             ActionKind::Move => "move",
+            ActionKind::Interact => "interact",
+            ActionKind::Release => "release",
             ActionKind::Chat => "chat",
+            ActionKind::Buy => "buy",
+            ActionKind::UseItem => "use_item",
         }
     }
 
@@ -209,6 +229,14 @@ pub struct Agent {
     pub chat_cooldowns: std::collections::BTreeMap<u32, i64>,
     /// Tick of the latest `chat_succeeded` involving the agent (-1 when none).
     pub last_chat_tick: i64,
+    /// Engagement (world.md 6.2).
+    pub eng: crate::affordances::Engagement,
+    /// `(affordance, result, reason, tick)` of the latest start or finish.
+    pub last_aff: Option<crate::affordances::LastAffordance>,
+    /// Scratch: the affordance that progressed in this tick's step 8.
+    pub progressed: Option<usize>,
+    /// Scratch: the second argument (affordance index) of the resolved triple.
+    pub arg: usize,
 }
 
 impl Agent {
@@ -259,6 +287,10 @@ impl Agent {
             ties: crate::ties::Ties::new(),
             chat_cooldowns: std::collections::BTreeMap::new(),
             last_chat_tick: -1,
+            eng: crate::affordances::Engagement::None,
+            last_aff: None,
+            progressed: None,
+            arg: 0,
         }
     }
 

@@ -421,6 +421,7 @@ fn apply(
         "teleport" => {
             let index = alive_index(state, name, str_arg(args, "agent_id"))?;
             let to = position(state, name, args.get("position").unwrap_or(&Value::Null))?;
+            crate::affordances::interrupt(state, index, 27);
             let Some(agent) = state.agents.get_mut(index) else {
                 return Err(Refused("not_found", format!("{name}: no alive agent")));
             };

@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod actions;
+pub mod affordances;
 pub mod agents;
 pub mod canonical;
 pub mod clock;

@@ -131,6 +131,12 @@ pub fn terminate(
     detail: Option<String>,
 ) {
     let tick = state.tick;
+    crate::affordances::interrupt(state, index, 28);
+    if let Some(uid) = state.agents.get(index).map(|a| a.uid) {
+        for queue in &mut state.queues {
+            queue.cut_in_until.remove(&uid);
+        }
+    }
     let Some(agent) = state.agents.get_mut(index) else {
         return;
     };

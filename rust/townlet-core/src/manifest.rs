@@ -21,7 +21,7 @@ use crate::settings::WorldSettings;
 /// let tables = ManifestTables::build(&WorldSettings::default_town("x.map", "")).unwrap();
 /// assert_eq!(tables.vendor, vec![Some(4), Some(5)]);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManifestTables {
     /// Item name -> item index.
     pub item_index: HashMap<String, usize>,

@@ -6,6 +6,7 @@
 //! 1 when a chat candidate exists for the next tick (D16). It allocates nothing. The feature vector has no columns yet (`F = 0`).
 
 use crate::actions::{chat_target, ActionMode, CHAT_ID, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::affordances::engage::role_candidate;
 use crate::error::Error;
 use crate::state::WorldState;
 
@@ -93,23 +94,31 @@ pub fn write_masks(
         return Err(Error::provider("observation buffers: row counts differ"));
     };
     let flags = alive.iter_mut().zip(uid.iter_mut()).zip(ctx.iter_mut());
-    for ((agent, mask), ((alive, uid), ctx)) in state
+    let tick = state.tick + 1;
+    for (index, ((agent, mask), ((alive, uid), ctx))) in state
         .agents
         .iter()
         .zip(masks.chunks_exact_mut(NUM_PRIMITIVES))
         .zip(flags)
+        .enumerate()
     {
         // One row is built on the stack and copied whole: WAIT, then the open moves.
         let mut row = [0i8; NUM_PRIMITIVES];
         row[0] = 1;
         if agent.alive {
-            let exits = state.grid.exits_at(agent.x, agent.y);
-            for (direction, cell) in row[1..5].iter_mut().enumerate() {
-                *cell = i8::from((exits >> direction) & 1 == 1);
+            if !agent.eng.is_active() {
+                let exits = state.grid.exits_at(agent.x, agent.y);
+                for (direction, cell) in row[1..5].iter_mut().enumerate() {
+                    *cell = i8::from((exits >> direction) & 1 == 1);
+                }
             }
+            for (role, cell) in row[5..17].iter_mut().enumerate() {
+                *cell = i8::from(role_candidate(state, index, role, tick).is_some());
+            }
+            row[18] = i8::from(agent.eng != crate::affordances::Engagement::None);
             // Whether id 17 would find a listener in the next step (D16).
             if let Some(cell) = usize::try_from(CHAT_ID).ok().and_then(|c| row.get_mut(c)) {
-                *cell = i8::from(chat_target(state, agent, state.tick + 1).is_some());
+                *cell = i8::from(chat_target(state, agent, tick).is_some());
             }
         }
         mask.copy_from_slice(&row);

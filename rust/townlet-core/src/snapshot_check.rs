@@ -76,6 +76,26 @@ const AGENT: Schema = Dict(&[
     ),
     ("chat_cooldowns", Items(&Kind("int"))),
     ("last_chat_tick", Kind("int")),
+    (
+        "engagement",
+        Dict(&[
+            ("kind", Kind("str")),
+            ("object", Opt(&Kind("int"))),
+            ("affordance", Opt(&Kind("int"))),
+            ("remaining", Kind("int")),
+            ("started_tick", Kind("int")),
+            ("cost_paid", Kind("float")),
+        ]),
+    ),
+    (
+        "last_affordance",
+        Opt(&Dict(&[
+            ("affordance", Kind("int")),
+            ("result", Kind("str")),
+            ("reason", Kind("int")),
+            ("tick", Kind("int")),
+        ])),
+    ),
 ]);
 
 const STATE: Schema = Dict(&[
@@ -114,6 +134,23 @@ const STATE: Schema = Dict(&[
             ("id", Kind("str")),
             ("owner", Opt(&Kind("str"))),
             ("stock", Items(&Kind("int"))),
+            (
+                "holders",
+                List(&Dict(&[
+                    ("uid", Kind("int")),
+                    ("granted_tick", Kind("int")),
+                    ("stall", Kind("int")),
+                ])),
+            ),
+            (
+                "waiters",
+                List(&Dict(&[
+                    ("uid", Kind("int")),
+                    ("joined_tick", Kind("int")),
+                    ("intent", Kind("int")),
+                ])),
+            ),
+            ("cut_in_until", Items(&Kind("int"))),
         ])),
     ),
     (
@@ -342,7 +379,7 @@ mod tests {
             crate::World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
         world.reset(3);
         let tree = world.export_state();
-        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(3)));
+        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(4)));
         let objects = world.grid().objects.clone();
         let k = objects
             .iter()
@@ -371,7 +408,7 @@ mod tests {
         };
         root[0].1 = StateValue::Int(1);
         let err = world.import_state(&old).unwrap_err();
-        assert_eq!(err.to_string(), "state_version: expected 3, got 1");
+        assert_eq!(err.to_string(), "state_version: expected 4, got 1");
     }
 
     #[test]

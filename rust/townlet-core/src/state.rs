@@ -2,16 +2,21 @@
 //!
 //! [`WorldState`] holds everything a tick reads or writes, plus the immutable settings
 //! and grid it refers to. [`export_state`] builds the canonical tree of
-//! docs/world-state.md 3 (`state_version` 3), whose canonical hash is `state_hash()`.
+//! docs/world-state.md 3 (`state_version` 4), whose canonical hash is `state_hash()`.
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
+use crate::affordances::tree::{
+    export_engagement, export_last_affordance, export_queue, import_engagement, import_queue,
+};
+use crate::affordances::Queue;
 use crate::agents::{agent_id, ActionKind, Agent, Origin, SpawnKit};
 use crate::canonical::StateValue;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::events::EventLog;
 use crate::grid::Grid;
+use crate::manifest::ManifestTables;
 use crate::rng::{Divisors, Rng};
 use crate::settings::{SpawnDefaults, WorldSettings, NEED_NAMES};
 use crate::slots::SlotTable;
@@ -22,7 +27,7 @@ use crate::ties::Tie;
 pub const MAX_TICK: i64 = (1 << 53) - 1;
 
 /// The state tree version this module writes and reads.
-pub const STATE_VERSION: i64 = 3;
+pub const STATE_VERSION: i64 = 4;
 
 /// A pending newcomer (world.md 11.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +89,24 @@ pub struct WorldState {
     pub order: Vec<usize>,
     /// Scratch: the reciprocals of the action-order shuffle's divisors.
     pub divisors: Divisors,
+    /// The settings, shared so rules can read them while mutating the state.
+    pub shared_settings: std::sync::Arc<WorldSettings>,
+    /// The manifest tables (indexes and compiled preconditions).
+    pub tables: ManifestTables,
+    /// Queue per object (empty for capacity 0; world.md 7.1).
+    pub queues: Vec<Queue>,
+    /// Per tile (row-major), the objects with capacity > 0 it is an interaction tile of.
+    pub at_tile: Vec<Vec<usize>>,
+    /// Scratch: uids of the shared-meal set `S` of this tick (world.md 7.5).
+    pub eaters: Vec<u32>,
+    /// Scratch: unordered pairs credited with a shared meal this tick.
+    pub meal_pairs: Vec<(u32, u32)>,
+    /// Scratch: uids demoted by this object's ghost step.
+    pub demoted: Vec<u32>,
+    /// Scratch: handover bonuses per waiter.
+    pub bonuses: Vec<f64>,
+    /// Scratch: uids jumped by a handover promotion.
+    pub jumped: Vec<u32>,
 }
 
 fn spawn_kit(
@@ -140,7 +163,29 @@ impl WorldState {
             start_minute: settings.time.start_minute,
         };
         let l = &settings.lifecycle;
+        let tables = ManifestTables::build(&settings).unwrap_or_default();
+        let mut at_tile = vec![Vec::new(); (grid.width.max(0) * grid.height.max(0)) as usize];
+        for o in &grid.objects {
+            let cap = types.get(o.type_index).map_or(0, |t| t.capacity);
+            if cap == 0 {
+                continue;
+            }
+            for &(x, y) in &o.interaction {
+                if let Some(list) = grid.index(x, y).and_then(|k| at_tile.get_mut(k)) {
+                    list.push(o.index);
+                }
+            }
+        }
         WorldState {
+            shared_settings: std::sync::Arc::new(settings.clone()),
+            tables,
+            queues: vec![Queue::default(); grid.objects.len()],
+            at_tile,
+            eaters: Vec::new(),
+            meal_pairs: Vec::new(),
+            demoted: Vec::new(),
+            bonuses: Vec::new(),
+            jumped: Vec::new(),
             clock,
             distribution,
             ownable,
@@ -186,6 +231,19 @@ impl WorldState {
     pub fn zone_name(&self, zone: Option<usize>) -> Option<&str> {
         zone.and_then(|z| self.grid.zones.get(z))
             .map(|z| z.name.as_str())
+    }
+
+    /// Index of the agent with `uid` (agents are in ascending uid order).
+    pub fn agent_index(&self, uid: u32) -> Option<usize> {
+        self.agents.binary_search_by_key(&uid, |a| a.uid).ok()
+    }
+
+    /// Objects (capacity > 0, object order) with `(x, y)` as an interaction tile.
+    pub fn objects_at(&self, x: i32, y: i32) -> &[usize] {
+        self.grid
+            .index(x, y)
+            .and_then(|k| self.at_tile.get(k))
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// The name of profile `profile`.
@@ -289,6 +347,8 @@ pub fn export_agent(state: &WorldState, agent: &Agent) -> StateValue {
             ),
         ),
         ("last_chat_tick", StateValue::Int(agent.last_chat_tick)),
+        ("engagement", export_engagement(agent)),
+        ("last_affordance", export_last_affordance(agent.last_aff)),
     ])
 }
 
@@ -356,12 +416,15 @@ pub fn export_state(state: &WorldState) -> StateValue {
                     .objects
                     .iter()
                     .zip(state.owners.iter().zip(&state.stock))
-                    .map(|(o, (owner, stock))| {
-                        StateValue::dict([
+                    .zip(&state.queues)
+                    .map(|((o, (owner, stock)), queue)| {
+                        let mut pairs = vec![
                             ("id", StateValue::str(&o.id)),
                             ("owner", StateValue::opt_str(owner.map(agent_id))),
                             ("stock", items_value(state, stock)),
-                        ])
+                        ];
+                        pairs.extend(export_queue(queue));
+                        StateValue::dict(pairs)
                     })
                     .collect(),
             ),
@@ -529,6 +592,7 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
         }
     }
     agent.last_chat_tick = int(get(node, "last_chat_tick"));
+    import_engagement(&mut agent, node);
     agent
 }
 
@@ -591,6 +655,10 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
     state.population_target = uint(get(settings, "population_target"));
     state.spawn_delay_ticks = (delay.first().map_or(0, int), delay.get(1).map_or(0, int));
     state.agents = agents;
+    state.queues = list(get(tree, "objects"))
+        .iter()
+        .map(import_queue)
+        .collect();
     state.owners = owners;
     state.stock = stock;
     state.slots = slots;

@@ -1,8 +1,9 @@
 //! The tick pipeline of the slice (world.md 13, docs/world-state.md 5).
 //!
 //! [`step`] runs the steps this slice has, in order: 1 begin (tick, purge, clear
-//! `ctx_reset`, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6 actions,
-//! 9 needs, 11 hourly tie decay, 12 lifecycle. Steps 5, 7, 8, 10 and 13 arrive with later issues and hold their
+//! `ctx_reset` and `progressed`, remember needs), 2 arrivals, 3 console commands, 4
+//! calendar, 6 actions, 7 queues, 8 affordances, 9 needs, 11 hourly tie decay, 12
+//! lifecycle. Steps 5, 10 and 13 arrive with later issues and hold their
 //! places here so a parity diff reads step by step. Mirrors `tick.py`.
 
 use serde_json::Value;
@@ -28,6 +29,7 @@ pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
     purge(state);
     for agent in &mut state.agents {
         agent.ctx_reset = false;
+        agent.progressed = None;
         agent.needs_before = agent.needs;
     }
 }
@@ -65,13 +67,18 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         state.events.emit(EventData::DayStarted { day });
     }
     process_actions(state); // 6
+    crate::affordances::affordance_steps(state); // 7, 8
     let s = &state.settings;
     let (decay, apply, threshold) = (
         s.needs.decay.to_array(),
         s.needs.apply_personality,
         s.lifecycle.faint_threshold,
     );
-    decay_needs(&mut state.agents, decay, apply, threshold); // 9
+    let affs = &state.shared_settings.manifest.affordances;
+    decay_needs(&mut state.agents, decay, apply, threshold, |a| {
+        affs.get(a)
+            .map_or([1.0; 3], |x| x.decay_multipliers.to_array())
+    }); // 9
     if state.minute() % 60 == 0 {
         decay_all_ties(state); // 11
     }

@@ -239,8 +239,10 @@ fn masks_follow_walls_and_dead_rows_allow_only_wait() {
         columns: 19,
     };
     w.observe(buffers, ActionMode::Primitive).expect("observe");
-    assert_eq!(&mask[..6], &[1, 0, 1, 1, 0, 0]);
-    assert!(mask[5..19].iter().all(|&m| m == 0));
+    // Moves, then the roles: sleep in its own bed (5), eat what it carries (15, 16).
+    assert_eq!(&mask[..6], &[1, 0, 1, 1, 0, 1]);
+    assert!(mask[6..15].iter().all(|&m| m == 0));
+    assert_eq!(&mask[15..19], &[1, 1, 0, 0]);
     assert_eq!((alive[0], uid[0], ctx[0]), (true, 0, true));
     assert_eq!(
         &mask[10 * 19..11 * 19],

@@ -26,6 +26,7 @@ fn field_to_py<'py>(py: Python<'py>, value: Field<'_>) -> PyResult<Bound<'py, Py
         Field::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any(),
         Field::IntPair(a, b) => PyList::new(py, [a, b])?.into_any(),
         Field::Deltas(None) => py.None().into_bound(py),
+        Field::Value(v) => crate::convert::to_py(py, v)?,
         Field::Deltas(Some(deltas)) => {
             let dict = PyDict::new(py);
             for (name, value) in ["trust", "familiarity", "rivalry"].iter().zip(deltas) {

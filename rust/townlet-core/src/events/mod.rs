@@ -94,6 +94,8 @@ pub enum Field<'a> {
     IntPair(i64, i64),
     /// `{trust, familiarity, rivalry}` as floats, or `None`.
     Deltas(Option<[f64; 3]>),
+    /// Any payload value (queue and affordance events, docs/world-state.md 4).
+    Value(&'a StateValue),
 }
 
 impl Field<'_> {
@@ -120,6 +122,7 @@ impl Field<'_> {
                 ("familiarity", StateValue::Float(f)),
                 ("rivalry", StateValue::Float(r)),
             ]),
+            Field::Value(v) => v.clone(),
         }
     }
 }
@@ -257,7 +260,12 @@ pub enum EventData {
     },
     /// `relationship_event`: kind, the two uids and the applied deltas per direction.
     RelationshipEvent(Box<RelationshipEvent>),
+    /// A queue or affordance event: its name and payload in order.
+    Generic(Box<GenericEvent>),
 }
+
+/// `(name, payload pairs)` of a queue or affordance event (world.md 15).
+pub type GenericEvent = (&'static str, Vec<(&'static str, StateValue)>);
 
 /// The payload of `chat_succeeded` (world.md 10.4, 15).
 #[derive(Clone, Debug, PartialEq)]
@@ -313,6 +321,7 @@ impl EventData {
             EventData::ChatSucceeded(_) => "chat_succeeded",
             EventData::ChatFailed { .. } => "chat_failed",
             EventData::RelationshipEvent(_) => "relationship_event",
+            EventData::Generic(e) => e.0,
         }
     }
 
@@ -430,6 +439,11 @@ impl EventData {
                 f("agent_b", Field::AgentId(e.b));
                 f("a_to_b", Field::Deltas(e.a_to_b));
                 f("b_to_a", Field::Deltas(e.b_to_a));
+            }
+            EventData::Generic(e) => {
+                for (key, value) in &e.1 {
+                    f(key, Field::Value(value));
+                }
             }
         }
     }

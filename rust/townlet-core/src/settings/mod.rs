@@ -42,6 +42,9 @@ pub struct WorldSettings {
     /// Ties, modifiers and chat (world.md 10); the spec defaults when absent.
     #[serde(default)]
     pub relationships: crate::ties::TieSettings,
+    /// The `queues` section (world.md 7); spec defaults when absent.
+    #[serde(default)]
+    pub queues: crate::affordances::queue::QueueSettings,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.

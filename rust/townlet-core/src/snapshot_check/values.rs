@@ -280,7 +280,8 @@ pub(super) fn check_agent(
         Some(max_reason),
         &format!("{p}.last_action.reason"),
     )?;
-    check_ties(state, tree, a, &p)
+    check_ties(state, tree, a, &p)?;
+    crate::affordances::tree::check_agent_engagement(state, tree, a, &p)
 }
 
 /// Whether `key` is a uid written in decimal without leading zeros.
@@ -452,6 +453,7 @@ pub(super) fn check_references(state: &WorldState, tree: &StateValue) -> Result<
         }
         check_stock(state, obj, k)?;
     }
+    crate::affordances::tree::check_queues(state, tree)?;
     let slots = list(at(tree, "slots"));
     let max_slots = state.settings.embedding.max_slots;
     if u32::try_from(slots.len()).ok() != Some(max_slots) {
