@@ -38,13 +38,46 @@ SCENARIOS = {
         "lifecycle__population_target": 100,
         "embedding__max_slots": 100,
     },
+    "crowded_gym": {"map_text": "crowded_gym.map"},
 }
+CROWDED_GYM = """townlet-map 1
+size 8 8
+object B bed
+object S shower
+object V counter
+object N bench
+zone home_a home 0 0 1 7
+zone gym gym 2 0 7 7
+grid
+########
+#B@@@@@#
+#B@@S@@#
+#@@@@@@#
+#@@V@@N#
+#@@@@@@#
+#@@@@@@#
+########
+"""
+"""Ten agents crowding one shower, one counter and one bench: queues, handovers,
+ghost steps, walk-aways, cut-ins and shared meals happen every few ticks."""
 
 
 def settings_for(scenario: str) -> dict[str, Any]:
     overrides = dict(SCENARIOS[scenario])
     name = overrides.pop("map_text", None)
+    if name == "crowded_gym.map":
+        return make_settings(CROWDED_GYM, **overrides)
     return make_settings(map_text(str(name)) if name else None, **overrides)
+
+
+QUEUE_IDS = (0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 6, 6, 6, 6, 6, 6, 6, 6)
+QUEUE_IDS += (12, 12, 12, 12, 14, 14, 14, 18, 18, 15, 17, 5)
+
+
+def draw_queue_actions(rng: Rng, rows: int) -> np.ndarray:
+    """Ids weighted toward the affordance roles (wash, buy_meal, rest, release)."""
+    ids = [QUEUE_IDS[rng.rand_index(len(QUEUE_IDS))] for _ in range(rows)]
+    return np.array(ids, dtype=np.int32)
 
 
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:
@@ -77,7 +110,8 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
 
 
 def draw_actions(rng: Rng, rows: int) -> np.ndarray:
-    """Ids -3..20 (5-16 and 18 have no candidate, 17 chats where a neighbour stands;
+    """Ids -3..20 (5-16 and 18 resolve where a role or engagement allows, 17 chats
+    where a neighbour stands;
     <0 and >18 are out of range) and 1000."""
     ids = [rng.rand_index(25) - 3 for _ in range(rows)]
     return np.array([1000 if i == 21 else i for i in ids], dtype=np.int32)
@@ -127,8 +161,9 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
     ), "reset events differ"
     rng = Rng.for_stream(seed, "test_actions")
     counts = {"terminated": 0, "spawned": 0, "forced": 0, "failed": 0, "chats": 0}
+    draw = draw_queue_actions if scenario == "crowded_gym" else draw_actions
     for _ in range(ticks):
-        actions = draw_actions(rng, len(py.agent_ids()))
+        actions = draw(rng, len(py.agent_ids()))
         a, b = py.step(actions, "primitive"), native.step(actions, "primitive")
         tick = a.tick
         if canonical_encode(a.events) != canonical_encode(b.events):
@@ -154,6 +189,13 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
         counts["chats"] += sum(
             e["name"] in ("chat_succeeded", "chat_failed") for e in a.events
         )
+        for e in a.events:
+            key = e["name"]
+            if key in ("queue_conflict", "reservation_granted"):
+                key += ":" + e["kind" if key == "queue_conflict" else "via"]
+            elif key in ("queue_left", "affordance_failed"):
+                key += ":" + e["reason"]
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -170,6 +212,18 @@ def test_worlds_agree_every_tick_under_random_primitives(
         assert counts["chats"] > 0  # neighbours chatted (about 200 per 2,000 ticks)
     if scenario == "100_agents_dorm":
         assert counts["forced"] > 0  # 100 slots for 100 agents: newcomers reuse
+    if scenario != "1_agent":
+        assert counts.get("affordance_completed", 0) > 0  # roles resolve and finish
+    if scenario == "crowded_gym":
+        for key in (
+            "reservation_granted:handover",
+            "queue_conflict:blocked",
+            "queue_left:walked_away",
+            "queue_left:switched",
+            "affordance_failed:released",
+            "shared_meal",
+        ):
+            assert counts.get(key, 0) > 0, key
 
 
 def test_state_moves_between_worlds_mid_run() -> None:

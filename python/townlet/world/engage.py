@@ -93,7 +93,7 @@ def _vendor(state: WorldState, agent: Agent, item: int) -> tuple[int, int] | Non
 
 
 def _can_start(state: WorldState, agent: Agent, a: int, obj: int, tick: int) -> bool:
-    if agent.eng in QUEUED and agent.eng_obj == obj:
+    if agent.eng in QUEUED and agent.eng_obj == obj and agent.eng_aff == a:
         return True
     return start_check(state, agent, a, obj, tick)[0] == 0
 
@@ -104,9 +104,10 @@ def role_candidate(
     """The triple primitive id ``5 + role`` resolves to at ``tick``, or None.
 
     Interact roles: the first object the agent is at (object order) offering a
-    bound affordance (binding order) that it waits or holds at, or whose start
-    checks pass. Buy roles: the same with the vendor affordance of the item. Eat
-    roles: engagement none and the item use's start checks pass.
+    bound affordance whose start checks pass (binding order), else the bound
+    affordance it already waits or holds for there. Buy roles: the vendor
+    affordance of the item, same checks. Eat roles: engagement none and the item
+    use's start checks pass.
     """
     _, how, names = ROLES[role]
     if agent.eng in ACTIVE:
@@ -132,6 +133,9 @@ def role_candidate(
     for obj in state.objects_at(agent.x, agent.y):
         offered = tables.offered[state.grid.objects[obj].type_index]
         for a in bound:
+            if a in offered and start_check(state, agent, a, obj, tick)[0] == 0:
+                return INTERACT, obj, a
+        for a in bound:  # queued here: keep the current intent (Decision D18-aff)
             if a in offered and _can_start(state, agent, a, obj, tick):
                 return INTERACT, obj, a
     return None

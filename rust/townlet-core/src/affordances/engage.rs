@@ -91,14 +91,17 @@ fn vendor(state: &WorldState, i: usize, item: usize) -> Option<(usize, usize)> {
 
 fn can_start(state: &WorldState, i: usize, a: usize, obj: usize, tick: i64) -> bool {
     let agent = &state.agents[i];
-    if agent.eng.is_queued() && agent.eng.object() == Some(obj) {
+    if agent.eng.is_queued() && agent.eng.object() == Some(obj) && agent.eng.affordance() == Some(a)
+    {
         return true;
     }
     start_check(state, agent, a, Some(obj), tick).0 == 0
 }
 
 /// The triple `(kind, a, b)` primitive id `5 + role` of agent `i` resolves to at
-/// `tick`, or `None` (learning.md 2.5). Allocates nothing.
+/// `tick`, or `None` (learning.md 2.5). Interact roles: the first object the agent
+/// is at offering a bound affordance whose start checks pass (binding order), else
+/// the bound affordance it already waits or holds for there. Allocates nothing.
 pub fn role_candidate(
     state: &WorldState,
     i: usize,
@@ -128,11 +131,18 @@ pub fn role_candidate(
         How::Interact => {
             for &obj in state.objects_at(agent.x, agent.y) {
                 let offered = tables.offered.get(state.grid.objects[obj].type_index)?;
-                for name in names {
-                    let Some(&a) = tables.affordance_index.get(*name) else {
-                        continue;
-                    };
-                    if offered.contains(&a) && can_start(state, i, a, obj, tick) {
+                let bound = names
+                    .iter()
+                    .filter_map(|n| tables.affordance_index.get(*n).copied())
+                    .filter(|a| offered.contains(a));
+                for a in bound.clone() {
+                    if start_check(state, agent, a, Some(obj), tick).0 == 0 {
+                        return Some((INTERACT, obj, a));
+                    }
+                }
+                // Queued here: keep the current intent (Decision D18-aff).
+                for a in bound {
+                    if can_start(state, i, a, obj, tick) {
                         return Some((INTERACT, obj, a));
                     }
                 }
