@@ -721,3 +721,6 @@ pub fn affordance_steps(state: &mut WorldState) {
     phase_a(state);
     phase_c(state);
 }
+
+#[cfg(test)]
+mod tests;
