@@ -37,15 +37,26 @@ def test_export_has_the_contract_keys(provider: str) -> None:
     ).export_state()
     assert list(tree) == [
         "state_version", "tick", "identity", "rng", "counters", "settings",
-        "agents", "objects", "slots", "tickets",
+        "economy", "exits", "agents", "objects", "slots", "tickets",
     ]  # fmt: skip
-    assert tree["state_version"] == 3
+    assert tree["state_version"] == 4
+    prices = {"raw_food": 0.5, "meal": 1.0, "shower_fee": 0.25}
+    assert tree["economy"] == {"base_prices": prices, "prices": prices}
+    assert tree["agents"][0]["rent_missed_streak"] == 0
     assert tree["counters"] == {"next_uid": 1, "next_ticket": 1}
     assert tree["settings"] == {
         "mortality": True,
         "population_target": 1,
         "spawn_delay_ticks": [5, 20],
+        "daily_exit_cap": 2,
     }
+    assert tree["exits"] == {"queue": [], "exits_today": 0, "last_exit_tick": None}
+    assert tree["agents"][0]["job"] == "clerk"
+    assert tree["agents"][0]["shift"]["state"] == "off"
+    assert (tree["agents"][0]["absence_days"], tree["agents"][0]["exit_pending"]) == (
+        [],
+        False,
+    )
     empty = {"raw_food": 0, "meal": 0}
     assert tree["objects"] == [
         {"id": "bed_1", "owner": "agent_0", "stock": empty},
@@ -105,7 +116,7 @@ REFUSALS = [
     ("missing_key", _delete(["agents", 1, "wallet"]), "agents[1].wallet: missing"),
     ("unexpected_key", _set(["agents", 0, "mood"], "calm"),
      "agents[0].mood: unexpected key"),
-    ("version", _set(["state_version"], 1), "state_version: expected 3, got 1"),
+    ("version", _set(["state_version"], 1), "state_version: expected 4, got 1"),
     ("stock_kind", _set(["objects", 0, "stock", "meal"], 1.0),
      "objects[0].stock.meal: expected int, got float"),
     ("stock_missing", _delete(["objects", 0, "stock"]), "objects[0].stock: missing"),

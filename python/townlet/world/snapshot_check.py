@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from townlet.errors import SnapshotError
 from townlet.world.agents import ORIGINS
+from townlet.world.econ import check_economy
+from townlet.world.employment import check_employment
 from townlet.world.events import REASONS
+from townlet.world.exits import check_exits
 
 if TYPE_CHECKING:
     from townlet.world.state import WorldState
@@ -74,6 +77,19 @@ _AGENT: dict[str, Any] = {
     ),
     "chat_cooldowns": ("items", "int"),
     "last_chat_tick": "int",
+    "rent_missed_streak": "int",
+    "job": ("opt", "str"),
+    "shift": {
+        "state": "str",
+        "day": "int",
+        "arrived_minute": "int",
+        "present_ticks": "int",
+        "paid": "float",
+        "withheld": "float",
+        "fine_outstanding": "float",
+    },
+    "absence_days": ("list", "int"),
+    "exit_pending": "bool",
 }
 _STATE: dict[str, Any] = {
     "state_version": "int",
@@ -85,6 +101,13 @@ _STATE: dict[str, Any] = {
         "mortality": "bool",
         "population_target": "int",
         "spawn_delay_ticks": ("tuple", 2, "int"),
+        "daily_exit_cap": "int",
+    },
+    "economy": {"base_prices": ("items", "float"), "prices": ("items", "float")},
+    "exits": {
+        "queue": ("list", {"uid": "int", "reason": "str", "enqueued_tick": "int"}),
+        "exits_today": "int",
+        "last_exit_tick": ("opt", "int"),
     },
     "agents": ("list", _AGENT),
     "objects": (
@@ -380,6 +403,9 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
         )
     _check_shape(tree, _STATE, "")
     _check_header(state, tree)
+    check_economy(state, tree)
+    check_exits(tree)
+    check_employment(state, tree)
     prev_uid = -1
     for i, agent in enumerate(tree["agents"]):
         _check_agent(state, tree, i, prev_uid)

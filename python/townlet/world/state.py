@@ -1,7 +1,7 @@
 """World state: the container, ``export_state`` and ``import_state`` (world.md 18).
 
 :class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
-canonical tree of docs/world-state.md section 3 (``state_version`` 3), whose
+canonical tree of docs/world-state.md section 3 (``state_version`` 4), whose
 :func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
 checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
 the state, so a refused tree changes nothing.
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from townlet.world.agents import Agent
+from townlet.world.econ import export_economy, import_economy
+from townlet.world.employment import export_shift, import_shift, job_index
 from townlet.world.events import EventLog
+from townlet.world.exits import ExitEntry, export_exits, import_exits
 from townlet.world.grid import Grid
 from townlet.world.rng import Rng
 from townlet.world.settings import Profile, WorldSettings
@@ -23,7 +26,7 @@ from townlet.world.ties import Tie, TieSettings
 
 __all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -60,6 +63,13 @@ class WorldState:
         self.stock: list[list[int]] = [
             initial_stock(settings, o.type_index) for o in grid.objects
         ]
+        self.base_prices: list[float] = [p for _, p in settings.prices]
+        self.prices: list[float] = list(self.base_prices)
+        self.exit_queue: list[ExitEntry] = []
+        self.exits_today = 0
+        self.last_exit_tick: int | None = None
+        self.daily_exit_cap = settings.exits.daily_exit_cap
+        self.exit_approvals: list[int] = []
         self.slots = SlotTable(settings.max_slots)
         self.tickets: list[Ticket] = []
         self.events = EventLog()
@@ -140,6 +150,11 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
             str(uid): agent.chat_cooldowns[uid] for uid in sorted(agent.chat_cooldowns)
         },
         "last_chat_tick": agent.last_chat_tick,
+        "rent_missed_streak": agent.rent_missed_streak,
+        "job": None if agent.job is None else state.settings.jobs[agent.job].id,
+        "shift": export_shift(agent.shift),
+        "absence_days": list(agent.absence_days),
+        "exit_pending": agent.exit_pending,
     }
 
 
@@ -163,7 +178,10 @@ def export_state(state: WorldState) -> dict[str, Any]:
             "mortality": state.mortality,
             "population_target": state.population_target,
             "spawn_delay_ticks": list(state.spawn_delay_ticks),
+            "daily_exit_cap": state.daily_exit_cap,
         },
+        "economy": export_economy(state),
+        "exits": export_exits(state),
         "agents": [export_agent(state, a) for a in state.agents],
         "objects": [
             {
@@ -232,6 +250,11 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
         )
     agent.chat_cooldowns = {int(k): v for k, v in node["chat_cooldowns"].items()}
     agent.last_chat_tick = node["last_chat_tick"]
+    agent.rent_missed_streak = node["rent_missed_streak"]
+    agent.job = None if node["job"] is None else job_index(state, node["job"])
+    agent.shift = import_shift(node["shift"])
+    agent.absence_days = list(node["absence_days"])
+    agent.exit_pending = node["exit_pending"]
     return agent
 
 
@@ -283,5 +306,8 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
     state.tickets = [
         Ticket(t["ticket_id"], t["due_tick"], t["deferred"]) for t in tree["tickets"]
     ]
+    import_economy(state, tree["economy"])
+    import_exits(state, tree["exits"])
+    state.daily_exit_cap = settings["daily_exit_cap"]
     state.events = EventLog()
     state.events.tick = state.tick

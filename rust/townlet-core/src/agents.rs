@@ -209,6 +209,16 @@ pub struct Agent {
     pub chat_cooldowns: std::collections::BTreeMap<u32, i64>,
     /// Tick of the latest `chat_succeeded` involving the agent (-1 when none).
     pub last_chat_tick: i64,
+    /// Consecutive missed rents (world.md 8.2).
+    pub rent_missed_streak: u32,
+    /// Job index in `jobs`, if employed (world.md 9.2).
+    pub job: Option<usize>,
+    /// The shift record (world.md 9.3).
+    pub shift: crate::employment::Shift,
+    /// Days with an absence, ascending (world.md 9.5).
+    pub absence_days: Vec<i64>,
+    /// Whether the agent is in the exit queue (world.md 9.6).
+    pub exit_pending: bool,
 }
 
 impl Agent {
@@ -259,6 +269,11 @@ impl Agent {
             ties: crate::ties::Ties::new(),
             chat_cooldowns: std::collections::BTreeMap::new(),
             last_chat_tick: -1,
+            rent_missed_streak: 0,
+            job: None,
+            shift: crate::employment::Shift::default(),
+            absence_days: Vec::new(),
+            exit_pending: false,
         }
     }
 

@@ -61,9 +61,11 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
     let results = apply_commands(state, commands); // 3
     if state.minute() == 0 {
         // 4
+        crate::exits::day_boundary(state);
         let day = state.day();
         state.events.emit(EventData::DayStarted { day });
     }
+    crate::econ::calendar(state); // 4: rent, restock
     process_actions(state); // 6
     let s = &state.settings;
     let (decay, apply, threshold) = (
@@ -72,10 +74,12 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         s.lifecycle.faint_threshold,
     );
     decay_needs(&mut state.agents, decay, apply, threshold); // 9
+    crate::employment::employment_step(state); // 10
     if state.minute() % 60 == 0 {
         decay_all_ties(state); // 11
     }
     terminate_fainted(state); // 12
+    crate::exits::process_exits(state);
     schedule_newcomers(state);
     state.events.finish();
     results
