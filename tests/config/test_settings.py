@@ -23,13 +23,19 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "embedding",
         "actions",
         "relationships",
+        "jobs",
+        "employment",
+        "exits",
     ]
 
 
 def test_affordances_carry_every_field_normalised() -> None:
     settings = world_settings(load_config())
     assert settings["economy"] == {
-        "prices": [["raw_food", 0.5], ["meal", 1.0], ["shower_fee", 0.25]]
+        "prices": [["raw_food", 0.5], ["meal", 1.0], ["shower_fee", 0.25]],
+        "rent_per_day": 2.0,
+        "rent_minute": 0,
+        "restock_minute": 300,
     }
     by_id = {a["id"]: a for a in settings["manifest"]["affordances"]}
     assert list(by_id["cook_meal"]) == [

@@ -46,6 +46,8 @@ NAMES = [
 NUMBERS: list[Any] = [0, 1, -1, 0.5, 1.5, -0.25, 2, 7.25, math.nan, math.inf, True, "x"]
 TIE_VALUES: list[Any] = [0, 1, 0.5, -0.5, 0.015, -0.0, 0.3, 1.5, -1.25, math.nan]
 NEED_KEYS = ["hunger", "hygiene", "energy", "joy"]
+PRICE_KEYS: list[Any] = ["meal", "raw_food", "shower_fee", "gold", 3]
+PRICE_VALUES: list[Any] = [*NUMBERS, 0.0, -0.0, 0.1, 1e-300]
 
 
 def masks(world: Any) -> Any:
@@ -111,7 +113,11 @@ def draw_command(rng: Rng, ids: list[str], n: int) -> dict[str, Any]:
         "toggle_mortality": {"enabled": pick(rng, [True, False, 1])},
         "set_spawn_delay": {"min": rng.rand_index(30) - 2, "max": rng.rand_index(40)},
         "set_population_target": {"n": rng.rand_index(14) - 1},
-        "price": {"key": "meal", "value": 1.0},
+        # No draws here (the sequence of the other commands stays as it was).
+        "price": {
+            "key": PRICE_KEYS[n % len(PRICE_KEYS)],
+            "value": PRICE_VALUES[(n // 3) % len(PRICE_VALUES)],
+        },
         "possess": {"agent_id": agent_id},
         "set_rel": {
             "agent_a": agent_id,

@@ -29,6 +29,7 @@ def test_day_started_is_emitted_on_the_day_boundary(provider: str) -> None:
         lifecycle__population_target=1,
         time__start_minute=1438,
         lifecycle__mortality=False,
+        economy__rent_minute=720,
     )
     first = world.step(np.zeros(1, dtype=np.int32), "primitive")
     assert [e["name"] for e in first.events] == []

@@ -93,7 +93,7 @@ def test_reset_emits_agent_spawned_at_tick_zero(provider: str) -> None:
         "cause": "initial",
         "position": [6, 2],
         "home": "home_b",
-        "job": None,
+        "job": "grocer",  # uid 1 mod 3 jobs (world.md 9.2)
         "profile": profile,
     }
 

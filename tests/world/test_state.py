@@ -37,15 +37,26 @@ def test_export_has_the_contract_keys(provider: str) -> None:
     ).export_state()
     assert list(tree) == [
         "state_version", "tick", "identity", "rng", "counters", "settings",
-        "agents", "objects", "slots", "tickets",
+        "economy", "exits", "agents", "objects", "slots", "tickets",
     ]  # fmt: skip
     assert tree["state_version"] == 4
+    prices = {"raw_food": 0.5, "meal": 1.0, "shower_fee": 0.25}
+    assert tree["economy"] == {"base_prices": prices, "prices": prices}
+    assert tree["agents"][0]["rent_missed_streak"] == 0
     assert tree["counters"] == {"next_uid": 1, "next_ticket": 1}
     assert tree["settings"] == {
         "mortality": True,
         "population_target": 1,
         "spawn_delay_ticks": [5, 20],
+        "daily_exit_cap": 2,
     }
+    assert tree["exits"] == {"queue": [], "exits_today": 0, "last_exit_tick": None}
+    assert tree["agents"][0]["job"] == "clerk"
+    assert tree["agents"][0]["shift"]["state"] == "off"
+    assert (tree["agents"][0]["absence_days"], tree["agents"][0]["exit_pending"]) == (
+        [],
+        False,
+    )
     empty = {"raw_food": 0, "meal": 0}
     queue: dict[str, Any] = {"holders": [], "waiters": [], "cut_in_until": {}}
     assert tree["objects"] == [

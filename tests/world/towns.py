@@ -122,6 +122,17 @@ def map_text(name: str) -> str:
     return path.read_text()
 
 
+def _job(job_id: str, site: str, positions: int, start: int) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "site": site,
+        "positions": positions,
+        "shift_start": start,
+        "shift_length": 480,
+        "wage_per_tick": 0.01,
+    }
+
+
 def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, Any]:
     """World settings with spec defaults; ``a__b=v`` overrides key ``a.b``.
 
@@ -144,7 +155,12 @@ def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, An
             "object_types": copy.deepcopy(OBJECT_TYPES),
             "affordances": copy.deepcopy(AFFORDANCES),
         },
-        "economy": {"prices": copy.deepcopy(PRICES)},
+        "economy": {
+            "prices": copy.deepcopy(PRICES),
+            "rent_per_day": 2.0,
+            "rent_minute": 0,
+            "restock_minute": 300,
+        },
         "time": {"ticks_per_day": 1440, "start_minute": 360},
         "needs": {
             "decay": {"hunger": 0.0012, "hygiene": 0.0005, "energy": 0.0006},
@@ -179,6 +195,23 @@ def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, An
         },
         "embedding": {"max_slots": 64, "cooldown_ticks": 2880},
         "actions": {"mode": "primitive"},
+        "jobs": [
+            _job("clerk", "office", 6, 480),
+            _job("grocer", "grocer", 2, 540),
+            _job("barista", "cafe", 2, 660),
+        ],
+        "employment": {
+            "grace_ticks": 10,
+            "absent_after_ticks": 60,
+            "lateness_fine": 0.3,
+        },
+        "exits": {
+            "absence_window_days": 7,
+            "max_absences": 3,
+            "rent_missed_limit": 3,
+            "daily_exit_cap": 2,
+            "exit_cooldown_ticks": 120,
+        },
     }
     for dotted, value in overrides.items():
         *parents, leaf = dotted.split("__")

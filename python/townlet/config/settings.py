@@ -123,6 +123,9 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "prices": [
                 [key, float(price)] for key, price in world.economy.prices.items()
             ],
+            "rent_per_day": float(world.economy.rent_per_day),
+            "rent_minute": world.economy.rent_minute,
+            "restock_minute": world.economy.restock_minute,
         },
         "time": {
             "ticks_per_day": world.time.ticks_per_day,
@@ -174,6 +177,29 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
         },
         "actions": {"mode": cfg.actions.mode},
         "relationships": _relationships(world.relationships),
+        "jobs": [
+            {
+                "id": job.id,
+                "site": job.site,
+                "positions": job.positions,
+                "shift_start": job.shift_start,
+                "shift_length": job.shift_length,
+                "wage_per_tick": float(job.wage_per_tick),
+            }
+            for job in world.jobs
+        ],
+        "employment": {
+            "grace_ticks": world.employment.grace_ticks,
+            "absent_after_ticks": world.employment.absent_after_ticks,
+            "lateness_fine": float(world.employment.lateness_fine),
+        },
+        "exits": {
+            "absence_window_days": world.exits.absence_window_days,
+            "max_absences": world.exits.max_absences,
+            "rent_missed_limit": world.exits.rent_missed_limit,
+            "daily_exit_cap": world.exits.daily_exit_cap,
+            "exit_cooldown_ticks": world.exits.exit_cooldown_ticks,
+        },
     }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from townlet.world import econ
 from townlet.world.agents import Agent
 from townlet.world.events import REASONS
 from townlet.world.expr import first_false
@@ -69,16 +70,14 @@ def clamp01(x: float) -> float:
 
 
 def price_of(state: WorldState, key: str) -> float:
-    """The price of ``key`` an agent pays now: the base price in this slice."""
-    for name, value in state.settings.prices:
-        if name == key:
-            return value
-    return 0.0
+    """The price of ``key`` an agent pays now: its effective price (world.md 8.1)."""
+    k = econ.price_index(state, key)
+    return 0.0 if k is None else econ.effective_price(state, k)
 
 
 def utility_up(state: WorldState, utility: str) -> bool:
-    """Whether ``utility`` (power / water) is up: always in this slice."""
-    return True
+    """Whether ``utility`` (power / water) is up (world.md 8.4)."""
+    return econ.utility_up(state, utility)
 
 
 def cost_of(state: WorldState, aff: Affordance) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from townlet.world.employment import Shift
 from townlet.world.rng import Rng
 from townlet.world.ties import Ties
 
@@ -73,6 +74,7 @@ class Agent:
     """
 
     __slots__ = (
+        "absence_days",
         "action",
         "alive",
         "ambition",
@@ -87,6 +89,7 @@ class Agent:
         "eng_obj",
         "eng_remaining",
         "eng_started",
+        "exit_pending",
         "extroversion",
         "forgiveness",
         "home",
@@ -95,6 +98,7 @@ class Agent:
         "hygiene",
         "id",
         "items",
+        "job",
         "last_aff",
         "last_chat_tick",
         "last_kind",
@@ -106,6 +110,8 @@ class Agent:
         "origin",
         "profile",
         "progressed",
+        "rent_missed_streak",
+        "shift",
         "slot",
         "spawned_tick",
         "target",
@@ -156,6 +162,11 @@ class Agent:
         self.ties = Ties()
         self.chat_cooldowns: dict[int, int] = {}
         self.last_chat_tick = -1
+        self.rent_missed_streak = 0
+        self.job: int | None = None
+        self.shift = Shift()
+        self.absence_days: list[int] = []
+        self.exit_pending = False
         self.action = 0
         self.target = -1
         self.needs_before = needs

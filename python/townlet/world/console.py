@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from townlet.core.types import NEEDS, CommandResult
-from townlet.world import lifecycle
+from townlet.world import econ, exits, lifecycle
 from townlet.world.actions import chat_pair_event
 from townlet.world.state import WorldState
 from townlet.world.ties import Tie, chat_good, weakest
@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("listener", "str", True),
         ("quality", "number", False),
     ),
+    "price": (("key", "str", True), ("value", "number", True)),
+    "exit_approve": (("agent_id", "str", True),),
+    "exit_defer": (("agent_id", "str", True),),
+    "set_exit_cap": (("daily_exit_cap", "int", True),),
 }
 """Each command's arguments in check order: ``(name, kind, required)``."""
 
@@ -68,6 +72,7 @@ _EXPECTED = {
 _I64 = 1 << 63
 _MAX_DEPTH = 16
 _MAX_SPAWN_DELAY = 10_080
+_U32_MAX = (1 << 32) - 1
 
 
 class _RefusedError(Exception):
@@ -376,6 +381,35 @@ def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str
         return (_set_rel(state, args), args["agent_a"])
     if name == "force_chat":
         return (_force_chat(state, args), args["speaker"])
+    if name == "price":
+        key = args["key"]
+        index = econ.price_index(state, key)
+        if index is None:
+            raise _RefusedError("not_found", f"price: unknown price key '{key}'")
+        value = float(args["value"])
+        if value < 0.0:
+            raise _RefusedError("invalid_args", "price: value must be >= 0")
+        econ.set_base_price(state, index, value)
+        return (f"set the base price of {key}", "")
+    if name == "exit_approve":
+        agent = _alive(state, name, args["agent_id"])
+        state.exit_approvals.append(agent.uid)
+        return (f"approved the exit of {agent.id}", agent.id)
+    if name == "exit_defer":
+        agent = _alive(state, name, args["agent_id"])
+        if not exits.reprieve(state, agent):
+            raise _RefusedError("conflict", f"exit_defer: {agent.id} is not pending")
+        return (f"deferred the exit of {agent.id}", agent.id)
+    if name == "set_exit_cap":
+        cap = args["daily_exit_cap"]
+        if not 0 <= cap <= _U32_MAX:
+            raise _RefusedError(
+                "invalid_args",
+                f"set_exit_cap: daily_exit_cap must be in [0, {_U32_MAX}]",
+            )
+        state.daily_exit_cap = cap
+        events.emit("world_setting_changed", key="daily_exit_cap", value=cap)
+        return (f"daily_exit_cap set to {cap}", "")
     n = args["n"]
     limit = min(s.max_slots, len(state.ownable))
     if not 0 <= n <= limit:

@@ -9,6 +9,8 @@ tick can report it (Decision D5: it keeps its slot, bed and home fields).
 from __future__ import annotations
 
 from townlet.world.agents import Agent, agent_name, sample_profile
+from townlet.world.employment import assign_job
+from townlet.world.exits import forget
 from townlet.world.state import Ticket, WorldState
 
 __all__ = [
@@ -85,6 +87,7 @@ def spawn(
     agent.forgiveness = chosen.forgiveness
     agent.ambition = chosen.ambition
     agent.multipliers = chosen.decay_multipliers
+    agent.job = assign_job(state, uid)
     state.slots.hold(slot, uid)
     state.agents.append(agent)  # uids only grow, so the list stays in uid order
     if forced:
@@ -98,7 +101,7 @@ def spawn(
         cause=cause,
         position=[agent.x, agent.y],
         home=agent.home,
-        job=None,
+        job=None if agent.job is None else s.jobs[agent.job].id,
         profile=agent.profile,
     )
     return agent
@@ -138,6 +141,7 @@ def terminate(
     for other in state.agents:
         other.ties.remove(agent.uid)
         other.chat_cooldowns.pop(agent.uid, None)
+    forget(state, agent.uid)
     state.events.emit(
         "agent_terminated",
         agent_id=agent.id,

@@ -20,6 +20,9 @@ from typing import Any
 
 from townlet.core.types import NEEDS
 from townlet.errors import ConfigError
+from townlet.world.econ import EconomyRules
+from townlet.world.employment import EmploymentRules, JobSpec, default_jobs
+from townlet.world.exits import ExitRules
 from townlet.world.ties import ChatParams, Modifiers, TieSettings
 
 __all__ = [
@@ -168,6 +171,10 @@ class WorldSettings:
     action_mode: str
     ties: TieSettings
     queues: QueueSettings = field(default_factory=lambda: QueueSettings())
+    economy: EconomyRules = field(default_factory=EconomyRules)
+    jobs: tuple[JobSpec, ...] = field(default_factory=default_jobs)
+    employment: EmploymentRules = field(default_factory=EmploymentRules)
+    exits: ExitRules = field(default_factory=ExitRules)
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -583,6 +590,8 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
         queues=(
             _queues(root["queues"], "queues") if "queues" in root else QueueSettings()
         ),
+        economy=_economy_rules(economy, tpd),
+        **_employment(root, tpd),
     )
 
 
@@ -608,6 +617,25 @@ def _queues(value: Any, path: str) -> QueueSettings:
             0,
             MAX_TICK,
         ),
+    )
+
+
+def _economy_rules(economy: Mapping[str, Any], tpd: int) -> EconomyRules:
+    """Rent and restock keys of ``economy`` (world.md 8.1); defaults when absent."""
+    d = EconomyRules()
+
+    def minute(key: str, default: int) -> int:
+        if key not in economy:
+            return default
+        return _int(economy[key], f"economy.{key}", 0, tpd - 1)
+
+    rent = d.rent_per_day
+    if "rent_per_day" in economy:
+        rent = _float(economy["rent_per_day"], "economy.rent_per_day", 0.0, None)
+    return EconomyRules(
+        rent_per_day=rent,
+        rent_minute=minute("rent_minute", d.rent_minute),
+        restock_minute=minute("restock_minute", d.restock_minute),
     )
 
 
@@ -658,3 +686,78 @@ def _ties(value: Any, path: str) -> TieSettings:
             ),
         ),
     )
+
+
+def _employment(root: Mapping[str, Any], tpd: int) -> dict[str, Any]:
+    """``jobs``, ``employment`` and ``exits`` (world.md 9.1); defaults when absent."""
+    out: dict[str, Any] = {}
+    if "jobs" in root:
+        jobs: list[JobSpec] = []
+        for i, value in enumerate(_list(root["jobs"], "jobs")):
+            p = f"jobs[{i}]"
+            node = _dict(value, p)
+            job_id = _str(_get(node, "id", p), f"{p}.id")
+            if any(j.id == job_id for j in jobs):
+                raise _fail(f"{p}.id", f"duplicate job '{job_id}'")
+            start = _int(_get(node, "shift_start", p), f"{p}.shift_start", 0, tpd - 1)
+            jobs.append(
+                JobSpec(
+                    id=job_id,
+                    site=_str(_get(node, "site", p), f"{p}.site"),
+                    positions=_int(
+                        _get(node, "positions", p), f"{p}.positions", 0, U32_MAX
+                    ),
+                    shift_start=start,
+                    shift_length=_int(
+                        _get(node, "shift_length", p),
+                        f"{p}.shift_length",
+                        60,
+                        max(tpd - 1 - start, 60),
+                    ),
+                    wage_per_tick=_float(
+                        _get(node, "wage_per_tick", p), f"{p}.wage_per_tick", 0.0
+                    ),
+                )
+            )
+        out["jobs"] = tuple(jobs)
+    if "employment" in root:
+        e = _dict(root["employment"], "employment")
+        out["employment"] = EmploymentRules(
+            grace_ticks=_int(
+                _get(e, "grace_ticks", "employment"), "employment.grace_ticks", 0
+            ),
+            absent_after_ticks=_int(
+                _get(e, "absent_after_ticks", "employment"),
+                "employment.absent_after_ticks",
+                1,
+            ),
+            lateness_fine=_float(
+                _get(e, "lateness_fine", "employment"), "employment.lateness_fine", 0.0
+            ),
+        )
+    absent_after = out.get("employment", EmploymentRules()).absent_after_ticks
+    for i, job in enumerate(out.get("jobs", default_jobs())):
+        if absent_after >= job.shift_length:
+            raise _fail(
+                "employment.absent_after_ticks",
+                f"must be below jobs[{i}].shift_length ({job.shift_length})",
+            )
+    if "exits" in root:
+        x = _dict(root["exits"], "exits")
+
+        def num(key: str, lo: int) -> int:
+            return _int(_get(x, key, "exits"), f"exits.{key}", lo, U32_MAX)
+
+        out["exits"] = ExitRules(
+            absence_window_days=num("absence_window_days", 1),
+            max_absences=num("max_absences", 1),
+            rent_missed_limit=num("rent_missed_limit", 1),
+            daily_exit_cap=num("daily_exit_cap", 0),
+            exit_cooldown_ticks=_int(
+                _get(x, "exit_cooldown_ticks", "exits"),
+                "exits.exit_cooldown_ticks",
+                0,
+                MAX_TICK,
+            ),
+        )
+    return out

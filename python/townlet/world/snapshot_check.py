@@ -28,7 +28,10 @@ from townlet.world.affordance_state import (
     check_queues,
 )
 from townlet.world.agents import ORIGINS
+from townlet.world.econ import check_economy
+from townlet.world.employment import check_employment
 from townlet.world.events import REASONS
+from townlet.world.exits import check_exits
 
 if TYPE_CHECKING:
     from townlet.world.state import WorldState
@@ -83,6 +86,19 @@ _AGENT: dict[str, Any] = {
     "last_chat_tick": "int",
     "engagement": ENGAGEMENT_SHAPE,
     "last_affordance": LAST_AFFORDANCE_SHAPE,
+    "rent_missed_streak": "int",
+    "job": ("opt", "str"),
+    "shift": {
+        "state": "str",
+        "day": "int",
+        "arrived_minute": "int",
+        "present_ticks": "int",
+        "paid": "float",
+        "withheld": "float",
+        "fine_outstanding": "float",
+    },
+    "absence_days": ("list", "int"),
+    "exit_pending": "bool",
 }
 _STATE: dict[str, Any] = {
     "state_version": "int",
@@ -94,6 +110,13 @@ _STATE: dict[str, Any] = {
         "mortality": "bool",
         "population_target": "int",
         "spawn_delay_ticks": ("tuple", 2, "int"),
+        "daily_exit_cap": "int",
+    },
+    "economy": {"base_prices": ("items", "float"), "prices": ("items", "float")},
+    "exits": {
+        "queue": ("list", {"uid": "int", "reason": "str", "enqueued_tick": "int"}),
+        "exits_today": "int",
+        "last_exit_tick": ("opt", "int"),
     },
     "agents": ("list", _AGENT),
     "objects": (
@@ -396,6 +419,9 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
         )
     _check_shape(tree, _STATE, "")
     _check_header(state, tree)
+    check_economy(state, tree)
+    check_exits(tree)
+    check_employment(state, tree)
     prev_uid = -1
     for i, agent in enumerate(tree["agents"]):
         _check_agent(state, tree, i, prev_uid)

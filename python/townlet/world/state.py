@@ -21,7 +21,10 @@ from townlet.world.affordance_state import (
     import_queue,
 )
 from townlet.world.agents import Agent
+from townlet.world.econ import export_economy, import_economy
+from townlet.world.employment import export_shift, import_shift, job_index
 from townlet.world.events import EventLog
+from townlet.world.exits import ExitEntry, export_exits, import_exits
 from townlet.world.grid import Grid
 from townlet.world.manifest import ManifestTables
 from townlet.world.queues import Queue
@@ -69,6 +72,13 @@ class WorldState:
         self.stock: list[list[int]] = [
             initial_stock(settings, o.type_index) for o in grid.objects
         ]
+        self.base_prices: list[float] = [p for _, p in settings.prices]
+        self.prices: list[float] = list(self.base_prices)
+        self.exit_queue: list[ExitEntry] = []
+        self.exits_today = 0
+        self.last_exit_tick: int | None = None
+        self.daily_exit_cap = settings.exits.daily_exit_cap
+        self.exit_approvals: list[int] = []
         self.slots = SlotTable(settings.max_slots)
         self.tickets: list[Ticket] = []
         self.events = EventLog()
@@ -164,6 +174,11 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
         "last_chat_tick": agent.last_chat_tick,
         "engagement": export_engagement(agent),
         "last_affordance": export_last_affordance(agent.last_aff),
+        "rent_missed_streak": agent.rent_missed_streak,
+        "job": None if agent.job is None else state.settings.jobs[agent.job].id,
+        "shift": export_shift(agent.shift),
+        "absence_days": list(agent.absence_days),
+        "exit_pending": agent.exit_pending,
     }
 
 
@@ -187,7 +202,10 @@ def export_state(state: WorldState) -> dict[str, Any]:
             "mortality": state.mortality,
             "population_target": state.population_target,
             "spawn_delay_ticks": list(state.spawn_delay_ticks),
+            "daily_exit_cap": state.daily_exit_cap,
         },
+        "economy": export_economy(state),
+        "exits": export_exits(state),
         "agents": [export_agent(state, a) for a in state.agents],
         "objects": [
             {
@@ -258,6 +276,11 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
     agent.chat_cooldowns = {int(k): v for k, v in node["chat_cooldowns"].items()}
     agent.last_chat_tick = node["last_chat_tick"]
     import_engagement(agent, node)
+    agent.rent_missed_streak = node["rent_missed_streak"]
+    agent.job = None if node["job"] is None else job_index(state, node["job"])
+    agent.shift = import_shift(node["shift"])
+    agent.absence_days = list(node["absence_days"])
+    agent.exit_pending = node["exit_pending"]
     return agent
 
 
@@ -310,5 +333,8 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
     state.tickets = [
         Ticket(t["ticket_id"], t["due_tick"], t["deferred"]) for t in tree["tickets"]
     ]
+    import_economy(state, tree["economy"])
+    import_exits(state, tree["exits"])
+    state.daily_exit_cap = settings["daily_exit_cap"]
     state.events = EventLog()
     state.events.tick = state.tick

@@ -16,6 +16,9 @@ from townlet.core.types import CommandResult
 from townlet.world.actions import process_actions
 from townlet.world.affordances import affordance_steps
 from townlet.world.console import apply_commands
+from townlet.world.econ import calendar
+from townlet.world.employment import employment_step
+from townlet.world.exits import day_boundary, process_exits
 from townlet.world.lifecycle import (
     process_arrivals,
     purge,
@@ -77,7 +80,9 @@ def step(
     process_arrivals(state)  # 2
     results = apply_commands(state, list(commands))  # 3
     if state.minute() == 0:  # 4
+        day_boundary(state)
         state.events.emit("day_started", day=state.day())
+    calendar(state)  # 4: rent, restock
     process_actions(state)  # 6
     affordance_steps(state)  # 7, 8
     s = state.settings
@@ -85,8 +90,10 @@ def step(
     decay_needs(
         state.agents, s.decay, s.apply_personality, s.faint_threshold, activity
     )  # 9
+    employment_step(state)  # 10
     if state.minute() % 60 == 0:  # 11
         decay_all_ties(state)
     terminate_fainted(state)  # 12
+    process_exits(state)
     schedule_newcomers(state)
     return results

@@ -237,6 +237,16 @@ pub struct Agent {
     pub progressed: Option<usize>,
     /// Scratch: the second argument (affordance index) of the resolved triple.
     pub arg: usize,
+    /// Consecutive missed rents (world.md 8.2).
+    pub rent_missed_streak: u32,
+    /// Job index in `jobs`, if employed (world.md 9.2).
+    pub job: Option<usize>,
+    /// The shift record (world.md 9.3).
+    pub shift: crate::employment::Shift,
+    /// Days with an absence, ascending (world.md 9.5).
+    pub absence_days: Vec<i64>,
+    /// Whether the agent is in the exit queue (world.md 9.6).
+    pub exit_pending: bool,
 }
 
 impl Agent {
@@ -291,6 +301,11 @@ impl Agent {
             last_aff: None,
             progressed: None,
             arg: 0,
+            rent_missed_streak: 0,
+            job: None,
+            shift: crate::employment::Shift::default(),
+            absence_days: Vec::new(),
+            exit_pending: false,
         }
     }
 

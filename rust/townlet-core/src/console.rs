@@ -65,7 +65,7 @@ type Arg = (&'static str, Kind, bool);
 
 /// The commands of this world and their arguments in check order:
 /// `(name, kind, required)`.
-const COMMANDS: [(&str, &[Arg]); 9] = [
+const COMMANDS: [(&str, &[Arg]); 13] = [
     (
         "spawn",
         &[
@@ -116,6 +116,13 @@ const COMMANDS: [(&str, &[Arg]); 9] = [
             ("quality", Kind::Number, false),
         ],
     ),
+    (
+        "price",
+        &[("key", Kind::Str, true), ("value", Kind::Number, true)],
+    ),
+    ("exit_approve", &[("agent_id", Kind::Str, true)]),
+    ("exit_defer", &[("agent_id", Kind::Str, true)]),
+    ("set_exit_cap", &[("daily_exit_cap", Kind::Int, true)]),
 ];
 
 /// The outcome of one console command (`CommandResult` in Python).
@@ -505,6 +512,62 @@ fn apply(
         "force_chat" => {
             let message = force_chat(state, args)?;
             Ok((message, Some(str_arg(args, "speaker").to_string())))
+        }
+        "price" => {
+            let key = str_arg(args, "key");
+            let Some(index) = crate::econ::price_index(state, key) else {
+                return Err(Refused(
+                    "not_found",
+                    format!("price: unknown price key '{key}'"),
+                ));
+            };
+            let value = args.get("value").and_then(Value::as_f64).unwrap_or(0.0);
+            if value < 0.0 {
+                return Err(invalid("price: value must be >= 0".to_string()));
+            }
+            crate::econ::set_base_price(state, index, value);
+            Ok((format!("set the base price of {key}"), None))
+        }
+        "exit_approve" => {
+            let index = alive_index(state, name, str_arg(args, "agent_id"))?;
+            let (uid, id) = state
+                .agents
+                .get(index)
+                .map(|a| (a.uid, a.id.clone()))
+                .unwrap_or_default();
+            state.exit_approvals.push(uid);
+            Ok((format!("approved the exit of {id}"), Some(id)))
+        }
+        "exit_defer" => {
+            let index = alive_index(state, name, str_arg(args, "agent_id"))?;
+            let id = state
+                .agents
+                .get(index)
+                .map(|a| a.id.clone())
+                .unwrap_or_default();
+            if !crate::exits::reprieve(state, index) {
+                return Err(Refused(
+                    "conflict",
+                    format!("exit_defer: {id} is not pending"),
+                ));
+            }
+            Ok((format!("deferred the exit of {id}"), Some(id)))
+        }
+        "set_exit_cap" => {
+            let n = int_arg(args, "daily_exit_cap");
+            let Ok(cap) = u32::try_from(n) else {
+                return Err(invalid(format!(
+                    "set_exit_cap: daily_exit_cap must be in [0, {}]",
+                    u32::MAX
+                )));
+            };
+            state.daily_exit_cap = cap;
+            state
+                .events
+                .emit(EventData::WorldSettingChanged(SettingChange::DailyExitCap(
+                    n,
+                )));
+            Ok((format!("daily_exit_cap set to {n}"), None))
         }
         _ => {
             let n = int_arg(args, "n");

@@ -77,6 +77,11 @@ pub fn spawn_with(
     let name = agent_name(&state.settings.agents.names, uid);
     let kit = overrides.kit.unwrap_or_else(|| kit.clone());
     let mut agent = Agent::new(uid, name, slot_u32, cause, tick, position, kit);
+    // One entry per day of the window at most (pruned daily): no growth per tick.
+    let window = state.settings.exits.absence_window_days;
+    agent
+        .absence_days
+        .reserve(usize::try_from(window).unwrap_or(0).min(64) + 1);
     if let Some(k) = bed {
         if let Some(owner) = state.owners.get_mut(k) {
             *owner = Some(uid);
@@ -91,6 +96,7 @@ pub fn spawn_with(
         agent.ambition = p.ambition;
         agent.multipliers = p.decay_multipliers.to_array();
     }
+    agent.job = crate::employment::assign_job(state, uid);
     state.slots.hold(slot, uid);
     if forced {
         state.events.emit(EventData::SlotForcedReuse {
@@ -106,6 +112,9 @@ pub fn spawn_with(
         cause,
         position,
         home: state.zone_name(agent.home).map(str::to_string),
+        job: agent
+            .job
+            .map(|j| crate::employment::job_id(state, j).to_string()),
         profile: state.profile_name(agent.profile).to_string(),
     }));
     state.events.emit(spawned);
@@ -159,6 +168,7 @@ pub fn terminate(
         other.ties.remove(uid);
         other.chat_cooldowns.remove(&uid);
     }
+    crate::exits::forget(state, uid);
     state
         .events
         .emit(EventData::AgentTerminated(Box::new(Terminated {

@@ -96,6 +96,22 @@ const AGENT: Schema = Dict(&[
             ("tick", Kind("int")),
         ])),
     ),
+    ("rent_missed_streak", Kind("int")),
+    ("job", Opt(&Kind("str"))),
+    (
+        "shift",
+        Dict(&[
+            ("state", Kind("str")),
+            ("day", Kind("int")),
+            ("arrived_minute", Kind("int")),
+            ("present_ticks", Kind("int")),
+            ("paid", Kind("float")),
+            ("withheld", Kind("float")),
+            ("fine_outstanding", Kind("float")),
+        ]),
+    ),
+    ("absence_days", List(&Kind("int"))),
+    ("exit_pending", Kind("bool")),
 ]);
 
 const STATE: Schema = Dict(&[
@@ -125,6 +141,29 @@ const STATE: Schema = Dict(&[
             ("mortality", Kind("bool")),
             ("population_target", Kind("int")),
             ("spawn_delay_ticks", Tuple(2, &Kind("int"))),
+            ("daily_exit_cap", Kind("int")),
+        ]),
+    ),
+    (
+        "economy",
+        Dict(&[
+            ("base_prices", Items(&Kind("float"))),
+            ("prices", Items(&Kind("float"))),
+        ]),
+    ),
+    (
+        "exits",
+        Dict(&[
+            (
+                "queue",
+                List(&Dict(&[
+                    ("uid", Kind("int")),
+                    ("reason", Kind("str")),
+                    ("enqueued_tick", Kind("int")),
+                ])),
+            ),
+            ("exits_today", Kind("int")),
+            ("last_exit_tick", Opt(&Kind("int"))),
         ]),
     ),
     ("agents", List(&AGENT)),
@@ -282,6 +321,9 @@ pub fn check_state_tree(state: &WorldState, tree: &StateValue) -> Result<(), Err
     }
     check_shape(tree, &STATE, "")?;
     values::check_header(state, tree)?;
+    crate::econ::check_economy(state, tree)?;
+    crate::exits::check_exits(tree)?;
+    crate::employment::check_employment(state, tree)?;
     let mut prev_uid = -1;
     for (i, agent) in list(at(tree, "agents")).iter().enumerate() {
         values::check_agent(state, tree, i, prev_uid)?;

@@ -79,6 +79,28 @@ pub struct WorldState {
     pub owners: Vec<Option<u32>>,
     /// Stock per object, one count per manifest item (world.md 8.3).
     pub stock: Vec<Vec<u32>>,
+    /// Base price per key of `economy.prices` (console-changeable, world.md 8.1).
+    pub base_prices: Vec<f64>,
+    /// Effective price per key of `economy.prices` (base times active spikes).
+    pub prices: Vec<f64>,
+    /// Zone index of each job's site (`None`: not on the map).
+    pub job_sites: Vec<Option<usize>>,
+    /// Interned id of each job (`events::intern`), for allocation-free events.
+    pub job_names: Vec<u32>,
+    /// The exit queue, FIFO (world.md 9.6).
+    pub exit_queue: Vec<crate::exits::ExitEntry>,
+    /// Evictions processed today.
+    pub exits_today: u32,
+    /// Tick of the latest eviction.
+    pub last_exit_tick: Option<i64>,
+    /// Evictions allowed per day (console-changeable).
+    pub daily_exit_cap: u32,
+    /// Scratch: uids approved by the console this tick, evicted in step 12.
+    pub exit_approvals: Vec<u32>,
+    /// Scratch: employment phase 1 presence per agent index.
+    pub shift_present: Vec<bool>,
+    /// Scratch: employment phase 1 shift state per agent index.
+    pub shift_prev: Vec<crate::employment::ShiftState>,
     /// Embedding slots.
     pub slots: SlotTable,
     /// Pending newcomers in ticket order.
@@ -176,6 +198,12 @@ impl WorldState {
                 }
             }
         }
+        let base_prices: Vec<f64> = settings.economy.prices.iter().map(|(_, p)| *p).collect();
+        let job_sites = settings
+            .jobs
+            .iter()
+            .map(|j| grid.zone_index(&j.site))
+            .collect();
         WorldState {
             shared_settings: std::sync::Arc::new(settings.clone()),
             tables,
@@ -186,6 +214,21 @@ impl WorldState {
             demoted: Vec::new(),
             bonuses: Vec::new(),
             jumped: Vec::new(),
+            prices: base_prices.clone(),
+            base_prices,
+            job_sites,
+            job_names: settings
+                .jobs
+                .iter()
+                .map(|j| crate::events::intern(&j.id))
+                .collect(),
+            exit_queue: Vec::new(),
+            exits_today: 0,
+            last_exit_tick: None,
+            daily_exit_cap: settings.exits.daily_exit_cap,
+            exit_approvals: Vec::new(),
+            shift_present: Vec::new(),
+            shift_prev: Vec::new(),
             clock,
             distribution,
             ownable,
@@ -349,6 +392,26 @@ pub fn export_agent(state: &WorldState, agent: &Agent) -> StateValue {
         ("last_chat_tick", StateValue::Int(agent.last_chat_tick)),
         ("engagement", export_engagement(agent)),
         ("last_affordance", export_last_affordance(agent.last_aff)),
+        (
+            "rent_missed_streak",
+            StateValue::from(agent.rent_missed_streak),
+        ),
+        (
+            "job",
+            StateValue::opt_str(agent.job.map(|j| crate::employment::job_id(state, j))),
+        ),
+        ("shift", crate::employment::export_shift(&agent.shift)),
+        (
+            "absence_days",
+            StateValue::List(
+                agent
+                    .absence_days
+                    .iter()
+                    .map(|d| StateValue::Int(*d))
+                    .collect(),
+            ),
+        ),
+        ("exit_pending", StateValue::Bool(agent.exit_pending)),
     ])
 }
 
@@ -396,8 +459,11 @@ pub fn export_state(state: &WorldState) -> StateValue {
                     "spawn_delay_ticks",
                     StateValue::List(vec![StateValue::Int(dmin), StateValue::Int(dmax)]),
                 ),
+                ("daily_exit_cap", StateValue::from(state.daily_exit_cap)),
             ]),
         ),
+        ("economy", crate::econ::export_economy(state)),
+        ("exits", crate::exits::export_exits(state)),
         (
             "agents",
             StateValue::List(
@@ -593,6 +659,11 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
     }
     agent.last_chat_tick = int(get(node, "last_chat_tick"));
     import_engagement(&mut agent, node);
+    agent.rent_missed_streak = uint(get(node, "rent_missed_streak"));
+    agent.job = opt(get(node, "job")).and_then(|j| crate::employment::job_index(state, text(j)));
+    agent.shift = crate::employment::import_shift(get(node, "shift"));
+    agent.absence_days = list(get(node, "absence_days")).iter().map(int).collect();
+    agent.exit_pending = boolean(get(node, "exit_pending"));
     agent
 }
 
@@ -663,6 +734,9 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
     state.stock = stock;
     state.slots = slots;
     state.tickets = tickets;
+    crate::econ::import_economy(state, get(tree, "economy"));
+    crate::exits::import_exits(state, get(tree, "exits"));
+    state.daily_exit_cap = uint(get(settings, "daily_exit_cap"));
     state.events.begin(state.tick);
     state.events.finish();
     Ok(())

@@ -63,9 +63,11 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
     let results = apply_commands(state, commands); // 3
     if state.minute() == 0 {
         // 4
+        crate::exits::day_boundary(state);
         let day = state.day();
         state.events.emit(EventData::DayStarted { day });
     }
+    crate::econ::calendar(state); // 4: rent, restock
     process_actions(state); // 6
     crate::affordances::affordance_steps(state); // 7, 8
     let s = &state.settings;
@@ -79,10 +81,12 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         affs.get(a)
             .map_or([1.0; 3], |x| x.decay_multipliers.to_array())
     }); // 9
+    crate::employment::employment_step(state); // 10
     if state.minute() % 60 == 0 {
         decay_all_ties(state); // 11
     }
     terminate_fainted(state); // 12
+    crate::exits::process_exits(state);
     schedule_newcomers(state);
     state.events.finish();
     results

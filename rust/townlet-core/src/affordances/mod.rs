@@ -169,20 +169,14 @@ pub fn clamp01(x: f64) -> f64 {
     }
 }
 
-/// The price of `key` an agent pays now: the base price in this slice.
+/// The price of `key` an agent pays now: its effective price (world.md 8.1).
 pub fn price_of(state: &WorldState, key: &str) -> f64 {
-    state
-        .settings
-        .economy
-        .prices
-        .iter()
-        .find(|(k, _)| k == key)
-        .map_or(0.0, |(_, v)| *v)
+    crate::econ::price_index(state, key).map_or(0.0, |k| crate::econ::effective_price(state, k))
 }
 
-/// Whether `utility` (power / water) is up: always in this slice.
-pub fn utility_up(_state: &WorldState, _utility: &str) -> bool {
-    true
+/// Whether `utility` (power / water) is up (world.md 8.4); unknown names read as up.
+pub fn utility_up(state: &WorldState, utility: &str) -> bool {
+    crate::econ::Utility::parse(utility).is_none_or(|u| crate::econ::utility_up(state, u))
 }
 
 /// Money charged at start: `cost.amount` or `price.<key>` (world.md 3.3).

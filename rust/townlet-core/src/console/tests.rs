@@ -42,11 +42,12 @@ fn malformed_envelopes_keep_what_they_can() {
 
 #[test]
 fn unknown_commands_name_the_known_ones() {
-    let r = run(&mut town(), "price", json!({}));
+    let r = run(&mut town(), "possess", json!({}));
     assert_eq!(
         r.message,
-        "unknown command 'price': this world applies spawn, teleport, setneed, kill, \
-         toggle_mortality, set_spawn_delay, set_population_target, set_rel, force_chat"
+        "unknown command 'possess': this world applies spawn, teleport, setneed, kill, \
+         toggle_mortality, set_spawn_delay, set_population_target, set_rel, force_chat, price, \
+         exit_approve, exit_defer, set_exit_cap"
     );
 }
 

@@ -69,6 +69,38 @@ pub fn reason_code(name: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i).ok())
 }
 
+/// Process-wide table of interned names (job ids), so that events can carry a name
+/// as a `u32` and emitting them allocates nothing. Each distinct name is stored once.
+static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// The interned index of `name`, adding it on first use (docs/world-state.md D18-econ).
+///
+/// ```
+/// use townlet_core::events::{intern, interned};
+/// assert_eq!(interned(intern("clerk")), "clerk");
+/// ```
+pub fn intern(name: &str) -> u32 {
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return u32::try_from(i).unwrap_or(u32::MAX);
+    }
+    names.push(Box::leak(name.to_string().into_boxed_str()));
+    u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+}
+
+/// The name interned as `index` (`""` when unknown).
+pub fn interned(index: u32) -> &'static str {
+    let names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| names.get(i).copied())
+        .unwrap_or("")
+}
+
 /// One payload value as the event holds it, borrowed and never allocated: what
 /// [`Event::for_each_field`] hands out. Readers turn it into their own value type
 /// ([`Field::to_state_value`] here, Python objects in the binding).
@@ -142,6 +174,8 @@ pub struct Spawned {
     pub position: (i32, i32),
     /// Home zone name, if any.
     pub home: Option<String>,
+    /// Job id, if any (world.md 9.2).
+    pub job: Option<String>,
     /// Profile name.
     pub profile: String,
 }
@@ -174,6 +208,8 @@ pub enum SettingChange {
     SpawnDelay(i64, i64),
     /// `population_target`.
     PopulationTarget(i64),
+    /// `daily_exit_cap`.
+    DailyExitCap(i64),
 }
 
 /// What happened: the event's name and payload (docs/world-state.md 4).
@@ -262,6 +298,66 @@ pub enum EventData {
     RelationshipEvent(Box<RelationshipEvent>),
     /// A queue or affordance event: its name and payload in order.
     Generic(Box<GenericEvent>),
+    /// `rent_paid` (world.md 8.2).
+    RentPaid {
+        /// The agent's uid.
+        uid: u32,
+        /// The rent due.
+        amount: f64,
+        /// `rent_missed_streak` after the charge (0).
+        streak: u32,
+    },
+    /// `rent_missed` (world.md 8.2).
+    RentMissed {
+        /// The agent's uid.
+        uid: u32,
+        /// The rent due.
+        amount: f64,
+        /// `rent_missed_streak` after the miss.
+        streak: u32,
+    },
+    /// `stock_restocked`: object id, item name, before, after (world.md 8.3).
+    StockRestocked(Box<(String, String, u32, u32)>),
+    /// `price_changed`: key, base, effective, cause (world.md 8.1).
+    PriceChanged(Box<(String, f64, f64, String)>),
+    /// `shift_started` (world.md 9.4).
+    ShiftStarted {
+        /// The agent's uid.
+        uid: u32,
+        /// The job id, interned ([`intern`]).
+        job: u32,
+        /// Ticks late; -1 when on time (`None` in the payload).
+        ticks_late: i64,
+    },
+    /// `shift_absent` (world.md 9.4).
+    ShiftAbsent {
+        /// The agent's uid.
+        uid: u32,
+        /// The job id, interned ([`intern`]).
+        job: u32,
+        /// Absences in the window, this one included.
+        absences: u32,
+    },
+    /// `shift_ended`: uid, interned job id, outcome, present ticks, paid, withheld.
+    ShiftEnded(Box<(u32, u32, crate::employment::ShiftState, u32, f64, f64)>),
+    /// `exit_pending` (world.md 9.6).
+    ExitPending {
+        /// The agent's uid.
+        uid: u32,
+        /// Why it was enqueued.
+        reason: crate::exits::ExitReason,
+        /// Queue length after the change.
+        queue_length: u32,
+    },
+    /// `exit_reprieved` (world.md 9.6).
+    ExitReprieved {
+        /// The agent's uid.
+        uid: u32,
+        /// Why it had been enqueued.
+        reason: crate::exits::ExitReason,
+        /// Queue length after the change.
+        queue_length: u32,
+    },
 }
 
 /// `(name, payload pairs)` of a queue or affordance event (world.md 15).
@@ -322,6 +418,15 @@ impl EventData {
             EventData::ChatFailed { .. } => "chat_failed",
             EventData::RelationshipEvent(_) => "relationship_event",
             EventData::Generic(e) => e.0,
+            EventData::RentPaid { .. } => "rent_paid",
+            EventData::RentMissed { .. } => "rent_missed",
+            EventData::StockRestocked(_) => "stock_restocked",
+            EventData::PriceChanged(_) => "price_changed",
+            EventData::ShiftStarted { .. } => "shift_started",
+            EventData::ShiftAbsent { .. } => "shift_absent",
+            EventData::ShiftEnded(_) => "shift_ended",
+            EventData::ExitPending { .. } => "exit_pending",
+            EventData::ExitReprieved { .. } => "exit_reprieved",
         }
     }
 
@@ -336,7 +441,7 @@ impl EventData {
                 f("cause", Field::Str(e.cause.as_str()));
                 f("position", Field::Position(e.position.0, e.position.1));
                 f("home", e.home.as_deref().map_or(Field::Null, Field::Str));
-                f("job", Field::Null);
+                f("job", e.job.as_deref().map_or(Field::Null, Field::Str));
                 f("profile", Field::Str(&e.profile));
             }
             EventData::AgentTerminated(e) => {
@@ -396,6 +501,10 @@ impl EventData {
                     f("key", Field::Str("population_target"));
                     f("value", Field::Int(n));
                 }
+                SettingChange::DailyExitCap(n) => {
+                    f("key", Field::Str("daily_exit_cap"));
+                    f("value", Field::Int(n));
+                }
             },
             EventData::TieEvicted {
                 owner,
@@ -444,6 +553,77 @@ impl EventData {
                 for (key, value) in &e.1 {
                     f(key, Field::Value(value));
                 }
+            }
+            EventData::RentPaid {
+                uid,
+                amount,
+                streak,
+            }
+            | EventData::RentMissed {
+                uid,
+                amount,
+                streak,
+            } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("amount", Field::Float(*amount));
+                f("streak", Field::Int(i64::from(*streak)));
+            }
+            EventData::StockRestocked(e) => {
+                f("object_id", Field::Str(&e.0));
+                f("item", Field::Str(&e.1));
+                f("before", Field::Int(i64::from(e.2)));
+                f("after", Field::Int(i64::from(e.3)));
+            }
+            EventData::PriceChanged(e) => {
+                f("key", Field::Str(&e.0));
+                f("base", Field::Float(e.1));
+                f("effective", Field::Float(e.2));
+                f("cause", Field::Str(&e.3));
+            }
+            EventData::ShiftStarted {
+                uid,
+                job,
+                ticks_late,
+            } => {
+                let late = *ticks_late >= 0;
+                f("agent_id", Field::AgentId(*uid));
+                f("job_id", Field::Str(interned(*job)));
+                f("status", Field::Str(if late { "late" } else { "on_time" }));
+                f(
+                    "ticks_late",
+                    if late {
+                        Field::Int(*ticks_late)
+                    } else {
+                        Field::Null
+                    },
+                );
+            }
+            EventData::ShiftAbsent { uid, job, absences } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("job_id", Field::Str(interned(*job)));
+                f("absences_in_window", Field::Int(i64::from(*absences)));
+            }
+            EventData::ShiftEnded(e) => {
+                f("agent_id", Field::AgentId(e.0));
+                f("job_id", Field::Str(interned(e.1)));
+                f("outcome", Field::Str(e.2.as_str()));
+                f("present_ticks", Field::Int(i64::from(e.3)));
+                f("paid", Field::Float(e.4));
+                f("withheld", Field::Float(e.5));
+            }
+            EventData::ExitPending {
+                uid,
+                reason,
+                queue_length,
+            }
+            | EventData::ExitReprieved {
+                uid,
+                reason,
+                queue_length,
+            } => {
+                f("agent_id", Field::AgentId(*uid));
+                f("reason", Field::Str(reason.as_str()));
+                f("queue_length", Field::Int(i64::from(*queue_length)));
             }
         }
     }

@@ -85,6 +85,7 @@ fn spawned_and_terminated_payloads_keep_the_contract_order() {
         cause: Origin::Newcomer,
         position: (1, 2),
         home: None,
+        job: Some("clerk".into()),
         profile: "stoic".into(),
     }));
     let mut keys = Vec::new();

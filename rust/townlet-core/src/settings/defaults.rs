@@ -105,6 +105,9 @@ impl WorldSettings {
                     ("meal".into(), 1.0),
                     ("shower_fee".into(), 0.25),
                 ],
+                rent_per_day: crate::econ::default_rent_per_day(),
+                rent_minute: 0,
+                restock_minute: crate::econ::default_restock_minute(),
             },
             time: TimeSettings {
                 ticks_per_day: 1440,
@@ -151,6 +154,9 @@ impl WorldSettings {
             actions: ActionSettings::default(),
             relationships: crate::ties::TieSettings::default(),
             queues: crate::affordances::queue::QueueSettings::default(),
+            jobs: crate::employment::default_jobs(),
+            employment: crate::employment::EmploymentSettings::default(),
+            exits: crate::exits::ExitSettings::default(),
         }
     }
 }

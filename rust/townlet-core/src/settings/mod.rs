@@ -45,6 +45,15 @@ pub struct WorldSettings {
     /// The `queues` section (world.md 7); spec defaults when absent.
     #[serde(default)]
     pub queues: crate::affordances::queue::QueueSettings,
+    /// Jobs in config order (world.md 9.1); the spec's three when absent.
+    #[serde(default = "crate::employment::default_jobs")]
+    pub jobs: Vec<crate::employment::JobSpec>,
+    /// Punctuality rules (world.md 9.1); the spec defaults when absent.
+    #[serde(default)]
+    pub employment: crate::employment::EmploymentSettings,
+    /// Exit reviews (world.md 9.1); the spec defaults when absent.
+    #[serde(default)]
+    pub exits: crate::exits::ExitSettings,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.
@@ -156,6 +165,15 @@ pub struct HooksSpec {
 pub struct EconomySettings {
     /// `(price key, base price)` in config order.
     pub prices: Vec<(String, f64)>,
+    /// Rent charged daily to every agent with a home (world.md 8.2); 2.0 when absent.
+    #[serde(default = "crate::econ::default_rent_per_day")]
+    pub rent_per_day: f64,
+    /// Minute of day rent is due; 0 when absent.
+    #[serde(default)]
+    pub rent_minute: i64,
+    /// Minute of day vendors restock (world.md 8.3); 300 when absent.
+    #[serde(default = "crate::econ::default_restock_minute")]
+    pub restock_minute: i64,
 }
 
 /// One item (world.md 3.1).

@@ -213,6 +213,78 @@ impl WorldSettings {
             0,
             Some(tpd.max(1) - 1),
         );
+        for (i, job) in self.jobs.iter().enumerate() {
+            let path = format!("jobs[{i}]");
+            if self.jobs[..i].iter().any(|other| other.id == job.id) {
+                p.add(format!("{path}.id"), format!("duplicate job '{}'", job.id));
+            }
+            p.int(
+                format!("{path}.shift_start"),
+                job.shift_start,
+                0,
+                Some(tpd.max(1) - 1),
+            );
+            p.int(
+                format!("{path}.shift_length"),
+                job.shift_length,
+                60,
+                Some((tpd - 1 - job.shift_start).max(60)),
+            );
+            p.float(
+                format!("{path}.wage_per_tick"),
+                job.wage_per_tick,
+                0.0,
+                None,
+            );
+            p.int(
+                "employment.absent_after_ticks",
+                self.employment.absent_after_ticks,
+                1,
+                Some(job.shift_length - 1),
+            );
+        }
+        p.int(
+            "employment.grace_ticks",
+            self.employment.grace_ticks,
+            0,
+            None,
+        );
+        p.int(
+            "employment.absent_after_ticks",
+            self.employment.absent_after_ticks,
+            1,
+            None,
+        );
+        p.float(
+            "employment.lateness_fine",
+            self.employment.lateness_fine,
+            0.0,
+            None,
+        );
+        let x = &self.exits;
+        p.int("exits.absence_window_days", x.absence_window_days, 1, None);
+        p.int("exits.max_absences", i64::from(x.max_absences), 1, None);
+        p.int(
+            "exits.rent_missed_limit",
+            i64::from(x.rent_missed_limit),
+            1,
+            None,
+        );
+        p.int("exits.exit_cooldown_ticks", x.exit_cooldown_ticks, 0, None);
+        let e = &self.economy;
+        p.float("economy.rent_per_day", e.rent_per_day, 0.0, None);
+        p.int(
+            "economy.rent_minute",
+            e.rent_minute,
+            0,
+            Some(tpd.max(1) - 1),
+        );
+        p.int(
+            "economy.restock_minute",
+            e.restock_minute,
+            0,
+            Some(tpd.max(1) - 1),
+        );
         p.needs("needs.decay", self.needs.decay, 0.0, None);
         if self.agents.names.is_empty() {
             p.add("agents.names", "must not be empty");
