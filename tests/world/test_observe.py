@@ -15,12 +15,17 @@ def buffers_for(world: object, rows: int) -> ObservationBuffers:
     return ObservationBuffers.allocate(spec, rows)
 
 
-def test_primitive_spec_has_nineteen_actions_and_no_features(provider: str) -> None:
+def test_primitive_spec_has_nineteen_actions_and_the_layout(provider: str) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
     spec = world.observation_spec("hybrid", "primitive")
     assert spec.action_names == PRIMITIVE_ACTION_NAMES
     assert spec.num_actions == 19
-    assert (spec.features, spec.map_shape, spec.variant) == ((), None, "hybrid")
+    assert (len(spec.features), spec.map_shape, spec.variant) == (
+        146,
+        (6, 11, 11),
+        "hybrid",
+    )
+    assert world.observation_spec("compact", "primitive").map_shape is None
 
 
 def test_spec_refuses_option_mode_and_unknown_variants(provider: str) -> None:

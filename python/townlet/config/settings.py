@@ -174,6 +174,7 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
         },
         "actions": {"mode": cfg.actions.mode},
         "relationships": _relationships(world.relationships),
+        "observations": _observations(cfg),
     }
 
 
@@ -206,4 +207,19 @@ def _relationships(rel: RelationshipsConfig) -> dict[str, Any]:
             "cooldown_ticks": chat.cooldown_ticks,
             "max_distance": chat.max_distance,
         },
+    }
+
+
+def _observations(cfg: TownletConfig) -> dict[str, Any]:
+    """The ``observations`` section the worlds read (learning.md 1.9 config keys)."""
+    obs = cfg.observations
+    return {
+        "window": obs.window,
+        "local_radius": obs.local_radius,
+        "wallet_scale": float(obs.wallet_scale),
+        "distance_scale": obs.distance_scale,
+        "top_friends": obs.social.top_friends,
+        "top_rivals": obs.social.top_rivals,
+        "embed_dim": obs.social.embed_dim,
+        "object_categories": {c: list(t) for c, t in obs.object_categories.items()},
     }

@@ -155,6 +155,7 @@ class WorldSettings:
     cooldown_ticks: int
     action_mode: str
     ties: TieSettings
+    observations: Any = None
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -567,6 +568,7 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
             if "relationships" in root
             else TieSettings()
         ),
+        observations=root.get("observations"),
     )
 
 

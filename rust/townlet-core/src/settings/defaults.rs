@@ -150,6 +150,7 @@ impl WorldSettings {
             },
             actions: ActionSettings::default(),
             relationships: crate::ties::TieSettings::default(),
+            observations: None,
         }
     }
 }

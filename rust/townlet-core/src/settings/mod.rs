@@ -42,6 +42,10 @@ pub struct WorldSettings {
     /// Ties, modifiers and chat (world.md 10); the spec defaults when absent.
     #[serde(default)]
     pub relationships: crate::ties::TieSettings,
+    /// The `observations` section (learning.md 1.9 config keys), parsed by
+    /// `obs_context::ObsSettings`; absent = every default.
+    #[serde(default)]
+    pub observations: Option<serde_json::Value>,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.
