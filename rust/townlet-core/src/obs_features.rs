@@ -7,9 +7,11 @@
 //! other uid. Allocates nothing. The Python twin is `townlet/world/obs_features.py`.
 
 use crate::agents::Agent;
+use crate::grid::Grid;
 use crate::obs_context::{FieldRef, ObsContext};
 use crate::obs_facts;
 use crate::state::WorldState;
+use crate::targets::TargetHint;
 use crate::ties::Tie;
 
 /// `cnt(n, k) = min(n, k) / k` (learning.md 1.2).
@@ -225,35 +227,8 @@ pub fn write_features(
     });
     put(flag(agent.alive && agent.ctx_reset));
     // targets
-    let home = agent.home.map_or(0, |z| z + 1);
     let site = job.map(|j| j.site);
-    let walkable = grid.is_walkable(agent.x, agent.y);
-    let tile = grid.index(agent.x, agent.y);
-    for kind in 0..8 {
-        let mut best: Option<(i32, &[i32])> = None;
-        let mut consider = |f: FieldRef| {
-            if let (Some(field), Some(t)) = (ctx.field(grid, f), tile) {
-                let d = field.get(t).copied().unwrap_or(-1);
-                if d >= 0 && best.is_none_or(|(b, _)| d < b) {
-                    best = Some((d, field));
-                }
-            }
-        };
-        if walkable {
-            if kind == 4 {
-                if let Some(site) = site {
-                    consider(FieldRef::Zone(site));
-                }
-            } else if let Some(list) = ctx.candidates.get(home).and_then(|c| c.get(kind)) {
-                for &f in list {
-                    consider(f);
-                }
-            }
-        }
-        let (d, dir) = match best {
-            Some((d, field)) => (d, grid.path_hint(field, agent.x, agent.y)),
-            None => (-1, None),
-        };
+    for (d, dir) in target_hints(grid, ctx, agent.x, agent.y, agent.home, site) {
         for k in 0..4 {
             put(flag(dir == Some(k)));
         }
@@ -370,6 +345,48 @@ pub fn write_features(
     }
 }
 
+/// `(d, direction)` per target kind at `(x, y)`, exactly as
+/// [`crate::targets::target_hints`] computes them, from the candidate table of `ctx`
+/// (no allocation).
+pub fn target_hints(
+    grid: &Grid,
+    ctx: &ObsContext,
+    x: i32,
+    y: i32,
+    home: Option<usize>,
+    site: Option<usize>,
+) -> [TargetHint; 8] {
+    let mut out = [(-1, None); 8];
+    let (Some(tile), true) = (grid.index(x, y), grid.is_walkable(x, y)) else {
+        return out;
+    };
+    let home = home.map_or(0, |z| z + 1);
+    for (kind, slot) in out.iter_mut().enumerate() {
+        let mut best: Option<(i32, &[i32])> = None;
+        let mut consider = |f: FieldRef| {
+            if let Some(field) = ctx.field(grid, f) {
+                let d = field.get(tile).copied().unwrap_or(-1);
+                if d >= 0 && best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, field));
+                }
+            }
+        };
+        if kind == 4 {
+            if let Some(site) = site {
+                consider(FieldRef::Zone(site));
+            }
+        } else if let Some(list) = ctx.candidates.get(home).and_then(|c| c.get(kind)) {
+            for &f in list {
+                consider(f);
+            }
+        }
+        if let Some((d, field)) = best {
+            *slot = (d, grid.path_hint(field, x, y));
+        }
+    }
+    out
+}
+
 /// Offset of the `step`-th tile of the Manhattan ring of radius `d`.
 #[inline]
 fn ring_offset(d: i32, step: i32) -> (i32, i32) {
@@ -383,5 +400,77 @@ fn ring_offset(d: i32, step: i32) -> (i32, i32) {
         1 => (d - k, k),
         2 => (-k, d - k),
         _ => (-d + k, -k),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapfile::load_map;
+    use crate::settings::WorldSettings;
+    use crate::targets::{AgentPlace, TargetFields};
+
+    /// The candidate table gives exactly `targets::target_hints` on every tile, for
+    /// every home and job site of the default town.
+    #[test]
+    fn table_hints_equal_the_targets_module_everywhere() {
+        let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+        let settings = WorldSettings::default_town("towns/default.map", text);
+        let grid =
+            load_map("towns/default.map", text, &settings.manifest.object_types).expect("map");
+        let ctx = ObsContext::new(&settings, &grid).expect("ctx");
+        let fields = TargetFields::new(&grid);
+        let zones: Vec<Option<usize>> = std::iter::once(None)
+            .chain((0..grid.zones.len()).map(Some))
+            .collect();
+        let mut checked = 0;
+        for y in -1..=grid.height {
+            for x in -1..=grid.width {
+                for &home in &zones {
+                    for &site in &zones[..3] {
+                        let place = AgentPlace { x, y, home, site };
+                        let want = crate::targets::target_hints(&grid, &fields, &place);
+                        assert_eq!(target_hints(&grid, &ctx, x, y, home, site), want);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn social_slots_rank_like_the_ties_module() {
+        use crate::ties::Ties;
+        let mut agent_ties = Ties::new();
+        for (other, t, f, r) in [
+            (1, 0.25, 0.25, 0.0),
+            (2, 0.5, 0.0, 0.9),
+            (3, 0.125, 0.25, 0.5),
+            (4, -0.5, 0.0, 0.75),
+        ] {
+            let mut tie = Tie::fresh(other, 0);
+            (tie.trust, tie.familiarity, tie.rivalry) = (t, f, r);
+            agent_ties.insert(tie);
+        }
+        let (friends, rivals) = crate::ties::social_slots(&agent_ties, 2, 2);
+        let want: Vec<u32> = friends.iter().chain(&rivals).map(|t| t.other).collect();
+        let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+        let mut world =
+            crate::World::new(WorldSettings::default_town("t.map", text)).expect("world");
+        world.reset(0);
+        let mut agent = world.agents()[0].clone();
+        agent.ties = agent_ties;
+        let slots = social_slots(&agent, 2, 2);
+        let got: Vec<u32> = slots
+            .friends
+            .iter()
+            .chain(&slots.rivals)
+            .flatten()
+            .map(|t| t.other)
+            .collect();
+        assert_eq!(got, want);
+        // Equal friend keys go to the lower uid; friends are never rivals too.
+        assert_eq!(got, vec![1, 2, 4, 3]);
     }
 }
