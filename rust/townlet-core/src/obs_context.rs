@@ -122,7 +122,15 @@ pub struct ObsScratch {
     pub queue: Vec<f32>,
     /// Padded tiles written in `in_use`/`queue` this call (cleared at the next).
     pub touched: Vec<usize>,
+    /// First alive agent (index into `state.agents`) per padded tile, [`NO_AGENT`]
+    /// when none; `next` chains the others of the tile.
+    pub head: Vec<u32>,
+    /// Next agent index on the same tile, per agent index.
+    pub next: Vec<u32>,
 }
+
+/// The end of a tile's agent chain in [`ObsScratch::head`] / [`ObsScratch::next`].
+pub const NO_AGENT: u32 = u32::MAX;
 
 /// Everything `observe` precomputes (see the module docs).
 #[derive(Debug)]

@@ -7,9 +7,10 @@
 //! `home` and `workplace` are set tile by tile. Allocates nothing. The Python twin is
 //! `townlet/world/obs_map.py`.
 
+use crate::actions::{chat_check, chat_target};
 use crate::agents::Agent;
 use crate::obs_context::{
-    ObsContext, ObsScratch, PLANE_BLOCKED, PLANE_CATEGORY, PLANE_DOOR, PLANE_INTERACT,
+    ObsContext, ObsScratch, NO_AGENT, PLANE_BLOCKED, PLANE_CATEGORY, PLANE_DOOR, PLANE_INTERACT,
     PLANE_OUTDOOR, PLANE_WALL,
 };
 use crate::obs_facts;
@@ -78,10 +79,23 @@ pub fn prepare(state: &WorldState, ctx: &ObsContext, scratch: &mut ObsScratch) {
         scratch.counts = vec![0; tiles];
         scratch.in_use = vec![0.0; tiles];
         scratch.queue = vec![0.0; tiles];
+        scratch.head = vec![NO_AGENT; tiles];
     }
-    for agent in state.agents.iter().filter(|a| a.alive) {
-        if let Some(c) = scratch.counts.get_mut(ctx.padded(agent.x, agent.y)) {
+    if scratch.next.len() < state.agents.len() {
+        scratch.next.resize(state.agents.len(), NO_AGENT);
+    }
+    // Reverse order, so each tile's chain runs in ascending agent index (uid order).
+    for (i, agent) in state.agents.iter().enumerate().rev() {
+        if !agent.alive {
+            continue;
+        }
+        let p = ctx.padded(agent.x, agent.y);
+        if let Some(c) = scratch.counts.get_mut(p) {
             *c = c.saturating_add(1);
+        }
+        if let (Some(head), Some(next)) = (scratch.head.get_mut(p), scratch.next.get_mut(i)) {
+            *next = *head;
+            *head = i as u32;
         }
     }
     for o in &state.grid.objects {
@@ -104,8 +118,12 @@ pub fn prepare(state: &WorldState, ctx: &ObsContext, scratch: &mut ObsScratch) {
 /// Clears what [`prepare`] wrote, so the next call starts from zeros.
 pub fn finish(state: &WorldState, ctx: &ObsContext, scratch: &mut ObsScratch) {
     for agent in state.agents.iter().filter(|a| a.alive) {
-        if let Some(c) = scratch.counts.get_mut(ctx.padded(agent.x, agent.y)) {
+        let p = ctx.padded(agent.x, agent.y);
+        if let Some(c) = scratch.counts.get_mut(p) {
             *c = 0;
+        }
+        if let Some(head) = scratch.head.get_mut(p) {
+            *head = NO_AGENT;
         }
     }
     for &p in &scratch.touched {
@@ -113,6 +131,45 @@ pub fn finish(state: &WorldState, ctx: &ObsContext, scratch: &mut ObsScratch) {
         scratch.queue[p] = 0.0;
     }
     scratch.touched.clear();
+}
+
+/// Whether id 17 of `agent` finds a listener at `tick`: `chat_target(..).is_some()`
+/// (D16), read from the tiles within `max_distance` instead of every agent.
+pub fn chat_open(
+    state: &WorldState,
+    ctx: &ObsContext,
+    scratch: &ObsScratch,
+    agent: &Agent,
+    tick: i64,
+) -> bool {
+    let reach = state.settings.relationships.chat.max_distance;
+    let Ok(reach) = i32::try_from(reach) else {
+        return chat_target(state, agent, tick).is_some();
+    };
+    if reach > ctx.pad {
+        return chat_target(state, agent, tick).is_some();
+    }
+    let avoid = state.settings.relationships.avoid_threshold;
+    for y in agent.y - reach..=agent.y + reach {
+        for x in agent.x - reach..=agent.x + reach {
+            let mut i = scratch
+                .head
+                .get(ctx.padded(x, y))
+                .copied()
+                .unwrap_or(NO_AGENT);
+            while let Some(other) = state.agents.get(i as usize) {
+                let avoided = agent
+                    .ties
+                    .get(other.uid)
+                    .is_some_and(|t| t.rivalry >= avoid);
+                if !avoided && chat_check(state, agent, Some(other), tick) == 0 {
+                    return true;
+                }
+                i = scratch.next.get(i as usize).copied().unwrap_or(NO_AGENT);
+            }
+        }
+    }
+    false
 }
 
 const CNT3: [f32; 4] = [0.0, (1.0f64 / 3.0) as f32, (2.0f64 / 3.0) as f32, 1.0];

@@ -8,7 +8,7 @@
 //! the variant is the map's channel count (18 full, 6 hybrid, no map compact). After
 //! the first call it allocates nothing.
 
-use crate::actions::{chat_target, ActionMode, CHAT_ID, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::actions::{ActionMode, CHAT_ID, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
 use crate::error::Error;
 use crate::obs_context::ObsContext;
 use crate::obs_features::write_features;
@@ -111,21 +111,18 @@ pub fn write_masks(
     } = rows;
     let mut empty: [f32; 0] = [];
     let map: &mut [f32] = map.unwrap_or(&mut empty);
-    {
-        let mut scratch = ctx
-            .scratch
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        obs_map::prepare(state, ctx, &mut scratch);
-        for (k, agent) in state.agents.iter().enumerate() {
-            if let Some(row) = features.get_mut(k * f..(k + 1) * f) {
-                write_features(state, ctx, agent, &scratch.counts, row);
-            }
-            if let Some(row) = map.get_mut(k * map_width..(k + 1) * map_width) {
-                obs_map::write_map(state, ctx, &scratch, agent, channels, row);
-            }
+    let mut scratch = ctx
+        .scratch
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    obs_map::prepare(state, ctx, &mut scratch);
+    for (k, agent) in state.agents.iter().enumerate() {
+        if let Some(row) = features.get_mut(k * f..(k + 1) * f) {
+            write_features(state, ctx, agent, &scratch.counts, row);
         }
-        obs_map::finish(state, ctx, &mut scratch);
+        if let Some(row) = map.get_mut(k * map_width..(k + 1) * map_width) {
+            obs_map::write_map(state, ctx, &scratch, agent, channels, row);
+        }
     }
     if let Some(vacant) = features.get_mut(n * f..) {
         vacant.fill(0.0);
@@ -143,13 +140,16 @@ pub fn write_masks(
         Some((masks, vacant_masks)),
         Some((alive, vacant_alive)),
         Some((uid, vacant_uid)),
-        Some((ctx, vacant_ctx)),
+        Some((ctx_flags, vacant_ctx)),
     ) = split
     else {
         return Err(Error::provider("observation buffers: row counts differ"));
     };
-    let flags = alive.iter_mut().zip(uid.iter_mut()).zip(ctx.iter_mut());
-    for ((agent, mask), ((alive, uid), ctx)) in state
+    let flags = alive
+        .iter_mut()
+        .zip(uid.iter_mut())
+        .zip(ctx_flags.iter_mut());
+    for ((agent, mask), ((alive, uid), flag)) in state
         .agents
         .iter()
         .zip(masks.chunks_exact_mut(NUM_PRIMITIVES))
@@ -165,11 +165,17 @@ pub fn write_masks(
             }
             // Whether id 17 would find a listener in the next step (D16).
             if let Some(cell) = usize::try_from(CHAT_ID).ok().and_then(|c| row.get_mut(c)) {
-                *cell = i8::from(chat_target(state, agent, state.tick + 1).is_some());
+                *cell = i8::from(obs_map::chat_open(
+                    state,
+                    ctx,
+                    &scratch,
+                    agent,
+                    state.tick + 1,
+                ));
             }
         }
         mask.copy_from_slice(&row);
-        (*alive, *uid, *ctx) = (
+        (*alive, *uid, *flag) = (
             agent.alive,
             i64::from(agent.uid),
             agent.alive && agent.ctx_reset,
@@ -184,5 +190,6 @@ pub fn write_masks(
     vacant_alive.fill(false);
     vacant_uid.fill(-1);
     vacant_ctx.fill(false);
+    obs_map::finish(state, ctx, &mut scratch);
     Ok(())
 }
