@@ -1,5 +1,6 @@
-//! One tick (`step`, primitive moves in a fixed pattern) and one mask `observe`, at 10,
-//! 100 and 1,000 agents in the dorm town (architecture.md 9).
+//! One tick (`step`, primitive moves in a fixed pattern) and one compact `observe`
+//! (masks and features), at 10, 100 and 1,000 agents in the dorm town (architecture.md
+//! 9). `benches/observe.rs` has observe per variant.
 
 use std::hint::black_box;
 
@@ -40,6 +41,7 @@ fn bench_observe(c: &mut Criterion) {
                 let rows = agents as usize;
                 let (mut mask, mut alive) = (vec![0i8; rows * 19], vec![false; rows]);
                 let (mut uid, mut ctx) = (vec![0i64; rows], vec![false; rows]);
+                let mut features = vec![0f32; rows * 146];
                 b.iter(|| {
                     let buffers = ObservationRows {
                         action_mask: &mut mask,
@@ -47,6 +49,8 @@ fn bench_observe(c: &mut Criterion) {
                         uid: &mut uid,
                         ctx_reset: &mut ctx,
                         columns: 19,
+                        features: &mut features,
+                        map: None,
                     };
                     world
                         .observe(buffers, ActionMode::Primitive)

@@ -41,13 +41,27 @@ def test_python_only(invoke, tmp_path):
         str(out),
     )
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+    steps, observe = result.stdout.split("\n\n")
+    lines = steps.splitlines()
     assert lines[0].split() == ["agents", "world", "ticks", "ticks/s", "agent-steps/s"]
     assert [line.split()[:2] for line in lines[1:]] == [
         ["3", "python"],
         ["12", "python"],
     ]
+    # observe per variant: one line per agent count and variant, with bytes/agent.
+    rows = [line.split() for line in observe.splitlines()[1:]]
+    assert [r[1:4] for r in rows] == [
+        [str(n), v, b]
+        for n in ("3", "12")
+        for v, b in (("full", "9,325"), ("hybrid", "3,517"), ("compact", "613"))
+    ]
     report = json.loads(out.read_text())
+    assert [r["variant"] for r in report["observe"][:3]] == [
+        "full",
+        "hybrid",
+        "compact",
+    ]
+    assert report["observe"][0]["micros_per_call"] > 0
     assert [r["agents"] for r in report["results"]] == [3, 12]
     assert report["results"][0]["ticks_per_second"] > 0
     assert report["machine"]["cores"] >= 1
@@ -60,6 +74,7 @@ def test_both_worlds_print_a_ratio_and_agree(invoke, needs_native):
     assert "python" in result.stdout
     assert "native/python =" in result.stdout
     assert "final state_hash identical" in result.stdout
+    assert "native us/call  python us/call" in result.stdout
 
 
 def test_min_sps_miss_exits_3(invoke):

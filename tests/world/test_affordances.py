@@ -394,14 +394,8 @@ def test_masks_follow_engagement(provider: str) -> None:
     act(world)
 
     def mask() -> list[int]:
-        buffers = ObservationBuffers(
-            action_mask=np.zeros((1, 19), dtype=np.int8),
-            features=np.zeros((1, 0), dtype=np.float32),
-            map=None,
-            ctx_reset=np.zeros(1, dtype=np.bool_),
-            alive=np.zeros(1, dtype=np.bool_),
-            uid=np.zeros(1, dtype=np.int64),
-        )
+        spec = world.observation_spec("compact", "primitive")
+        buffers = ObservationBuffers.allocate(spec, 1)
         world.observe(buffers)
         return [int(m) for m in buffers.action_mask[0]]
 

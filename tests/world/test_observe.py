@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from towns import TINY_MAP, build_world
 
 from townlet.core.types import PRIMITIVE_ACTION_NAMES, ObservationBuffers
-from townlet.errors import ProviderError
+from townlet.errors import ConfigError, ProviderError
 
 
 def buffers_for(world: object, rows: int) -> ObservationBuffers:
@@ -15,12 +17,17 @@ def buffers_for(world: object, rows: int) -> ObservationBuffers:
     return ObservationBuffers.allocate(spec, rows)
 
 
-def test_primitive_spec_has_nineteen_actions_and_no_features(provider: str) -> None:
+def test_primitive_spec_has_nineteen_actions_and_the_layout(provider: str) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
     spec = world.observation_spec("hybrid", "primitive")
     assert spec.action_names == PRIMITIVE_ACTION_NAMES
     assert spec.num_actions == 19
-    assert (spec.features, spec.map_shape, spec.variant) == ((), None, "hybrid")
+    assert (len(spec.features), spec.map_shape, spec.variant) == (
+        146,
+        (6, 11, 11),
+        "hybrid",
+    )
+    assert world.observation_spec("compact", "primitive").map_shape is None
 
 
 def test_spec_refuses_option_mode_and_unknown_variants(provider: str) -> None:
@@ -101,3 +108,105 @@ def test_rows_past_the_agents_are_vacant(provider: str) -> None:
     assert buffers.alive.tolist() == [True, False, False]
     assert buffers.uid.tolist() == [0, -1, -1]
     assert buffers.ctx_reset.tolist() == [True, False, False]
+
+
+def spec_buffers(world: Any, variant: str, rows: int) -> ObservationBuffers:
+    spec = world.observation_spec(variant, "primitive")
+    return ObservationBuffers.allocate(spec, rows)
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        ("features", np.zeros((1, 145), np.float32), r"^features buffer: expected"),
+        ("features", np.zeros((1, 146), np.float64), r"^features buffer: expected"),
+        ("map", np.zeros((1, 6, 9, 9), np.float32), r"^map buffer: expected"),
+        ("map", np.zeros((1, 7, 11, 11), np.float32), r"^map buffer: expected"),
+        ("map", np.zeros((1, 6, 11, 11), np.float16), r"^map buffer: expected"),
+        ("uid", np.zeros(1, np.int32), r"^uid buffer: expected"),
+        ("ctx_reset", np.zeros(2, np.bool_), r"^ctx_reset buffer: expected"),
+        (
+            "features",
+            np.zeros((1, 292), np.float32)[:, ::2],
+            r"^features buffer: expected C-contiguous",
+        ),
+    ],
+)
+def test_each_bad_buffer_is_refused_by_name(
+    provider: str, field: str, bad: Any, message: str
+) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    buffers = spec_buffers(world, "hybrid", 1)
+    setattr(buffers, field, bad)
+    with pytest.raises(ProviderError, match=message):
+        world.observe(buffers)
+
+
+def test_read_only_buffers_are_refused(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    buffers = spec_buffers(world, "full", 1)
+    assert buffers.map is not None
+    buffers.map.flags.writeable = False
+    with pytest.raises(ProviderError, match=r"^map"):
+        world.observe(buffers)
+
+
+def test_compact_has_no_map_and_vacant_rows_are_zero(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
+    compact = spec_buffers(world, "compact", 3)
+    assert compact.map is None
+    compact.features[:] = 5.0
+    world.observe(compact)
+    assert compact.features[0].any()
+    assert not compact.features[1:].any()
+    full = spec_buffers(world, "full", 3)
+    assert full.map is not None
+    full.map[:] = 5.0
+    world.observe(full)
+    assert full.map.shape == (3, 18, 11, 11)
+    assert not full.map[1:].any()
+    assert np.array_equal(full.features, compact.features)
+    # The centre of the self channel, and the off-grid wall ring around the window.
+    assert full.map[0, 0, 5, 5] == 1.0
+    assert full.map[0, 0].sum() == 1.0
+
+
+def test_terminated_rows_keep_a_final_observation(provider: str) -> None:
+    world = build_world(
+        provider,
+        TINY_MAP,
+        lifecycle__population_target=1,
+        lifecycle__faint_ticks=1,
+        agents__needs={"hunger": 0.05, "hygiene": 0.8, "energy": 0.8},
+    )
+    world.step(np.zeros(1, dtype=np.int32), "primitive")
+    buffers = spec_buffers(world, "hybrid", 1)
+    world.observe(buffers)
+    spec = world.observation_spec("hybrid", "primitive")
+    features = dict(zip(spec.features, buffers.features[0].tolist(), strict=True))
+    assert features["hunger"] == pytest.approx(0.05 - 0.0012 * 1.0, abs=1e-3)
+    assert features["faint_countdown"] == 1.0
+    assert features["ctx_reset"] == 0.0
+    assert buffers.ctx_reset.tolist() == [False]
+    assert buffers.map is not None
+    # The dead agent is not counted in its own agents channel.
+    assert buffers.map[0, 1].sum() == 0.0
+
+
+def test_observations_section_is_checked(provider: str) -> None:
+    with pytest.raises(ConfigError, match=r"observations\.local_radius"):
+        build_world(provider, TINY_MAP, observations={"local_radius": 11})
+    with pytest.raises(ConfigError, match=r"observations\.window"):
+        build_world(provider, TINY_MAP, observations={"window": 8})
+    world = build_world(
+        provider,
+        TINY_MAP,
+        lifecycle__population_target=1,
+        observations={"window": 5, "top_friends": 1, "top_rivals": 0, "embed_dim": 4},
+    )
+    spec = world.observation_spec("full", "primitive")
+    assert spec.map_shape == (18, 5, 5)
+    assert len(spec.features) == 98 + 7 + 4
+    buffers = ObservationBuffers.allocate(spec, 1)
+    world.observe(buffers)
+    assert buffers.features[0, 0] == pytest.approx(0.8)

@@ -7,6 +7,10 @@ moves are no-op fail events, as any policy may cause). The timed part is
 bench says so, and a mismatch is a failed check (exit 3), as is ``--min-sps`` above
 a measured agent-steps/s.
 
+Then, unless ``--observe-calls 0``, ``observe`` alone is timed per variant (full,
+hybrid, compact) in each world on the same town after a few ticks, with the buffer
+bytes each agent row costs in that variant (learning.md 1.8).
+
 Agent counts above the default town's beds run on a generated dorm map with one bed
 per agent (:func:`dorm_map_text`), passed through config overrides.
 """
@@ -29,11 +33,20 @@ from townlet.cli.options import config_option, seed_option
 from townlet.core.registry import resolve
 from townlet.core.types import ObservationBuffers
 
-__all__ = ["BenchResult", "bench", "dorm_map_text", "measure_world"]
+__all__ = [
+    "BenchResult",
+    "ObserveResult",
+    "bench",
+    "bytes_per_agent",
+    "dorm_map_text",
+    "measure_observe",
+    "measure_world",
+]
 
 BEDS_PER_ROW = 20
 MOVE_ACTIONS = 5  # wait, move_n, move_e, move_s, move_w
 DEFAULT_VARIANT = "compact"
+VARIANTS = ("full", "hybrid", "compact")
 
 
 def dorm_map_text(beds: int) -> str:
@@ -150,6 +163,91 @@ def measure_world(
     )
 
 
+def bytes_per_agent(spec: Any) -> int:
+    """Buffer bytes of one row: map (float32), features (float32), mask (int8),
+    ``ctx_reset`` and ``alive`` (bool) and ``uid`` (int64).
+
+    >>> from townlet.world.observe import observation_spec
+    >>> bytes_per_agent(observation_spec("compact", "primitive"))
+    613
+    """
+    cells = 0
+    if spec.map_shape is not None:
+        c, h, w = spec.map_shape
+        cells = c * h * w
+    return int(4 * cells + 4 * len(spec.features) + spec.num_actions + 1 + 1 + 8)
+
+
+@dataclass(frozen=True)
+class ObserveResult:
+    """``observe`` alone, one world, one variant, one agent count.
+
+    Attributes:
+        world: ``native`` or ``python``.
+        agents: population target.
+        variant: observation variant.
+        calls: ``observe`` calls timed.
+        seconds: their wall time.
+        rows: agent rows written per call.
+        bytes_per_agent: buffer bytes of one row in this variant.
+    """
+
+    world: str
+    agents: int
+    variant: str
+    calls: int
+    seconds: float
+    rows: int
+    bytes_per_agent: int
+
+    @property
+    def micros_per_call(self) -> float:
+        """Microseconds per ``observe`` call."""
+        return 1e6 * self.seconds / self.calls
+
+    @property
+    def rows_per_second(self) -> float:
+        """Agent rows observed per second."""
+        total = self.rows * self.calls
+        return total / self.seconds if self.seconds > 0 else float("inf")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able figures."""
+        data = asdict(self)
+        data["micros_per_call"] = self.micros_per_call
+        data["rows_per_second"] = self.rows_per_second
+        return data
+
+
+def measure_observe(
+    world_name: str, config: Any, *, agents: int, calls: int, seed: int, variant: str
+) -> ObserveResult:
+    """Reset one world, run 5 random ticks, then time ``calls`` observe calls."""
+    world, _info = resolve("world", world_name, config, seed=seed)
+    world.reset(seed)
+    draws = np.random.default_rng(seed)
+    for _ in range(5):
+        n = len(world.agent_ids())
+        world.step(draws.integers(0, MOVE_ACTIONS, size=n, dtype=np.int32), "primitive")
+    spec = world.observation_spec(variant, "primitive")
+    rows = len(world.agent_ids())
+    buffers = ObservationBuffers.allocate(spec, rows)
+    world.observe(buffers)  # warm-up
+    started = time.perf_counter()
+    for _ in range(calls):
+        world.observe(buffers)
+    seconds = time.perf_counter() - started
+    return ObserveResult(
+        world=world_name,
+        agents=agents,
+        variant=variant,
+        calls=calls,
+        seconds=seconds,
+        rows=rows,
+        bytes_per_agent=bytes_per_agent(spec),
+    )
+
+
 def _sized_config(config_path: Path | None, agents: int, workdir: Path) -> Any:
     """Load the config with a dorm map of ``agents`` beds and that population."""
     from townlet.config import load_config
@@ -225,6 +323,13 @@ def _parse_agents(text: str) -> list[int]:
     help="Write the figures as JSON to this file.",
 )
 @click.option(
+    "--observe-calls",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="observe calls timed per world, variant and agent count (0: skip).",
+)
+@click.option(
     "--min-sps",
     type=float,
     default=None,
@@ -239,6 +344,7 @@ def bench(
     seed: int,
     worlds: str,
     json_path: Path | None,
+    observe_calls: int,
     min_sps: float | None,
 ) -> None:
     """Time step + observe of the native and Python worlds side by side."""
@@ -290,6 +396,7 @@ def bench(
                 )
                 if not parity:
                     failed.append(f"worlds diverged at {agents} agents")
+        observed = _observe_table(config_path, counts, names, observe_calls, seed, tmp)
     if json_path is not None:
         report = {
             "machine": _machine(),
@@ -298,6 +405,7 @@ def bench(
             "variant": DEFAULT_VARIANT,
             "results": [r.as_dict() for r in results],
             "ratios": ratios,
+            "observe": [r.as_dict() for r in observed],
         }
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -305,3 +413,37 @@ def bench(
         click.echo(f"check failed: {line}", err=True)
     if failed:
         ctx.exit(EXIT_CHECK_FAILED)
+
+
+def _observe_table(
+    config_path: Path | None,
+    counts: list[int],
+    names: list[str],
+    calls: int,
+    seed: int,
+    tmp: str,
+) -> list[ObserveResult]:
+    """Time ``observe`` per variant and world; print one line per agent count and
+    variant with both worlds side by side."""
+    if calls == 0:
+        return []
+    out: list[ObserveResult] = []
+    click.echo("")
+    columns = ["observe", "agents", "variant", "bytes/agent"]
+    columns += [f"{name} us/call" for name in names]
+    click.echo("  ".join(columns))
+    for agents in counts:
+        config = _sized_config(config_path, agents, Path(tmp))
+        for variant in VARIANTS:
+            line = []
+            for name in names:
+                result = measure_observe(
+                    name, config, agents=agents, calls=calls, seed=seed, variant=variant
+                )
+                out.append(result)
+                line.append(f"{result.micros_per_call:>14,.1f}")
+            click.echo(
+                f"{'observe':<7}  {agents:>6}  {variant:<7}  "
+                f"{out[-1].bytes_per_agent:>11,}  " + "  ".join(line)
+            )
+    return out

@@ -200,6 +200,7 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "daily_exit_cap": world.exits.daily_exit_cap,
             "exit_cooldown_ticks": world.exits.exit_cooldown_ticks,
         },
+        "observations": _observations(cfg),
     }
 
 
@@ -232,4 +233,19 @@ def _relationships(rel: RelationshipsConfig) -> dict[str, Any]:
             "cooldown_ticks": chat.cooldown_ticks,
             "max_distance": chat.max_distance,
         },
+    }
+
+
+def _observations(cfg: TownletConfig) -> dict[str, Any]:
+    """The ``observations`` section the worlds read (learning.md 1.9 config keys)."""
+    obs = cfg.observations
+    return {
+        "window": obs.window,
+        "local_radius": obs.local_radius,
+        "wallet_scale": float(obs.wallet_scale),
+        "distance_scale": obs.distance_scale,
+        "top_friends": obs.social.top_friends,
+        "top_rivals": obs.social.top_rivals,
+        "embed_dim": obs.social.embed_dim,
+        "object_categories": {c: list(t) for c, t in obs.object_categories.items()},
     }

@@ -34,6 +34,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ConfigError, ProviderError
 from townlet.world.console import plain
+from townlet.world.obs_context import ObsSettings
 from townlet.world.observe import check_buffers, observation_spec
 from townlet.world.python_world import (
     check_actions,
@@ -162,6 +163,13 @@ class NativeWorld:
         native = _native_module()
         self._action_mode: str = str(settings.get("actions", {}).get("mode", "option"))
         self._world = native.World(_settings_json(settings))
+        # The core checked the section; this parse only reads the layout back.
+        self._obs = ObsSettings.parse(settings.get("observations"))
+        self._features = 98 + (
+            (self._obs.layout.top_friends + self._obs.layout.top_rivals)
+            * (self._obs.layout.embed_dim + 3)
+            + 4
+        )
         # Bound once: these run every tick.
         self._native_step = self._world.step
         self._native_observe = self._world.observe
@@ -229,15 +237,16 @@ class NativeWorld:
     def observation_spec(
         self, variant: str, mode: ActionMode | None = None
     ) -> ObservationSpec:
-        """The spec of ``variant`` (``F = 0`` in this slice); mode: the config's."""
-        return observation_spec(variant, mode or self._action_mode)
+        """The spec of ``variant`` (learning.md 1.9); mode: the config's."""
+        return observation_spec(variant, mode or self._action_mode, self._obs.layout)
 
     def observe(self, buffers: ObservationBuffers) -> None:
-        """Write masks, ``alive``, ``uid`` and ``ctx_reset`` for every row, in place."""
+        """Write every buffer of learning.md 1.8 in place (the core drops the GIL)."""
         try:
             self._native_observe(
                 buffers.action_mask,
                 buffers.features,
+                buffers.map,
                 buffers.alive,
                 buffers.uid,
                 buffers.ctx_reset,
@@ -246,7 +255,12 @@ class NativeWorld:
         except ProviderError:
             # Word the refusal like PythonWorld; the binding's own check is stricter
             # (e.g. equal row counts, writeable), so its error stands otherwise.
-            check_buffers(buffers, self._world.agent_count)
+            check_buffers(
+                buffers,
+                self._world.agent_count,
+                self._features,
+                self._obs.layout.window,
+            )
             raise
 
     def apply_command(self, command: Mapping[str, Any]) -> None:

@@ -33,6 +33,7 @@ from townlet.world.canonical import canonical_hash
 from townlet.world.console import plain
 from townlet.world.manifest import ManifestTables
 from townlet.world.mapfile import load_map
+from townlet.world.obs_context import ObsContext
 from townlet.world.observe import (
     OPTION_MODE_MISSING,
     observation_spec,
@@ -145,6 +146,7 @@ class PythonWorld:
         self._manifest = ManifestTables.build(s)
         self._grid = load_map(s.map_name, s.map_text, s.object_types)
         self._state = WorldState(s, self._grid, 0)
+        self._obs = ObsContext(s, self._grid)
         self._commands: list[Any] = []
         self._last_events: list[dict[str, Any]] = []
         self._is_reset = False
@@ -205,12 +207,13 @@ class PythonWorld:
     def observation_spec(
         self, variant: str, mode: ActionMode | None = None
     ) -> ObservationSpec:
-        """The spec of ``variant`` (``F = 0`` in this slice); mode: the config's."""
-        return observation_spec(variant, mode or self._settings.action_mode)
+        """The spec of ``variant`` (learning.md 1.9); mode: the config's."""
+        params = self._obs.settings.layout
+        return observation_spec(variant, mode or self._settings.action_mode, params)
 
     def observe(self, buffers: ObservationBuffers) -> None:
         """Write masks, ``alive``, ``uid`` and ``ctx_reset`` for every row, in place."""
-        write_observations(self._state, buffers)
+        write_observations(self._state, self._obs, buffers)
 
     def apply_command(self, command: Mapping[str, Any]) -> None:
         """Queue a console command; step 3 of the next step applies it (world.md 16)."""

@@ -175,6 +175,7 @@ class WorldSettings:
     jobs: tuple[JobSpec, ...] = field(default_factory=default_jobs)
     employment: EmploymentRules = field(default_factory=EmploymentRules)
     exits: ExitRules = field(default_factory=ExitRules)
+    observations: Any = None
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -592,6 +593,7 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
         ),
         economy=_economy_rules(economy, tpd),
         **_employment(root, tpd),
+        observations=root.get("observations"),
     )
 
 

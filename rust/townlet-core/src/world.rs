@@ -16,6 +16,7 @@ use crate::grid::Grid;
 use crate::lifecycle::spawn_initial;
 use crate::manifest::ManifestTables;
 use crate::mapfile::load_map;
+use crate::obs_context::ObsContext;
 use crate::observe::{write_masks, ObservationRows};
 use crate::settings::WorldSettings;
 use crate::state::{export_state, import_state, items_value, needs_value, WorldState};
@@ -50,6 +51,7 @@ pub struct World {
     manifest: ManifestTables,
     is_reset: bool,
     commands: Vec<serde_json::Value>,
+    obs: ObsContext,
 }
 
 impl World {
@@ -62,7 +64,9 @@ impl World {
             &settings.map.text,
             &settings.manifest.object_types,
         )?;
+        let obs = ObsContext::new(&settings, &grid)?;
         Ok(World {
+            obs,
             state: WorldState::new(settings, grid, 0),
             manifest,
             is_reset: false,
@@ -197,9 +201,15 @@ impl World {
         self.commands.push(parse_command(json));
     }
 
-    /// Writes masks and row flags into caller-owned rows (docs/world-state.md 7).
+    /// Writes map, features, masks and row flags into caller-owned rows
+    /// (learning.md 1.8, docs/world-state.md 7).
     pub fn observe(&self, rows: ObservationRows<'_>, mode: ActionMode) -> Result<(), Error> {
-        write_masks(&self.state, rows, mode)
+        write_masks(&self.state, &self.obs, rows, mode)
+    }
+
+    /// The observation context built at construction (F, window, fields).
+    pub fn obs_context(&self) -> &ObsContext {
+        &self.obs
     }
 
     /// The canonical state tree (docs/world-state.md 3).

@@ -231,18 +231,22 @@ fn masks_follow_walls_and_dead_rows_allow_only_wait() {
         vec![5i64; rows],
         vec![true; rows],
     );
+    let mut features = vec![9f32; rows * 146];
     let buffers = ObservationRows {
         action_mask: &mut mask,
         alive: &mut alive,
         uid: &mut uid,
         ctx_reset: &mut ctx,
         columns: 19,
+        features: &mut features,
+        map: None,
     };
     w.observe(buffers, ActionMode::Primitive).expect("observe");
     // Moves, then the roles: sleep in its own bed (5), eat what it carries (15, 16).
     assert_eq!(&mask[..6], &[1, 0, 1, 1, 0, 1]);
     assert!(mask[6..15].iter().all(|&m| m == 0));
     assert_eq!(&mask[15..19], &[1, 1, 0, 0]);
+    assert!(features[10 * 146..].iter().all(|&f| f == 0.0));
     assert_eq!((alive[0], uid[0], ctx[0]), (true, 0, true));
     assert_eq!(
         &mask[10 * 19..11 * 19],
@@ -272,12 +276,15 @@ fn bad_calls_are_errors_not_panics() {
         vec![0i64; 5],
         vec![false; 5],
     );
+    let mut features = vec![0f32; 5 * 146];
     let buffers = ObservationRows {
         action_mask: &mut mask,
         alive: &mut alive,
         uid: &mut uid,
         ctx_reset: &mut ctx,
         columns: 19,
+        features: &mut features,
+        map: None,
     };
     assert!(w.observe(buffers, ActionMode::Primitive).is_err());
     assert!(w.import_state(&StateValue::Int(3)).is_err());

@@ -51,15 +51,27 @@ fn step_and_observe_allocate_nothing_after_warm_up() {
         vec![0i64; 10],
         vec![false; 10],
     );
+    let mut features = vec![0f32; 10 * 146];
+    let (mut full, mut hybrid) = (vec![0f32; 10 * 18 * 121], vec![0f32; 10 * 6 * 121]);
+    // Every variant each tick: full, hybrid, compact.
     let mut observe = |world: &World| {
-        let rows = ObservationRows {
-            action_mask: &mut mask,
-            alive: &mut alive,
-            uid: &mut uid,
-            ctx_reset: &mut ctx,
-            columns: 19,
-        };
-        world.observe(rows, ActionMode::Primitive).expect("observe");
+        for variant in 0..3 {
+            let map = match variant {
+                0 => Some(&mut full[..]),
+                1 => Some(&mut hybrid[..]),
+                _ => None,
+            };
+            let rows = ObservationRows {
+                action_mask: &mut mask,
+                alive: &mut alive,
+                uid: &mut uid,
+                ctx_reset: &mut ctx,
+                columns: 19,
+                features: &mut features,
+                map,
+            };
+            world.observe(rows, ActionMode::Primitive).expect("observe");
+        }
     };
     for _ in 0..10 {
         world.step(&actions, ActionMode::Primitive).expect("step");

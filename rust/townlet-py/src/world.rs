@@ -1,7 +1,7 @@
 //! `PyWorld`, exposed as `townlet._native.World`: borrow the arrays, release the GIL,
 //! call the core (STYLE.md 1).
 
-use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
+use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use townlet_core::actions::{ActionMode, NUM_PRIMITIVES};
@@ -164,15 +164,17 @@ impl PyWorld {
         self.inner.apply_command(json);
     }
 
-    /// Writes masks and row flags in place: `action_mask` int8 (R, A), `alive` bool (R,),
-    /// `uid` int64 (R,), `ctx_reset` bool (R,), R >= number of agents; `features`
-    /// float32 (>= N, 0) is checked (no feature columns yet).
+    /// Writes every buffer in place (learning.md 1.8): `action_mask` int8 (R, A),
+    /// `features` float32 (R, F), `map` float32 (R, C, W, W) with C = 18 (full) or 6
+    /// (hybrid) or None (compact), `alive` bool (R,), `uid` int64 (R,), `ctx_reset` bool
+    /// (R,); R >= number of agents. The GIL is released while the core writes.
     #[allow(clippy::too_many_arguments)]
     fn observe(
         &self,
         py: Python<'_>,
         action_mask: &Bound<'_, PyAny>,
         features: &Bound<'_, PyAny>,
+        map: &Bound<'_, PyAny>,
         alive: &Bound<'_, PyAny>,
         uid: &Bound<'_, PyAny>,
         ctx_reset: &Bound<'_, PyAny>,
@@ -195,17 +197,38 @@ impl PyWorld {
                 min_rows: n,
             },
         )?;
-        checked::<f32>(
+        let rows = mask.shape().first().copied().unwrap_or(0);
+        let row_shape = [Some(rows)];
+        let obs = self.inner.obs_context();
+        let features = checked::<f32>(
             features,
             &Expected {
                 name: "features",
                 dtype: "float32",
-                shape: &[None, Some(0)],
-                min_rows: n,
+                shape: &[Some(rows), Some(obs.features)],
+                min_rows: rows,
             },
         )?;
-        let rows = mask.shape().first().copied().unwrap_or(0);
-        let row_shape = [Some(rows)];
+        let map = if map.is_none() {
+            None
+        } else {
+            let w = obs.settings.layout.window;
+            let c = map
+                .cast::<PyUntypedArray>()
+                .ok()
+                .and_then(|a| a.shape().get(1).copied())
+                .filter(|&c| c == 18)
+                .unwrap_or(6);
+            Some(checked::<f32>(
+                map,
+                &Expected {
+                    name: "map",
+                    dtype: "float32",
+                    shape: &[Some(rows), Some(c), Some(w), Some(w)],
+                    min_rows: rows,
+                },
+            )?)
+        };
         let alive = checked::<bool>(
             alive,
             &Expected {
@@ -237,6 +260,11 @@ impl PyWorld {
         let mut alive = writable(&alive, "alive")?;
         let mut uid = writable(&uid, "uid")?;
         let mut ctx = writable(&ctx, "ctx_reset")?;
+        let mut features = writable(&features, "features")?;
+        let mut map = match &map {
+            Some(map) => Some(writable(map, "map")?),
+            None => None,
+        };
         let slice_err = |name: &str| {
             to_py_err(
                 py,
@@ -249,6 +277,11 @@ impl PyWorld {
             uid: uid.as_slice_mut().map_err(|_| slice_err("uid"))?,
             ctx_reset: ctx.as_slice_mut().map_err(|_| slice_err("ctx_reset"))?,
             columns,
+            features: features.as_slice_mut().map_err(|_| slice_err("features"))?,
+            map: match map.as_mut() {
+                Some(map) => Some(map.as_slice_mut().map_err(|_| slice_err("map"))?),
+                None => None,
+            },
         };
         let inner = &self.inner;
         py.detach(|| inner.observe(rows, mode)).or_raise(py)

@@ -157,6 +157,7 @@ impl WorldSettings {
             jobs: crate::employment::default_jobs(),
             employment: crate::employment::EmploymentSettings::default(),
             exits: crate::exits::ExitSettings::default(),
+            observations: None,
         }
     }
 }

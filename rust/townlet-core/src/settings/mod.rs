@@ -54,6 +54,10 @@ pub struct WorldSettings {
     /// Exit reviews (world.md 9.1); the spec defaults when absent.
     #[serde(default)]
     pub exits: crate::exits::ExitSettings,
+    /// The `observations` section (learning.md 1.9 config keys), parsed by
+    /// `obs_context::ObsSettings`; absent = every default.
+    #[serde(default)]
+    pub observations: Option<serde_json::Value>,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.
