@@ -23,7 +23,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ProviderError
 from townlet.world import obs_map
-from townlet.world.actions import CHAT_ID, chat_target, move_check
+from townlet.world.actions import CHAT_ID, move_check
 from townlet.world.layout import LayoutParams, observation_layout
 from townlet.world.obs_context import ObsContext
 from townlet.world.obs_features import features_row
@@ -134,6 +134,7 @@ def write_observations(
     grid, agents = state.grid, state.agents
     n = len(agents)
     check_buffers(buffers, n, ctx.features, ctx.settings.layout.window)
+    dyn = obs_map.prepare(state, ctx)
     mask = buffers.action_mask
     mask[:] = 0
     mask[:, 0] = 1
@@ -142,19 +143,15 @@ def write_observations(
             for direction in range(4):
                 if move_check(grid, agent.x, agent.y, direction) == 0:
                     mask[i, 1 + direction] = 1
-            if chat_target(state, agent, state.tick + 1) >= 0:
+            if obs_map.chat_open(state, dyn, agent, state.tick + 1):
                 mask[i, CHAT_ID] = 1
     by_uid = {a.uid: a for a in agents}
-    alive = [a for a in agents if a.alive]
-    xs = np.array([a.x for a in alive], dtype=np.int64)
-    ys = np.array([a.y for a in alive], dtype=np.int64)
     features = buffers.features
     features[n:] = 0.0
     for i, agent in enumerate(agents):
-        features[i] = features_row(state, ctx, agent, by_uid, xs, ys)
+        features[i] = features_row(state, ctx, agent, by_uid, dyn.counts)
     if buffers.map is not None:
         channels = obs_map.FULL if buffers.map.shape[1] == 18 else obs_map.HYBRID
-        dyn = obs_map.prepare(state, ctx)
         for i, agent in enumerate(agents):
             obs_map.write_map(state, ctx, dyn, agent, channels, by_uid, buffers.map[i])
         buffers.map[n:] = 0.0
