@@ -91,14 +91,37 @@ def relate(rng: Rng, world: Any, ids: list[str], k: int) -> None:
     )
 
 
+CUSTOM = {
+    "window": 7,
+    "local_radius": 3,
+    "wallet_scale": 7.5,
+    "distance_scale": 20,
+    "top_friends": 1,
+    "top_rivals": 3,
+    "embed_dim": 5,
+    "object_categories": {"food": ["fridge"], "rest": ["bed", "stove"]},
+}
+
+
 @pytest.mark.parametrize(
-    ("scenario", "seed", "ticks", "every"),
-    [("10_agents", 3, 800, 1), ("1_agent", 4, 200, 1), ("100_agents_dorm", 5, 120, 4)],
+    ("scenario", "seed", "ticks", "every", "observations"),
+    [
+        ("10_agents", 3, 800, 1, None),
+        ("10_agents", 8, 300, 1, CUSTOM),
+        ("1_agent", 4, 200, 1, None),
+        ("100_agents_dorm", 5, 120, 4, None),
+    ],
 )
 def test_observations_agree_every_tick(
-    scenario: str, seed: int, ticks: int, every: int
+    scenario: str,
+    seed: int,
+    ticks: int,
+    every: int,
+    observations: dict[str, Any] | None,
 ) -> None:
     settings = settings_for(scenario)
+    if observations is not None:
+        settings["observations"] = observations
     py, native = PythonWorld(settings), NativeWorld(settings)
     py.reset(seed)
     native.reset(seed)
@@ -120,3 +143,25 @@ def test_observations_agree_every_tick(
         assert py.state_hash() == native.state_hash(), f"hash diverges at {py.tick}"
     if scenario != "1_agent":
         assert seen_social > 0.0  # the social block was exercised
+
+
+def test_observations_after_a_snapshot_equal_an_unbroken_run() -> None:
+    """A snapshot load sets no ctx_reset: rows equal those of the unbroken run."""
+    settings = settings_for("10_agents")
+    native = NativeWorld(settings)
+    native.reset(11)
+    rng = Rng.for_stream(11, "test_actions")
+    for t in range(60):
+        ids = native.agent_ids()
+        if t % 5 == 0:
+            relate(Rng.for_stream(t, "test_relations"), native, ids, t)
+        native.step(draw_actions(rng, len(ids)), "primitive")
+    tree = native.export_state()
+    py, copy = PythonWorld(settings), NativeWorld(settings)
+    py.import_state(tree)
+    copy.import_state(tree)
+    for variant in ("full", "hybrid", "compact"):
+        a, b = observe_both(py, native, variant)
+        compare(native.tick, variant, a, b)
+        c, d = observe_both(copy, native, variant)
+        compare(native.tick, variant, c, d)

@@ -210,3 +210,32 @@ def test_observations_section_is_checked(provider: str) -> None:
     buffers = ObservationBuffers.allocate(spec, 1)
     world.observe(buffers)
     assert buffers.features[0, 0] == pytest.approx(0.8)
+
+
+def test_local_counts_and_home_hint_on_a_tiny_map(provider: str) -> None:
+    world = build_world(provider, TINY_MAP, lifecycle__population_target=2)
+    for cmd_id, args in (
+        ("s", {"position": [2, 3], "profile": "balanced"}),
+        ("t0", {"agent_id": "agent_0", "position": [2, 3]}),
+        ("t1", {"agent_id": "agent_1", "position": [5, 5]}),
+    ):
+        name = "spawn" if cmd_id == "s" else "teleport"
+        world.apply_command({"cmd_id": cmd_id, "name": name, "args": args})
+    world.step(np.zeros(2, dtype=np.int32), "primitive")
+    spec = world.observation_spec("compact", "primitive")
+    buffers = ObservationBuffers.allocate(spec, 3)
+    world.observe(buffers)
+    f = dict(zip(spec.features, buffers.features[0].tolist(), strict=True))
+    # agent_0 at (2, 3) shares its tile with agent_2; agent_1 is 3 tiles away.
+    assert f["agents_here"] == 0.25
+    assert f["agents_near"] == 0.25  # 2 others within radius 5
+    assert f["nearest_agent"] == 0.0
+    # North of (2, 3) is the pond at (2, 2); the other neighbours are floor.
+    flags = [f[f"blocked_{d}"] for d in "nesw"]
+    assert flags == [1.0, 0.0, 0.0, 0.0]
+    # home_a's anchor is its first walkable tile, (2, 1), behind the pond and bed_1:
+    # 6 steps round the pond's east end, so the hint points east; D = 8 + 8.
+    assert f["home_dist"] == 6 / 16
+    assert [f[f"home_{d}"] for d in "nesw"] == [0.0, 1.0, 0.0, 0.0]
+    # No job site, no park, no objects of the other kinds: unreachable reads 1.
+    assert f["work_dist"] == f["park_dist"] == f["fridge_dist"] == 1.0

@@ -7,8 +7,8 @@ one function, :func:`observation_layout`, that turns the config-dependent parame
 sha256 of :meth:`ObservationLayout.canonical_json`, whose bytes are defined exactly
 (sorted keys, no whitespace, tuples as arrays, bounds as the integers -1, 0, 1, UTF-8
 strings with only ``"``, ``\\`` and control characters escaped). The identity
-embeddings of the social snippet (learning.md 1.6) live here too. The feature writer
-lands with the world rules; ``observe`` still writes masks only.
+embeddings of the social snippet (learning.md 1.6) live here too. ``observe`` writes
+this layout (``obs_features``, ``obs_map``; docs/world-state.md section 10).
 
 >>> layout = observation_layout(LayoutParams(), "hybrid", "option")
 >>> len(layout.features), layout.map_shape

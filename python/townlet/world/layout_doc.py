@@ -33,9 +33,9 @@ Both worlds build this layout from one table each (`rust/townlet-core/src/layout
 `python/townlet/world/layout.py`); `tests/world/test_layout.py` proves them identical
 for every variant and mode and for a non-default config.
 
-**Status.** This is the layout only. The feature writer and the map writer land with
-the world rules; until then `observe` writes the masks, `alive`, `uid` and `ctx_reset`,
-and `observation_spec()` still reports `F = 0` and no map.
+**Status.** `observe` writes this layout in both worlds (`obs_features`, `obs_map`;
+docs/world-state.md section 10); facts owned by later branches (engagement, jobs,
+perturbations, options) read their neutral values through `obs_facts` until wired.
 
 `OBS_SCHEMA_VERSION` = {version}. It increments on any change of name, order,
 definition or normalisation; config-dependent shapes (window, social slots,

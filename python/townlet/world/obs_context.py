@@ -23,7 +23,7 @@ import numpy.typing as npt
 from townlet.world.grid import Grid
 from townlet.world.layout import CATEGORIES, LayoutParams, _invalid, embedding_table
 from townlet.world.settings import WorldSettings
-from townlet.world.targets import TargetFields
+from townlet.world.targets import AgentPlace, TargetFields
 
 __all__ = [
     "PLANE_BLOCKED",
@@ -144,6 +144,8 @@ class ObsContext:
             for z in grid.zones
         }
         self.targets = TargetFields(grid)
+        self.hints: dict[AgentPlace, list[tuple[int, int | None]]] = {}
+        """Memo of ``target_hints`` per place (the fields are immutable)."""
         self.distance_scale = float(
             obs.distance_scale
             if obs.distance_scale is not None

@@ -28,6 +28,8 @@ from townlet.world.ties import Tie
 __all__ = ["cnt", "features_row", "social_slots"]
 
 _NEIGHBOURS = ((0, -1), (1, 0), (0, 1), (-1, 0))
+_OFFSETS = np.abs(np.arange(-10, 11, dtype=np.int64))
+_MANHATTAN = _OFFSETS[:, None] + _OFFSETS[None, :]
 
 
 def cnt(n: int, k: int) -> float:
@@ -87,8 +89,7 @@ def features_row(
     ctx: ObsContext,
     agent: Agent,
     by_uid: Mapping[int, Agent],
-    xs: npt.NDArray[np.int64],
-    ys: npt.NDArray[np.int64],
+    counts: npt.NDArray[np.int64],
 ) -> list[float]:
     """The F features of ``agent``.
 
@@ -97,7 +98,7 @@ def features_row(
         ctx: the world's observation context.
         agent: the observer (alive, or terminated this tick).
         by_uid: every agent of the tick by uid.
-        xs, ys: positions of the alive agents (the observer included if alive).
+        counts: alive agents per padded tile (``ctx.pad`` tiles of margin).
     """
     grid, s, obs = state.grid, state.settings, ctx.settings
     row: list[float] = [agent.hunger, agent.hygiene, agent.energy]
@@ -152,7 +153,10 @@ def features_row(
     place = AgentPlace(
         agent.x, agent.y, agent.home, job.site if job is not None else None
     )
-    for d, direction in target_hints(grid, ctx.targets, place):
+    hints = ctx.hints.get(place)
+    if hints is None:  # fields never change, so a place's hints never do
+        hints = ctx.hints[place] = target_hints(grid, ctx.targets, place)
+    for d, direction in hints:
         row += [_flag(direction == k) for k in range(4)]
         row.append(
             1.0 if d < 0 else min(float(d), ctx.distance_scale) / ctx.distance_scale
@@ -160,15 +164,18 @@ def features_row(
     for dx, dy in _NEIGHBOURS:
         row.append(_flag(not grid.is_walkable(agent.x + dx, agent.y + dy)))
     me = 1 if agent.alive else 0
-    dxs, dys = np.abs(xs - agent.x), np.abs(ys - agent.y)
-    row.append(cnt(int(np.count_nonzero((dxs == 0) & (dys == 0))) - me, 4))
+    px, py = agent.x + ctx.pad, agent.y + ctx.pad
+    row.append(cnt(int(counts[py, px]) - me, 4))
     radius = obs.local_radius
-    near = int(np.count_nonzero((dxs <= radius) & (dys <= radius))) - me
-    row.append(cnt(near, 8))
-    manhattan = dxs + dys
-    if me:
-        manhattan = np.sort(manhattan)[1:]  # one zero is the observer itself
-    nearest = int(manhattan.min()) if manhattan.size else 10
+    near = int(
+        counts[py - radius : py + radius + 1, px - radius : px + radius + 1].sum()
+    )
+    row.append(cnt(near - me, 8))
+    # Every resident nearer than 10 steps lies in the 21x21 box around the observer.
+    box = counts[py - 10 : py + 11, px - 10 : px + 11].copy()
+    box[10, 10] -= me
+    distances = _MANHATTAN[box > 0]
+    nearest = int(distances.min()) if distances.size else 10
     row.append(cnt(min(nearest, 10), 10))
     friends, rivals = social_slots(agent, obs.layout.top_friends, obs.layout.top_rivals)
     friend_uids = {t.other for t in friends if t is not None}

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from townlet.world import obs_facts
+from townlet.world.actions import chat_check, chat_target
 from townlet.world.agents import Agent
 from townlet.world.obs_context import (
     PLANE_BLOCKED,
@@ -32,7 +33,7 @@ from townlet.world.obs_context import (
 from townlet.world.obs_features import social_slots
 from townlet.world.state import WorldState
 
-__all__ = ["FULL", "HYBRID", "Dynamic", "prepare", "write_map"]
+__all__ = ["FULL", "HYBRID", "Dynamic", "chat_open", "prepare", "write_map"]
 
 Channel = str | int
 """A static plane index, or one of ``self agents in_use queue rival friend home
@@ -75,9 +76,11 @@ class Dynamic:
         """Count alive agents per tile and read the object facts once."""
         pad = ctx.pad
         self.counts = np.zeros((ctx.ph, ctx.pw), dtype=np.int64)
+        self.on_tile: dict[tuple[int, int], list[Agent]] = {}
         for a in state.agents:
             if a.alive:
                 self.counts[a.y + pad, a.x + pad] += 1
+                self.on_tile.setdefault((a.x, a.y), []).append(a)
         self.in_use = np.zeros((ctx.ph, ctx.pw), dtype=np.float32)
         self.queue = np.zeros((ctx.ph, ctx.pw), dtype=np.float32)
         for index, (px, py) in enumerate(ctx.object_tiles):
@@ -87,6 +90,24 @@ class Dynamic:
                 self.in_use[py, px] = 1.0
             if waiters > 0:
                 self.queue[py, px] = min(waiters, 4) / 4.0
+
+
+def chat_open(state: WorldState, dyn: Dynamic, agent: Agent, tick: int) -> bool:
+    """Whether id 17 of ``agent`` finds a listener at ``tick``: ``chat_target(..) >= 0``
+    (Decision D16), read from the tiles within ``max_distance`` only."""
+    reach = state.ties.chat.max_distance
+    if (2 * reach + 1) ** 2 > len(state.agents):  # scanning every agent is cheaper
+        return chat_target(state, agent, tick) >= 0
+    avoid = state.ties.avoid_threshold
+    for y in range(agent.y - reach, agent.y + reach + 1):
+        for x in range(agent.x - reach, agent.x + reach + 1):
+            for other in dyn.on_tile.get((x, y), ()):
+                tie = agent.ties.get(other.uid)
+                if tie is not None and tie.rivalry >= avoid:
+                    continue
+                if chat_check(state, agent, other, tick) == 0:
+                    return True
+    return False
 
 
 def prepare(state: WorldState, ctx: ObsContext) -> Dynamic:

@@ -23,7 +23,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ProviderError
 from townlet.world import obs_map
-from townlet.world.actions import CHAT_ID, chat_target, move_check
+from townlet.world.actions import CHAT_ID, move_check
 from townlet.world.engage import RELEASE_ID, ROLES, role_candidate
 from townlet.world.layout import LayoutParams, observation_layout
 from townlet.world.obs_context import ObsContext
@@ -136,6 +136,7 @@ def write_observations(
     grid, agents = state.grid, state.agents
     n = len(agents)
     check_buffers(buffers, n, ctx.features, ctx.settings.layout.window)
+    dyn = obs_map.prepare(state, ctx)
     mask = buffers.action_mask
     mask[:] = 0
     mask[:, 0] = 1
@@ -149,21 +150,17 @@ def write_observations(
             for role in range(len(ROLES)):
                 if role_candidate(state, agent, role, tick) is not None:
                     mask[i, 5 + role] = 1
-            if chat_target(state, agent, tick) >= 0:
+            if obs_map.chat_open(state, dyn, agent, tick):
                 mask[i, CHAT_ID] = 1
             if agent.eng != "none":
                 mask[i, RELEASE_ID] = 1
     by_uid = {a.uid: a for a in agents}
-    alive = [a for a in agents if a.alive]
-    xs = np.array([a.x for a in alive], dtype=np.int64)
-    ys = np.array([a.y for a in alive], dtype=np.int64)
     features = buffers.features
     features[n:] = 0.0
     for i, agent in enumerate(agents):
-        features[i] = features_row(state, ctx, agent, by_uid, xs, ys)
+        features[i] = features_row(state, ctx, agent, by_uid, dyn.counts)
     if buffers.map is not None:
         channels = obs_map.FULL if buffers.map.shape[1] == 18 else obs_map.HYBRID
-        dyn = obs_map.prepare(state, ctx)
         for i, agent in enumerate(agents):
             obs_map.write_map(state, ctx, dyn, agent, channels, by_uid, buffers.map[i])
         buffers.map[n:] = 0.0

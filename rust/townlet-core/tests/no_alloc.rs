@@ -73,10 +73,18 @@ fn step_and_observe_allocate_nothing_after_warm_up() {
             world.observe(rows, ActionMode::Primitive).expect("observe");
         }
     };
+    // Ties (a friend and an avoided rival) so the social paths of observe run too.
+    world.apply_command(
+        r#"{"cmd_id": "a", "name": "set_rel", "args": {"agent_a": "agent_0", "agent_b": "agent_1", "trust": 0.8, "familiarity": 0.5}}"#,
+    );
+    world.apply_command(
+        r#"{"cmd_id": "b", "name": "set_rel", "args": {"agent_a": "agent_0", "agent_b": "agent_2", "rivalry": 0.9}}"#,
+    );
     for _ in 0..10 {
         world.step(&actions, ActionMode::Primitive).expect("step");
         observe(&world);
     }
+    assert_eq!(world.agents()[0].ties.len(), 2);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for _ in 0..300 {
         world.step(&actions, ActionMode::Primitive).expect("step");

@@ -4,8 +4,8 @@
 //! ([`LayoutParams`]), a variant and an action mode into an [`ObservationLayout`].
 //! `python/townlet/world/layout.py` builds the same layout under the same names, and
 //! the fingerprint proves the two identical: it is the hex sha256 of the canonical JSON
-//! of every other field ([`ObservationLayout::canonical_json`]). The feature writer
-//! lands with the world rules; `observe` still writes masks only.
+//! of every other field ([`ObservationLayout::canonical_json`]). `observe` writes
+//! this layout (`obs_features`, `obs_map`; docs/world-state.md section 10).
 //!
 //! ```
 //! use townlet_core::layout::{observation_layout, LayoutParams};
