@@ -25,6 +25,7 @@ from townlet.world.lifecycle import (
     terminate_fainted,
 )
 from townlet.world.needs import decay_needs
+from townlet.world.perturbations import perturbation_step
 from townlet.world.state import WorldState
 from townlet.world.ties import decay_ties
 
@@ -81,6 +82,7 @@ def step(
         day_boundary(state)
         state.events.emit("day_started", day=state.day())
     calendar(state)  # 4: rent, restock
+    perturbation_step(state)  # 5
     process_actions(state)  # 6
     s = state.settings
     decay_needs(state.agents, s.decay, s.apply_personality, s.faint_threshold)  # 9

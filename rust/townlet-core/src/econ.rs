@@ -63,9 +63,10 @@ pub fn effective_price(state: &WorldState, key: usize) -> f64 {
 
 /// Whether `utility` is up: no active outage of it exists (world.md 8.4).
 ///
-/// Derived state, never stored. Outages arrive with the perturbations of world.md 12.
-pub fn utility_up(_state: &WorldState, _utility: Utility) -> bool {
-    true
+/// Derived state, never stored: true while no blackout (power) or water outage
+/// (water) perturbation is active (world.md 12).
+pub fn utility_up(state: &WorldState, utility: Utility) -> bool {
+    !crate::perturb::outage_active(state, utility)
 }
 
 /// Index of price key `key` in `economy.prices`.
@@ -83,7 +84,7 @@ pub fn price_index(state: &WorldState, key: &str) -> Option<usize> {
 pub fn recompute_prices(state: &mut WorldState, cause: &str) {
     for k in 0..state.base_prices.len() {
         let base = state.base_prices.get(k).copied().unwrap_or(0.0);
-        let effective = base;
+        let effective = crate::perturb::spike_factor_applied(state, k, base);
         let Some(slot) = state.prices.get_mut(k) else {
             continue;
         };

@@ -66,6 +66,7 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         state.events.emit(EventData::DayStarted { day });
     }
     crate::econ::calendar(state); // 4: rent, restock
+    crate::perturb::perturbation_step(state); // 5
     process_actions(state); // 6
     let s = &state.settings;
     let (decay, apply, threshold) = (
