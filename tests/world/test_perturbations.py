@@ -318,3 +318,63 @@ def test_snapshots_roundtrip_with_active_and_pending_events(
         a, b = step(world), step(other)
         assert a.events == b.events
     assert other.state_hash() == world.state_hash()
+
+
+def test_global_cooldown_spaces_activations_of_different_specs(provider: str) -> None:
+    specs = [
+        {"name": n, "prob_per_day": 24.0, "cooldown_ticks": 0, "duration": [1, 1]}
+        for n in ("blackout", "water_outage")
+    ]
+    world = town(
+        provider,
+        pert(*specs, global_cooldown_ticks=50, window_ticks=0, max_concurrent=2),
+    )
+    starts = []
+    for _ in range(600):
+        result = step(world)
+        starts += [result.tick for _ in named(result, "perturbation_started")]
+    assert len(starts) >= 3
+    assert all(b - a >= 50 for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_random_pairing_draws_two_distinct_eligible_agents(provider: str) -> None:
+    spec = {
+        "name": "arranged_meet",
+        "prob_per_day": 24.0,
+        "cooldown_ticks": 0,
+        "active_hours": [362, 422],
+        "duration": [5, 5],
+        "pairing": "random",
+    }
+    world = town(provider, pert(spec, global_cooldown_ticks=0), n=4)
+    start = run_until(world, "perturbation_started")
+    event = named(start, "perturbation_started")[0]
+    pair = event["participants"]
+    assert len(set(pair)) == 2
+    assert pair == sorted(pair)
+    moved = [e["agent_id"] for e in named(start, "agent_teleported")]
+    assert moved == pair
+    assert all(e["to"] == [5, 5] for e in named(start, "agent_teleported"))
+
+
+def test_agents_inside_their_shift_are_not_picked_for_meets(provider: str) -> None:
+    spec = {
+        "name": "arranged_meet",
+        "prob_per_day": 24.0,
+        "cooldown_ticks": 0,
+        "active_hours": [362, 422],
+        "duration": [5, 5],
+    }
+    job = {
+        "id": "clerk",
+        "site": "cafe",
+        "positions": 1,
+        "shift_start": 300,
+        "shift_length": 200,
+        "wage_per_tick": 0.01,
+    }
+    # agent_0 is a clerk on shift; only agent_1 and agent_2 can meet.
+    world = town(provider, pert(spec, global_cooldown_ticks=0), n=3, jobs=[job])
+    start = run_until(world, "perturbation_started")
+    event = named(start, "perturbation_started")[0]
+    assert event["participants"] == ["agent_1", "agent_2"]
