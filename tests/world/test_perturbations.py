@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from typing import Any
 
 import numpy as np
@@ -334,7 +335,7 @@ def test_global_cooldown_spaces_activations_of_different_specs(provider: str) ->
         result = step(world)
         starts += [result.tick for _ in named(result, "perturbation_started")]
     assert len(starts) >= 3
-    assert all(b - a >= 50 for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a >= 50 for a, b in itertools.pairwise(starts))
 
 
 def test_random_pairing_draws_two_distinct_eligible_agents(provider: str) -> None:
