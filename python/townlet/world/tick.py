@@ -1,8 +1,9 @@
 """The tick pipeline of the slice (world.md 13, docs/world-state.md section 5).
 
 ``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
-``ctx_reset``, remember needs), 2 arrivals, 3 console commands, 4 calendar, 6
-actions, 9 needs, 11 hourly tie decay, 12 lifecycle. Steps 5, 7, 8, 10 and 13
+``ctx_reset``, remember needs), 2 arrivals, 3 console commands, 4 calendar (day
+boundary, rent, restock), 5 perturbations, 6 actions, 9 needs, 10 employment, 11
+hourly tie decay, 12 lifecycle (faints, evictions, newcomers). Steps 7, 8 and 13
 arrive with later issues and hold their places here so a parity diff reads step by
 step.
 """

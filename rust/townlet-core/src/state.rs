@@ -2,7 +2,7 @@
 //!
 //! [`WorldState`] holds everything a tick reads or writes, plus the immutable settings
 //! and grid it refers to. [`export_state`] builds the canonical tree of
-//! docs/world-state.md 3 (`state_version` 3), whose canonical hash is `state_hash()`.
+//! docs/world-state.md 3 (`state_version` 4), whose canonical hash is `state_hash()`.
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
