@@ -25,6 +25,7 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "relationships",
         "jobs",
         "employment",
+        "perturbations",
         "exits",
         "observations",
     ]
@@ -34,6 +35,12 @@ def test_affordances_carry_every_field_normalised() -> None:
     settings = world_settings(load_config())
     assert settings["economy"] == {
         "prices": [["raw_food", 0.5], ["meal", 1.0], ["shower_fee", 0.25]],
+        "price_groups": [
+            ["grocer", ["raw_food"]],
+            ["cafe", ["meal"]],
+            ["gym", ["shower_fee"]],
+            ["market", ["raw_food", "meal"]],
+        ],
         "rent_per_day": 2.0,
         "rent_minute": 0,
         "restock_minute": 300,

@@ -188,3 +188,98 @@ def test_worlds_agree_under_random_console_commands(seed: int, crowded: bool) ->
         # on 44 agent-ticks, so avoided targets (D16) are part of the lockstep run;
         # seed 0 draws no such rivalry at all.
         assert avoided > 0
+
+
+ECON_NAMES = [
+    "price",
+    "exit_approve",
+    "exit_defer",
+    "set_exit_cap",
+    "perturbation_trigger",
+    "perturbation_trigger",
+    "arrange_meet",
+    "arrange_meet",
+    "perturbation_cancel",
+    "kill",
+]
+SPECS: list[Any] = ["price_spike", "blackout", "water_outage", "arranged_meet", "x"]
+TARGETS: list[Any] = [["cafe"], ["meal", "market"], [], ["gold"], "meal", [3]]
+
+
+def draw_econ_command(rng: Rng, ids: list[str], n: int) -> dict[str, Any]:
+    """One economy, exit or perturbation command; many are invalid on purpose."""
+    name = pick(rng, ECON_NAMES)
+    agent_id = pick(rng, [*ids, "agent_999"]) if ids else "agent_0"
+    some = [pick(rng, [*ids, *ids, "agent_999"]) for _ in range(rng.rand_index(4))]
+    optional: dict[str, Any] = {
+        "starts_in": pick(rng, [0, 0, 3, 40, -1, 20_000]),
+        "duration": pick(rng, [1, 20, 45, 60, 90, 2_000]),
+        "magnitude": pick(rng, [1.0, 1.2, 1.5, 1.8, 2.5, 0.5]),
+        "targets": pick(rng, TARGETS),
+        "participants": some if ids else ["agent_0", "agent_1"],
+        "location": pick(rng, ["cafe", "park", "moon"]),
+    }
+    keep = {k: v for k, v in optional.items() if rng.rand_index(3) == 0}
+    args: dict[str, Any] = {
+        "price": {
+            "key": pick(rng, ["meal", "raw_food", "gold"]),
+            "value": pick(rng, NUMBERS),
+        },
+        "exit_approve": {"agent_id": agent_id},
+        "exit_defer": {"agent_id": agent_id},
+        "set_exit_cap": {"daily_exit_cap": rng.rand_index(4) - 1},
+        "perturbation_trigger": {"spec": pick(rng, SPECS)}
+        | {k: v for k, v in keep.items() if k != "location"},
+        "arrange_meet": {"agents": some}
+        | {k: v for k, v in keep.items() if k in ("starts_in", "duration", "location")},
+        "perturbation_cancel": {"event_id": f"evt_{rng.rand_index(n // 3 + 2)}"},
+        "kill": {"agent_id": agent_id},
+    }[name]
+    return {"cmd_id": f"e{n}", "name": name, "args": args}
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_worlds_agree_under_random_economy_commands(seed: int) -> None:
+    settings = make_settings(
+        None,
+        embedding__max_slots=14,
+        exits__rent_missed_limit=1,
+        economy__rent_per_day=4.0,
+        employment__absent_after_ticks=5,
+        time__start_minute=1380,
+    )
+    py, native = PythonWorld(settings), NativeWorld(settings)
+    py.reset(seed)
+    native.reset(seed)
+    actions_rng = Rng.for_stream(seed, "test_actions")
+    console_rng = Rng.for_stream(seed, "test_econ_console")
+    applied = ok = 0
+    seen: set[str] = set()
+    for tick in range(1, 1201):
+        ids = py.agent_ids()
+        for _ in range(console_rng.rand_index(3)):
+            command = draw_econ_command(console_rng, ids, applied)
+            applied += 1
+            py.apply_command(command)
+            native.apply_command(command)
+        actions = np.array(
+            [actions_rng.rand_index(24) - 3 for _ in ids], dtype=np.int64
+        )
+        a, b = py.step(actions, "primitive"), native.step(actions, "primitive")
+        assert a.command_results == b.command_results, f"results differ at {tick}"
+        assert canonical_encode(a.events) == canonical_encode(b.events), tick
+        assert py.state_hash() == native.state_hash(), f"state differs at {tick}"
+        ok += sum(r.ok for r in a.command_results)
+        seen.update(e["name"] for e in a.events)
+    assert 0 < ok < applied
+    expected = {
+        "price_changed",
+        "perturbation_started",
+        "perturbation_ended",
+        "utility_changed",
+        "exit_pending",
+        "exit_reprieved",
+        "agent_teleported",
+        "world_setting_changed",
+    }
+    assert expected <= seen, sorted(expected - seen)

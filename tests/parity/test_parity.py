@@ -10,11 +10,12 @@ Nobody eats in this slice, so agents faint around tick 650-700 and newcomers chu
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
 import pytest
-from towns import make_settings, map_text, native_built
+from towns import PERTURBATIONS, make_settings, map_text, native_built
 
 from townlet.core.types import ObservationBuffers
 from townlet.world import NativeWorld, PythonWorld
@@ -30,9 +31,62 @@ pytestmark = [
 
 SEEDS = [0, 1, 42, 20_260_101, 2**64 - 1]
 TICKS = 2_000
+
+
+def _busy_perturbations() -> dict[str, Any]:
+    """Every spec at 24 per day, loose gates: spikes, outages and meets overlap."""
+    specs = []
+    for spec in copy.deepcopy(PERTURBATIONS["specs"]):
+        spec.update(prob_per_day=24.0, cooldown_ticks=10, active_hours=None)
+        if spec["kind"] == "arranged_meet":
+            spec["pairing"] = "top_rivals"
+        specs.append(spec)
+    specs.append(
+        specs[-1] | {"name": "random_meet", "pairing": "random", "duration": [5, 9]}
+    )
+    return PERTURBATIONS | {
+        "max_concurrent": 3,
+        "global_cooldown_ticks": 5,
+        "per_agent_cooldown_ticks": 30,
+        "window_ticks": 120,
+        "max_events_per_window": 3,
+        "specs": specs,
+    }
+
+
 SCENARIOS = {
     "1_agent": {"lifecycle__population_target": 1},
     "10_agents": {},
+    # Short days: shifts, absences, missed rents and evictions come every few hundred
+    # ticks, with perturbations at high rates on top (world.md 8, 9, 12).
+    "busy_town": {
+        "time__ticks_per_day": 240,
+        "time__start_minute": 50,
+        "economy__rent_per_day": 3.0,
+        "economy__restock_minute": 100,
+        "jobs": [
+            {
+                "id": "clerk",
+                "site": "office",
+                "positions": 4,
+                "shift_start": 60,
+                "shift_length": 120,
+                "wage_per_tick": 0.01,
+            },
+            {
+                "id": "barista",
+                "site": "cafe",
+                "positions": 3,
+                "shift_start": 30,
+                "shift_length": 90,
+                "wage_per_tick": 0.02,
+            },
+        ],
+        "employment__grace_ticks": 3,
+        "employment__absent_after_ticks": 15,
+        "exits__exit_cooldown_ticks": 20,
+        "perturbations": _busy_perturbations(),
+    },
     "100_agents_dorm": {
         "map_text": "dorm.map",
         "lifecycle__population_target": 100,
@@ -196,7 +250,29 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
             elif key in ("queue_left", "affordance_failed"):
                 key += ":" + e["reason"]
             counts[key] = counts.get(key, 0) + 1
+            if e["name"] in ECONOMY_EVENTS:
+                key = e["name"]
+                if key == "agent_teleported" and e["cause"] != "arranged_meet":
+                    continue
+                if key == "perturbation_started":
+                    key = f"started_{e['kind']}"
+                counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+ECONOMY_EVENTS = (
+    "rent_paid",
+    "rent_missed",
+    "shift_started",
+    "shift_absent",
+    "shift_ended",
+    "exit_pending",
+    "price_changed",
+    "utility_changed",
+    "perturbation_started",
+    "perturbation_ended",
+    "agent_teleported",
+)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -224,6 +300,12 @@ def test_worlds_agree_every_tick_under_random_primitives(
             "shared_meal",
         ):
             assert counts.get(key, 0) > 0, key
+    if scenario == "busy_town":
+        seen = {k for k, v in counts.items() if v > 0}
+        expected = {*ECONOMY_EVENTS} - {"perturbation_started"}
+        expected |= {f"started_{k}" for k in ("price_spike", "blackout")}
+        expected |= {"started_water_outage", "started_arranged_meet"}
+        assert expected <= seen, sorted(expected - seen)
 
 
 def test_state_moves_between_worlds_mid_run() -> None:

@@ -18,7 +18,7 @@ from townlet.world.rng import Rng
 KNOWN = (
     "spawn, teleport, setneed, kill, toggle_mortality, set_spawn_delay,"
     " set_population_target, set_rel, force_chat, price, exit_approve, exit_defer,"
-    " set_exit_cap"
+    " set_exit_cap, perturbation_trigger, arrange_meet, perturbation_cancel"
 )
 
 

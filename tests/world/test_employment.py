@@ -361,3 +361,19 @@ def test_console_exit_approve_and_defer(provider: str) -> None:
     exits = world.export_state()["exits"]
     assert (exits["queue"], exits["exits_today"]) == ([], 1)
     assert exits["last_exit_tick"] == result.tick
+
+
+def test_python_readers_on_shift_and_job() -> None:
+    """The Python twin of econ.rs `on_shift_needs_an_arrival_and_presence`."""
+    from townlet.world.employment import on_shift, present
+
+    world = office("python", 1)
+    state = world._state
+    agent = state.agents[0]
+    assert not on_shift(state, agent)
+    step(world, to_office(0))
+    assert present(state, agent)
+    assert on_shift(state, agent)
+    assert state.settings.jobs[agent.job].id == "clerk"
+    step(world, cmd("teleport", agent_id="agent_0", position=AT_HOME))
+    assert not on_shift(state, agent)

@@ -58,7 +58,8 @@ def test_unknown_console_commands_are_refused_in_the_next_step(provider: str) ->
                 "unknown command 'possess': this world applies spawn, teleport,"
                 " setneed, kill, toggle_mortality, set_spawn_delay,"
                 " set_population_target, set_rel, force_chat, price, exit_approve,"
-                " exit_defer, set_exit_cap"
+                " exit_defer, set_exit_cap, perturbation_trigger, arrange_meet,"
+                " perturbation_cancel"
             ),
         )
     ]

@@ -37,7 +37,8 @@ def test_export_has_the_contract_keys(provider: str) -> None:
     ).export_state()
     assert list(tree) == [
         "state_version", "tick", "identity", "rng", "counters", "settings",
-        "economy", "exits", "agents", "objects", "slots", "tickets",
+        "economy", "exits", "perturbations", "agents", "objects", "slots",
+        "tickets",
     ]  # fmt: skip
     assert tree["state_version"] == 4
     prices = {"raw_food": 0.5, "meal": 1.0, "shower_fee": 0.25}

@@ -122,6 +122,55 @@ def map_text(name: str) -> str:
     return path.read_text()
 
 
+def _spec(name: str, kind: str, prob: float, **kw: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kind": kind,
+        "prob_per_day": prob,
+        "duration": kw.get("duration", [20, 60]),
+        "cooldown_ticks": kw.get("cooldown", 720),
+        "active_hours": kw.get("active_hours"),
+        "magnitude": kw.get("magnitude"),
+        "targets": kw.get("targets"),
+        "location": kw.get("location"),
+        "pairing": kw.get("pairing"),
+    }
+
+
+PERTURBATIONS: dict[str, Any] = {
+    "enabled": True,
+    "max_concurrent": 2,
+    "global_cooldown_ticks": 240,
+    "per_agent_cooldown_ticks": 360,
+    "window_ticks": 1440,
+    "max_events_per_window": 2,
+    "specs": [
+        _spec(
+            "price_spike",
+            "price_spike",
+            0.3,
+            duration=[60, 120],
+            cooldown=480,
+            magnitude=[1.2, 1.8],
+            targets=["grocer", "cafe"],
+        ),
+        _spec("blackout", "blackout", 0.15),
+        _spec("water_outage", "water_outage", 0.1),
+        _spec(
+            "arranged_meet",
+            "arranged_meet",
+            0.25,
+            duration=[30, 45],
+            cooldown=600,
+            active_hours=[1140, 1260],
+            location="cafe",
+            pairing="top_rivals",
+        ),
+    ],
+}
+"""The default perturbations of world.md 12.1 as ``world_settings`` writes them."""
+
+
 def _job(job_id: str, site: str, positions: int, start: int) -> dict[str, Any]:
     return {
         "id": job_id,
@@ -157,6 +206,12 @@ def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, An
         },
         "economy": {
             "prices": copy.deepcopy(PRICES),
+            "price_groups": [
+                ["grocer", ["raw_food"]],
+                ["cafe", ["meal"]],
+                ["gym", ["shower_fee"]],
+                ["market", ["raw_food", "meal"]],
+            ],
             "rent_per_day": 2.0,
             "rent_minute": 0,
             "restock_minute": 300,
@@ -205,6 +260,7 @@ def make_settings(map_text: str | None = None, **overrides: Any) -> dict[str, An
             "absent_after_ticks": 60,
             "lateness_fine": 0.3,
         },
+        "perturbations": copy.deepcopy(PERTURBATIONS),
         "exits": {
             "absence_window_days": 7,
             "max_absences": 3,

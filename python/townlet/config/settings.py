@@ -18,6 +18,7 @@ from typing import Any
 from townlet.config.agents import PersonalityProfile
 from townlet.config.base import Need, NeedValues
 from townlet.config.manifest import Affordance, Effects, Manifest
+from townlet.config.perturbations import PerturbationsConfig
 from townlet.config.relationships import RelationshipsConfig
 from townlet.config.root import TownletConfig
 
@@ -123,6 +124,10 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "prices": [
                 [key, float(price)] for key, price in world.economy.prices.items()
             ],
+            "price_groups": [
+                [group, list(keys)]
+                for group, keys in world.economy.price_groups.items()
+            ],
             "rent_per_day": float(world.economy.rent_per_day),
             "rent_minute": world.economy.rent_minute,
             "restock_minute": world.economy.restock_minute,
@@ -193,6 +198,7 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "absent_after_ticks": world.employment.absent_after_ticks,
             "lateness_fine": float(world.employment.lateness_fine),
         },
+        "perturbations": _perturbations(world.perturbations),
         "exits": {
             "absence_window_days": world.exits.absence_window_days,
             "max_absences": world.exits.max_absences,
@@ -201,6 +207,39 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "exit_cooldown_ticks": world.exits.exit_cooldown_ticks,
         },
         "observations": _observations(cfg),
+    }
+
+
+def _perturbations(pert: PerturbationsConfig) -> dict[str, Any]:
+    """The ``perturbations`` section (docs/world-state.md section 1)."""
+    return {
+        "enabled": pert.enabled,
+        "max_concurrent": pert.max_concurrent,
+        "global_cooldown_ticks": pert.global_cooldown_ticks,
+        "per_agent_cooldown_ticks": pert.per_agent_cooldown_ticks,
+        "window_ticks": pert.window_ticks,
+        "max_events_per_window": pert.max_events_per_window,
+        "specs": [
+            {
+                "name": name,
+                "kind": spec.kind,
+                "prob_per_day": float(spec.prob_per_day),
+                "duration": list(spec.duration),
+                "cooldown_ticks": spec.cooldown_ticks,
+                "active_hours": (
+                    None if spec.active_hours is None else list(spec.active_hours)
+                ),
+                "magnitude": (
+                    None
+                    if spec.magnitude is None
+                    else [float(spec.magnitude[0]), float(spec.magnitude[1])]
+                ),
+                "targets": None if spec.targets is None else list(spec.targets),
+                "location": spec.location,
+                "pairing": spec.pairing,
+            }
+            for name, spec in pert.specs.items()
+        ],
     }
 
 

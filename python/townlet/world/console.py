@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from townlet.core.types import NEEDS, CommandResult
-from townlet.world import econ, exits, lifecycle
+from townlet.world import econ, exits, lifecycle, perturb_cmds
 from townlet.world.actions import chat_pair_event
 from townlet.world.state import WorldState
 from townlet.world.ties import Tie, chat_good, weakest
@@ -56,6 +56,21 @@ COMMANDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "exit_approve": (("agent_id", "str", True),),
     "exit_defer": (("agent_id", "str", True),),
     "set_exit_cap": (("daily_exit_cap", "int", True),),
+    "perturbation_trigger": (
+        ("spec", "str", True),
+        ("starts_in", "int", False),
+        ("duration", "int", False),
+        ("magnitude", "number", False),
+        ("targets", "list", False),
+        ("participants", "list", False),
+    ),
+    "arrange_meet": (
+        ("agents", "list", True),
+        ("location", "str", False),
+        ("starts_in", "int", False),
+        ("duration", "int", False),
+    ),
+    "perturbation_cancel": (("event_id", "str", True),),
 }
 """Each command's arguments in check order: ``(name, kind, required)``."""
 
@@ -68,6 +83,7 @@ _EXPECTED = {
     "number": "a finite number",
     "dict": "a dict",
     "position": "a position [x, y] of ints",
+    "list": "a list",
 }
 _I64 = 1 << 63
 _MAX_DEPTH = 16
@@ -125,6 +141,8 @@ def _is_kind(value: Any, kind: str) -> bool:
         return type(value) is int or type(value) is float
     if kind == "dict":
         return type(value) is dict
+    if kind == "list":
+        return type(value) is list
     return (
         type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
     )
@@ -391,6 +409,12 @@ def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str
             raise _RefusedError("invalid_args", "price: value must be >= 0")
         econ.set_base_price(state, index, value)
         return (f"set the base price of {key}", "")
+    if name == "perturbation_trigger":
+        return (perturb_cmds.trigger(state, args), "")
+    if name == "arrange_meet":
+        return (perturb_cmds.arrange_meet(state, args), "")
+    if name == "perturbation_cancel":
+        return (perturb_cmds.cancel_cmd(state, args), "")
     if name == "exit_approve":
         agent = _alive(state, name, args["agent_id"])
         state.exit_approvals.append(agent.uid)

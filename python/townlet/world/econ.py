@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from townlet.errors import SnapshotError
 from townlet.world.exits import trigger_exit
+from townlet.world.perturbations import outage_active, spike_factor_applied
 
 if TYPE_CHECKING:
     from townlet.world.state import WorldState
@@ -52,6 +53,7 @@ class EconomyRules:
     300
     """
 
+    price_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rent_per_day: float = 2.0
     rent_minute: int = 0
     restock_minute: int = 300
@@ -65,9 +67,10 @@ def effective_price(state: WorldState, key: int) -> float:
 def utility_up(state: WorldState, utility: str) -> bool:
     """Whether ``utility`` is up: no active outage of it exists (world.md 8.4).
 
-    Derived state, never stored. Outages arrive with the perturbations of world.md 12.
+    Derived state, never stored: true while no blackout (power) or water outage
+    (water) perturbation is active (world.md 12).
     """
-    return True
+    return not outage_active(state, utility)
 
 
 def price_index(state: WorldState, key: str) -> int | None:
@@ -84,7 +87,7 @@ def recompute_prices(state: WorldState, cause: str) -> None:
     Emits one ``price_changed {cause}`` per changed key, in ``economy.prices`` order.
     """
     for k, base in enumerate(state.base_prices):
-        effective = base
+        effective = spike_factor_applied(state, k, base)
         if state.prices[k] != effective:
             state.prices[k] = effective
             state.events.emit(

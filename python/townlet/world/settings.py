@@ -23,6 +23,7 @@ from townlet.errors import ConfigError
 from townlet.world.econ import EconomyRules
 from townlet.world.employment import EmploymentRules, JobSpec, default_jobs
 from townlet.world.exits import ExitRules
+from townlet.world.perturbations import PertSettings, PertSpec
 from townlet.world.ties import ChatParams, Modifiers, TieSettings
 
 __all__ = [
@@ -176,6 +177,7 @@ class WorldSettings:
     employment: EmploymentRules = field(default_factory=EmploymentRules)
     exits: ExitRules = field(default_factory=ExitRules)
     observations: Any = None
+    perturbations: PertSettings = field(default_factory=PertSettings)
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -634,7 +636,23 @@ def _economy_rules(economy: Mapping[str, Any], tpd: int) -> EconomyRules:
     rent = d.rent_per_day
     if "rent_per_day" in economy:
         rent = _float(economy["rent_per_day"], "economy.rent_per_day", 0.0, None)
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    for i, pair in enumerate(
+        _list(economy.get("price_groups", []), "economy.price_groups")
+    ):
+        p = f"economy.price_groups[{i}]"
+        item = _list(pair, p)
+        if len(item) != 2:
+            raise _fail(p, "expected [group, [price keys]]")
+        keys = _list(item[1], f"{p}[1]")
+        groups.append(
+            (
+                _str(item[0], f"{p}[0]"),
+                tuple(_str(k, f"{p}[1][{j}]") for j, k in enumerate(keys)),
+            )
+        )
     return EconomyRules(
+        price_groups=tuple(groups),
         rent_per_day=rent,
         rent_minute=minute("rent_minute", d.rent_minute),
         restock_minute=minute("restock_minute", d.restock_minute),
@@ -762,4 +780,89 @@ def _employment(root: Mapping[str, Any], tpd: int) -> dict[str, Any]:
                 MAX_TICK,
             ),
         )
+    if "perturbations" in root:
+        out["perturbations"] = _perturbations(root["perturbations"], tpd)
     return out
+
+
+_PERT_KINDS = ("price_spike", "blackout", "water_outage", "arranged_meet")
+
+
+def _pair(value: Any, path: str, number: Any) -> Any:
+    items = _list(value, path)
+    if len(items) != 2:
+        raise _fail(path, "expected [min, max]")
+    return (number(items[0], f"{path}[0]"), number(items[1], f"{path}[1]"))
+
+
+def _perturbations(value: Any, tpd: int) -> PertSettings:
+    """The ``perturbations`` section (world.md 12.1)."""
+    path = "perturbations"
+    node = _dict(value, path)
+
+    def num(key: str, lo: int) -> int:
+        return _int(_get(node, key, path), f"{path}.{key}", lo, U32_MAX)
+
+    specs = []
+    for i, item in enumerate(_list(_get(node, "specs", path), f"{path}.specs")):
+        p = f"{path}.specs[{i}]"
+        spec = _dict(item, p)
+        kind = _str(_get(spec, "kind", p), f"{p}.kind")
+        if kind not in _PERT_KINDS:
+            raise _fail(f"{p}.kind", f"unknown kind '{kind}'")
+
+        def opt(key: str, parse: Any, at: str = p, node: Any = spec) -> Any:
+            raw = node.get(key)
+            return None if raw is None else parse(raw, f"{at}.{key}")
+
+        def ticks(v: Any, at: str) -> int:
+            return _int(v, at, 0, MAX_TICK)
+
+        def factor(v: Any, at: str) -> float:
+            return _float(v, at, 0.0, None)
+
+        targets = opt(
+            "targets",
+            lambda v, at: tuple(
+                _str(t, f"{at}[{j}]") for j, t in enumerate(_list(v, at))
+            ),
+        )
+        specs.append(
+            PertSpec(
+                name=_str(_get(spec, "name", p), f"{p}.name"),
+                kind=kind,
+                prob_per_day=_float(
+                    _get(spec, "prob_per_day", p), f"{p}.prob_per_day", 0.0, 24.0
+                ),
+                duration=_pair(_get(spec, "duration", p), f"{p}.duration", ticks),
+                cooldown_ticks=_int(
+                    _get(spec, "cooldown_ticks", p), f"{p}.cooldown_ticks", 0, MAX_TICK
+                ),
+                active_hours=opt("active_hours", lambda v, at: _pair(v, at, ticks)),
+                magnitude=opt("magnitude", lambda v, at: _pair(v, at, factor)),
+                targets=targets,
+                location=opt("location", _str),
+                pairing=opt("pairing", _str),
+            )
+        )
+    return PertSettings(
+        enabled=_bool(_get(node, "enabled", path), f"{path}.enabled"),
+        max_concurrent=num("max_concurrent", 1),
+        global_cooldown_ticks=_int(
+            _get(node, "global_cooldown_ticks", path),
+            f"{path}.global_cooldown_ticks",
+            0,
+            MAX_TICK,
+        ),
+        per_agent_cooldown_ticks=_int(
+            _get(node, "per_agent_cooldown_ticks", path),
+            f"{path}.per_agent_cooldown_ticks",
+            0,
+            MAX_TICK,
+        ),
+        window_ticks=_int(
+            _get(node, "window_ticks", path), f"{path}.window_ticks", 0, MAX_TICK
+        ),
+        max_events_per_window=num("max_events_per_window", 0),
+        specs=tuple(specs),
+    )

@@ -32,6 +32,7 @@ from townlet.world.econ import check_economy
 from townlet.world.employment import check_employment
 from townlet.world.events import REASONS
 from townlet.world.exits import check_exits
+from townlet.world.perturbations_tree import check_perturbations
 
 if TYPE_CHECKING:
     from townlet.world.state import WorldState
@@ -100,6 +101,16 @@ _AGENT: dict[str, Any] = {
     "absence_days": ("list", "int"),
     "exit_pending": "bool",
 }
+_PERT: dict[str, Any] = {
+    "event_id": "str",
+    "spec": "str",
+    "start": "int",
+    "ends_at": "int",
+    "magnitude": "float",
+    "targets": ("list", "str"),
+    "location": ("opt", "str"),
+    "participants": ("list", "int"),
+}
 _STATE: dict[str, Any] = {
     "state_version": "int",
     "tick": "int",
@@ -117,6 +128,17 @@ _STATE: dict[str, Any] = {
         "queue": ("list", {"uid": "int", "reason": "str", "enqueued_tick": "int"}),
         "exits_today": "int",
         "last_exit_tick": ("opt", "int"),
+    },
+    "perturbations": {
+        "next_event": "int",
+        "global_next": "int",
+        "specs": (
+            "list",
+            {"name": "str", "next_allowed": "int", "window": ("list", "int")},
+        ),
+        "agent_cooldowns": ("items", "int"),
+        "active": ("list", _PERT),
+        "pending": ("list", _PERT),
     },
     "agents": ("list", _AGENT),
     "objects": (
@@ -421,6 +443,7 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
     _check_header(state, tree)
     check_economy(state, tree)
     check_exits(tree)
+    check_perturbations(state, tree)
     check_employment(state, tree)
     prev_uid = -1
     for i, agent in enumerate(tree["agents"]):

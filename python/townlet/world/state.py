@@ -27,6 +27,8 @@ from townlet.world.events import EventLog
 from townlet.world.exits import ExitEntry, export_exits, import_exits
 from townlet.world.grid import Grid
 from townlet.world.manifest import ManifestTables
+from townlet.world.perturbations import Scheduler, p_ticks
+from townlet.world.perturbations_tree import export_perturbations, import_perturbations
 from townlet.world.queues import Queue
 from townlet.world.rng import Rng
 from townlet.world.settings import Profile, WorldSettings
@@ -79,6 +81,8 @@ class WorldState:
         self.last_exit_tick: int | None = None
         self.daily_exit_cap = settings.exits.daily_exit_cap
         self.exit_approvals: list[int] = []
+        self.perturb = Scheduler.new(len(settings.perturbations.specs))
+        self.p_ticks = p_ticks(settings.perturbations, settings.ticks_per_day)
         self.slots = SlotTable(settings.max_slots)
         self.tickets: list[Ticket] = []
         self.events = EventLog()
@@ -206,6 +210,7 @@ def export_state(state: WorldState) -> dict[str, Any]:
         },
         "economy": export_economy(state),
         "exits": export_exits(state),
+        "perturbations": export_perturbations(state),
         "agents": [export_agent(state, a) for a in state.agents],
         "objects": [
             {
@@ -335,6 +340,7 @@ def import_state(state: WorldState, tree: Mapping[str, Any]) -> None:
     ]
     import_economy(state, tree["economy"])
     import_exits(state, tree["exits"])
+    import_perturbations(state, tree["perturbations"])
     state.daily_exit_cap = settings["daily_exit_cap"]
     state.events = EventLog()
     state.events.tick = state.tick

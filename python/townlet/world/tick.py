@@ -2,9 +2,10 @@
 
 ``step`` runs the steps this slice has, in order: 1 begin (tick, purge, clear
 ``ctx_reset`` and ``progressed``, remember needs), 2 arrivals, 3 console commands,
-4 calendar, 6 actions, 7 queues, 8 affordances, 9 needs, 11 hourly tie decay, 12
-lifecycle. Steps 5, 10 and 13 arrive with later issues and hold their places here
-so a parity diff reads step by step.
+4 calendar (day boundary, rent, restock), 5 perturbations, 6 actions, 7 queues, 8
+affordances, 9 needs, 10 employment, 11 hourly tie decay, 12 lifecycle (faints,
+evictions, newcomers). Step 13 (option bookkeeping) arrives with the option
+controllers and holds its place here so a parity diff reads step by step.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from townlet.world.lifecycle import (
     terminate_fainted,
 )
 from townlet.world.needs import decay_needs
+from townlet.world.perturbations import perturbation_step
 from townlet.world.state import WorldState
 from townlet.world.ties import decay_ties
 
@@ -83,6 +85,7 @@ def step(
         day_boundary(state)
         state.events.emit("day_started", day=state.day())
     calendar(state)  # 4: rent, restock
+    perturbation_step(state)  # 5
     process_actions(state)  # 6
     affordance_steps(state)  # 7, 8
     s = state.settings

@@ -31,6 +31,7 @@ enum Kind {
     Number,
     Dict,
     Position,
+    List,
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
             Kind::Number => "a finite number",
             Kind::Dict => "a dict",
             Kind::Position => "a position [x, y] of ints",
+            Kind::List => "a list",
         }
     }
 
@@ -53,6 +55,7 @@ impl Kind {
             // A JSON number never holds a non-finite value.
             Kind::Number => value.is_i64() || value.is_f64(),
             Kind::Dict => value.is_object(),
+            Kind::List => value.is_array(),
             Kind::Position => value
                 .as_array()
                 .is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_i64)),
@@ -65,7 +68,7 @@ type Arg = (&'static str, Kind, bool);
 
 /// The commands of this world and their arguments in check order:
 /// `(name, kind, required)`.
-const COMMANDS: [(&str, &[Arg]); 13] = [
+const COMMANDS: [(&str, &[Arg]); 16] = [
     (
         "spawn",
         &[
@@ -123,6 +126,27 @@ const COMMANDS: [(&str, &[Arg]); 13] = [
     ("exit_approve", &[("agent_id", Kind::Str, true)]),
     ("exit_defer", &[("agent_id", Kind::Str, true)]),
     ("set_exit_cap", &[("daily_exit_cap", Kind::Int, true)]),
+    (
+        "perturbation_trigger",
+        &[
+            ("spec", Kind::Str, true),
+            ("starts_in", Kind::Int, false),
+            ("duration", Kind::Int, false),
+            ("magnitude", Kind::Number, false),
+            ("targets", Kind::List, false),
+            ("participants", Kind::List, false),
+        ],
+    ),
+    (
+        "arrange_meet",
+        &[
+            ("agents", Kind::List, true),
+            ("location", Kind::Str, false),
+            ("starts_in", Kind::Int, false),
+            ("duration", Kind::Int, false),
+        ],
+    ),
+    ("perturbation_cancel", &[("event_id", Kind::Str, true)]),
 ];
 
 /// The outcome of one console command (`CommandResult` in Python).
@@ -528,6 +552,9 @@ fn apply(
             crate::econ::set_base_price(state, index, value);
             Ok((format!("set the base price of {key}"), None))
         }
+        "perturbation_trigger" => Ok((perturb_cmds::trigger(state, args)?, None)),
+        "arrange_meet" => Ok((perturb_cmds::arrange_meet(state, args)?, None)),
+        "perturbation_cancel" => Ok((perturb_cmds::cancel_cmd(state, args)?, None)),
         "exit_approve" => {
             let index = alive_index(state, name, str_arg(args, "agent_id"))?;
             let (uid, id) = state
@@ -659,6 +686,8 @@ pub fn apply_commands(state: &mut WorldState, commands: &[Value]) -> Vec<Command
 pub fn parse_command(json: &str) -> Value {
     serde_json::from_str(json).unwrap_or(Value::Null)
 }
+
+mod perturb_cmds;
 
 #[cfg(test)]
 mod tests;

@@ -63,9 +63,10 @@ pub fn effective_price(state: &WorldState, key: usize) -> f64 {
 
 /// Whether `utility` is up: no active outage of it exists (world.md 8.4).
 ///
-/// Derived state, never stored. Outages arrive with the perturbations of world.md 12.
-pub fn utility_up(_state: &WorldState, _utility: Utility) -> bool {
-    true
+/// Derived state, never stored: true while no blackout (power) or water outage
+/// (water) perturbation is active (world.md 12).
+pub fn utility_up(state: &WorldState, utility: Utility) -> bool {
+    !crate::perturb::outage_active(state, utility)
 }
 
 /// Index of price key `key` in `economy.prices`.
@@ -83,7 +84,7 @@ pub fn price_index(state: &WorldState, key: &str) -> Option<usize> {
 pub fn recompute_prices(state: &mut WorldState, cause: &str) {
     for k in 0..state.base_prices.len() {
         let base = state.base_prices.get(k).copied().unwrap_or(0.0);
-        let effective = base;
+        let effective = crate::perturb::spike_factor_applied(state, k, base);
         let Some(slot) = state.prices.get_mut(k) else {
             continue;
         };
@@ -284,4 +285,86 @@ pub fn check_economy(state: &WorldState, tree: &StateValue) -> Result<(), Error>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::perturb::{PertKind, PertSettings, PertSpec};
+    use crate::settings::WorldSettings;
+    use crate::World;
+
+    fn spec(name: &str, kind: PertKind) -> PertSpec {
+        PertSpec {
+            name: name.into(),
+            kind,
+            prob_per_day: 0.0,
+            duration: (3, 3),
+            cooldown_ticks: 0,
+            active_hours: None,
+            magnitude: (kind == PertKind::PriceSpike).then_some((2.0, 2.0)),
+            targets: (kind == PertKind::PriceSpike).then(|| vec!["cafe".to_string()]),
+            location: None,
+            pairing: None,
+        }
+    }
+
+    fn town() -> WorldState {
+        let text = include_str!("../../../python/townlet/data/configs/towns/default.map");
+        let mut settings = WorldSettings::default_town("towns/default.map", text);
+        settings.economy.price_groups = vec![("cafe".into(), vec!["meal".into()])];
+        settings.perturbations = PertSettings {
+            specs: vec![
+                spec("spike", PertKind::PriceSpike),
+                spec("blackout", PertKind::Blackout),
+            ],
+            ..PertSettings::default()
+        };
+        let mut world = World::new(settings).unwrap();
+        world.reset(1);
+        world.state().clone()
+    }
+
+    fn trigger(state: &mut WorldState, spec: &str) {
+        let command = serde_json::json!({
+            "cmd_id": "c", "name": "perturbation_trigger", "args": {"spec": spec}
+        });
+        assert!(crate::console::apply_command(state, &command).ok);
+    }
+
+    #[test]
+    fn readers_see_spikes_and_outages_until_they_end() {
+        let mut state = town();
+        assert_eq!(effective_price(&state, 1), 1.0);
+        trigger(&mut state, "spike");
+        trigger(&mut state, "blackout");
+        crate::tick::step(&mut state, &[0; 10], &[]);
+        assert_eq!(effective_price(&state, 1), 2.0);
+        assert_eq!(effective_price(&state, 0), 0.5);
+        assert!(!utility_up(&state, Utility::Power));
+        assert!(utility_up(&state, Utility::Water));
+        for _ in 0..3 {
+            crate::tick::step(&mut state, &[0; 10], &[]);
+        }
+        assert_eq!(effective_price(&state, 1), 1.0);
+        assert!(utility_up(&state, Utility::Power));
+    }
+
+    #[test]
+    fn on_shift_needs_an_arrival_and_presence() {
+        let mut state = town();
+        let clerk = state.agents.iter().position(|a| a.job == Some(0)).unwrap();
+        assert!(!crate::employment::on_shift(&state, clerk));
+        let office = state.grid.zone_index("office").unwrap();
+        let anchor = state.grid.zones[office].anchor;
+        // Start of the clerk shift (08:00) is 120 ticks after 06:00.
+        for _ in 0..119 {
+            crate::tick::step(&mut state, &[0; 10], &[]);
+        }
+        (state.agents[clerk].x, state.agents[clerk].y) = anchor;
+        crate::tick::step(&mut state, &[0; 10], &[]);
+        assert_eq!(state.minute(), 480);
+        assert!(crate::employment::on_shift(&state, clerk));
+        assert_eq!(crate::employment::job_id(&state, 0), "clerk");
+    }
 }

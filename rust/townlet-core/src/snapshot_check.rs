@@ -114,6 +114,17 @@ const AGENT: Schema = Dict(&[
     ("exit_pending", Kind("bool")),
 ]);
 
+const PERT: Schema = Dict(&[
+    ("event_id", Kind("str")),
+    ("spec", Kind("str")),
+    ("start", Kind("int")),
+    ("ends_at", Kind("int")),
+    ("magnitude", Kind("float")),
+    ("targets", List(&Kind("str"))),
+    ("location", Opt(&Kind("str"))),
+    ("participants", List(&Kind("int"))),
+]);
+
 const STATE: Schema = Dict(&[
     ("state_version", Kind("int")),
     ("tick", Kind("int")),
@@ -164,6 +175,24 @@ const STATE: Schema = Dict(&[
             ),
             ("exits_today", Kind("int")),
             ("last_exit_tick", Opt(&Kind("int"))),
+        ]),
+    ),
+    (
+        "perturbations",
+        Dict(&[
+            ("next_event", Kind("int")),
+            ("global_next", Kind("int")),
+            (
+                "specs",
+                List(&Dict(&[
+                    ("name", Kind("str")),
+                    ("next_allowed", Kind("int")),
+                    ("window", List(&Kind("int"))),
+                ])),
+            ),
+            ("agent_cooldowns", Items(&Kind("int"))),
+            ("active", List(&PERT)),
+            ("pending", List(&PERT)),
         ]),
     ),
     ("agents", List(&AGENT)),
@@ -323,6 +352,7 @@ pub fn check_state_tree(state: &WorldState, tree: &StateValue) -> Result<(), Err
     values::check_header(state, tree)?;
     crate::econ::check_economy(state, tree)?;
     crate::exits::check_exits(tree)?;
+    crate::perturb::check_perturbations(state, tree)?;
     crate::employment::check_employment(state, tree)?;
     let mut prev_uid = -1;
     for (i, agent) in list(at(tree, "agents")).iter().enumerate() {

@@ -85,6 +85,10 @@ pub struct WorldState {
     pub prices: Vec<f64>,
     /// Zone index of each job's site (`None`: not on the map).
     pub job_sites: Vec<Option<usize>>,
+    /// Perturbation scheduler (world.md 12.2).
+    pub perturb: crate::perturb::Scheduler,
+    /// Per-tick probability of each perturbation spec (derived at load).
+    pub p_ticks: Vec<f64>,
     /// Interned id of each job (`events::intern`), for allocation-free events.
     pub job_names: Vec<u32>,
     /// The exit queue, FIFO (world.md 9.6).
@@ -217,6 +221,8 @@ impl WorldState {
             prices: base_prices.clone(),
             base_prices,
             job_sites,
+            perturb: crate::perturb::Scheduler::new(settings.perturbations.specs.len()),
+            p_ticks: crate::perturb::p_ticks(&settings.perturbations, settings.time.ticks_per_day),
             job_names: settings
                 .jobs
                 .iter()
@@ -464,6 +470,7 @@ pub fn export_state(state: &WorldState) -> StateValue {
         ),
         ("economy", crate::econ::export_economy(state)),
         ("exits", crate::exits::export_exits(state)),
+        ("perturbations", crate::perturb::export_perturbations(state)),
         (
             "agents",
             StateValue::List(
@@ -736,6 +743,7 @@ pub fn import_state(state: &mut WorldState, tree: &StateValue) -> Result<(), Err
     state.tickets = tickets;
     crate::econ::import_economy(state, get(tree, "economy"));
     crate::exits::import_exits(state, get(tree, "exits"));
+    crate::perturb::import_perturbations(state, get(tree, "perturbations"));
     state.daily_exit_cap = uint(get(settings, "daily_exit_cap"));
     state.events.begin(state.tick);
     state.events.finish();

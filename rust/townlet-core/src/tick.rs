@@ -2,9 +2,11 @@
 //!
 //! [`step`] runs the steps this slice has, in order: 1 begin (tick, purge, clear
 //! `ctx_reset` and `progressed`, remember needs), 2 arrivals, 3 console commands, 4
-//! calendar, 6 actions, 7 queues, 8 affordances, 9 needs, 11 hourly tie decay, 12
-//! lifecycle. Steps 5, 10 and 13 arrive with later issues and hold their
-//! places here so a parity diff reads step by step. Mirrors `tick.py`.
+//! calendar (day boundary, rent, restock), 5 perturbations, 6 actions, 7 queues, 8
+//! affordances, 9 needs, 10 employment, 11 hourly tie decay, 12 lifecycle (faints,
+//! evictions, newcomers). Step 13 (option bookkeeping) arrives with the option
+//! controllers and holds its place here so a parity diff reads step by step. Mirrors
+//! `tick.py`.
 
 use serde_json::Value;
 
@@ -68,6 +70,7 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
         state.events.emit(EventData::DayStarted { day });
     }
     crate::econ::calendar(state); // 4: rent, restock
+    crate::perturb::perturbation_step(state); // 5
     process_actions(state); // 6
     crate::affordances::affordance_steps(state); // 7, 8
     let s = &state.settings;

@@ -25,6 +25,8 @@ fn field_to_py<'py>(py: Python<'py>, value: Field<'_>) -> PyResult<Bound<'py, Py
         }
         Field::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any(),
         Field::IntPair(a, b) => PyList::new(py, [a, b])?.into_any(),
+        Field::Strs(items) => PyList::new(py, items.iter().map(String::as_str))?.into_any(),
+        Field::AgentIds(uids) => PyList::new(py, uids.iter().map(|u| agent_id(*u)))?.into_any(),
         Field::Deltas(None) => py.None().into_bound(py),
         Field::Value(v) => crate::convert::to_py(py, v)?,
         Field::Deltas(Some(deltas)) => {

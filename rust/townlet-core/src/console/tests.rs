@@ -47,7 +47,8 @@ fn unknown_commands_name_the_known_ones() {
         r.message,
         "unknown command 'possess': this world applies spawn, teleport, setneed, kill, \
          toggle_mortality, set_spawn_delay, set_population_target, set_rel, force_chat, price, \
-         exit_approve, exit_defer, set_exit_cap"
+         exit_approve, exit_defer, set_exit_cap, perturbation_trigger, arrange_meet, \
+         perturbation_cancel"
     );
 }
 

@@ -128,6 +128,10 @@ pub enum Field<'a> {
     Deltas(Option<[f64; 3]>),
     /// Any payload value (queue and affordance events, docs/world-state.md 4).
     Value(&'a StateValue),
+    /// A list of str.
+    Strs(&'a [String]),
+    /// A list of agent ids `agent_<uid>`.
+    AgentIds(&'a [u32]),
 }
 
 impl Field<'_> {
@@ -148,6 +152,10 @@ impl Field<'_> {
             Field::Needs(needs) => needs_value(needs),
             Field::Bool(b) => StateValue::Bool(b),
             Field::IntPair(a, b) => StateValue::List(vec![StateValue::Int(a), StateValue::Int(b)]),
+            Field::Strs(items) => StateValue::List(items.iter().map(StateValue::str).collect()),
+            Field::AgentIds(uids) => {
+                StateValue::List(uids.iter().map(|u| StateValue::Str(agent_id(*u))).collect())
+            }
             Field::Deltas(None) => StateValue::Null,
             Field::Deltas(Some([t, f, r])) => StateValue::dict([
                 ("trust", StateValue::Float(t)),
@@ -340,6 +348,14 @@ pub enum EventData {
     },
     /// `shift_ended`: uid, interned job id, outcome, present ticks, paid, withheld.
     ShiftEnded(Box<(u32, u32, crate::employment::ShiftState, u32, f64, f64)>),
+    /// `perturbation_started` (world.md 12.3).
+    PerturbationStarted(Box<PertStarted>),
+    /// `perturbation_ended`: event id, spec, kind, cancelled.
+    PerturbationEnded(Box<(String, String, &'static str, bool)>),
+    /// `utility_changed`: utility, up, event id.
+    UtilityChanged(Box<(&'static str, bool, String)>),
+    /// `agent_teleported` by an arranged meet: uid, from, to, event id.
+    MeetTeleported(Box<MeetMove>),
     /// `exit_pending` (world.md 9.6).
     ExitPending {
         /// The agent's uid.
@@ -362,6 +378,33 @@ pub enum EventData {
 
 /// `(name, payload pairs)` of a queue or affordance event (world.md 15).
 pub type GenericEvent = (&'static str, Vec<(&'static str, StateValue)>);
+/// `agent_teleported` by an arranged meet: uid, from, to, event id.
+pub type MeetMove = (u32, (i32, i32), (i32, i32), String);
+
+/// The payload of `perturbation_started`; the optional parts are present by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PertStarted {
+    /// `evt_<n>`.
+    pub event_id: String,
+    /// Spec name.
+    pub spec: String,
+    /// Kind name.
+    pub kind: &'static str,
+    /// Start tick.
+    pub start: i64,
+    /// End tick.
+    pub ends_at: i64,
+    /// Price spikes: the magnitude.
+    pub magnitude: Option<f64>,
+    /// Price spikes: the resolved price keys.
+    pub targets: Option<Vec<String>>,
+    /// Outages: the utility.
+    pub utility: Option<&'static str>,
+    /// Arranged meets: the zone.
+    pub location: Option<String>,
+    /// Arranged meets: the participant uids.
+    pub participants: Option<Vec<u32>>,
+}
 
 /// The payload of `chat_succeeded` (world.md 10.4, 15).
 #[derive(Clone, Debug, PartialEq)]
@@ -425,6 +468,10 @@ impl EventData {
             EventData::ShiftStarted { .. } => "shift_started",
             EventData::ShiftAbsent { .. } => "shift_absent",
             EventData::ShiftEnded(_) => "shift_ended",
+            EventData::PerturbationStarted(_) => "perturbation_started",
+            EventData::PerturbationEnded(_) => "perturbation_ended",
+            EventData::UtilityChanged(_) => "utility_changed",
+            EventData::MeetTeleported(_) => "agent_teleported",
             EventData::ExitPending { .. } => "exit_pending",
             EventData::ExitReprieved { .. } => "exit_reprieved",
         }
@@ -610,6 +657,49 @@ impl EventData {
                 f("present_ticks", Field::Int(i64::from(e.3)));
                 f("paid", Field::Float(e.4));
                 f("withheld", Field::Float(e.5));
+            }
+            EventData::PerturbationStarted(e) => {
+                f("event_id", Field::Str(&e.event_id));
+                f("spec", Field::Str(&e.spec));
+                f("kind", Field::Str(e.kind));
+                f("start", Field::Int(e.start));
+                f("ends_at", Field::Int(e.ends_at));
+                if let Some(m) = e.magnitude {
+                    f("magnitude", Field::Float(m));
+                }
+                if let Some(t) = &e.targets {
+                    f("targets", Field::Strs(t));
+                }
+                if let Some(u) = e.utility {
+                    f("utility", Field::Str(u));
+                }
+                if let Some(l) = &e.location {
+                    f("location", Field::Str(l));
+                }
+                if let Some(p) = &e.participants {
+                    f("participants", Field::AgentIds(p));
+                }
+            }
+            EventData::PerturbationEnded(e) => {
+                f("event_id", Field::Str(&e.0));
+                f("spec", Field::Str(&e.1));
+                f("kind", Field::Str(e.2));
+                f(
+                    "cause",
+                    Field::Str(if e.3 { "cancelled" } else { "expired" }),
+                );
+            }
+            EventData::UtilityChanged(e) => {
+                f("utility", Field::Str(e.0));
+                f("up", Field::Bool(e.1));
+                f("event_id", Field::Str(&e.2));
+            }
+            EventData::MeetTeleported(e) => {
+                f("agent_id", Field::AgentId(e.0));
+                f("from", Field::Position(e.1 .0, e.1 .1));
+                f("to", Field::Position(e.2 .0, e.2 .1));
+                f("cause", Field::Str("arranged_meet"));
+                f("event_id", Field::Str(&e.3));
             }
             EventData::ExitPending {
                 uid,

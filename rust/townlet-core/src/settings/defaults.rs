@@ -105,6 +105,7 @@ impl WorldSettings {
                     ("meal".into(), 1.0),
                     ("shower_fee".into(), 0.25),
                 ],
+                price_groups: Vec::new(),
                 rent_per_day: crate::econ::default_rent_per_day(),
                 rent_minute: 0,
                 restock_minute: crate::econ::default_restock_minute(),
@@ -158,6 +159,7 @@ impl WorldSettings {
             employment: crate::employment::EmploymentSettings::default(),
             exits: crate::exits::ExitSettings::default(),
             observations: None,
+            perturbations: crate::perturb::PertSettings::default(),
         }
     }
 }

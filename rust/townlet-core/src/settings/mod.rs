@@ -58,6 +58,9 @@ pub struct WorldSettings {
     /// `obs_context::ObsSettings`; absent = every default.
     #[serde(default)]
     pub observations: Option<serde_json::Value>,
+    /// Perturbations (world.md 12.1); disabled with no specs when absent.
+    #[serde(default)]
+    pub perturbations: crate::perturb::PertSettings,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.
@@ -172,6 +175,9 @@ pub struct EconomySettings {
     /// Rent charged daily to every agent with a home (world.md 8.2); 2.0 when absent.
     #[serde(default = "crate::econ::default_rent_per_day")]
     pub rent_per_day: f64,
+    /// `(group, price keys)` usable as spike targets (world.md 8.1); none when absent.
+    #[serde(default)]
+    pub price_groups: Vec<(String, Vec<String>)>,
     /// Minute of day rent is due; 0 when absent.
     #[serde(default)]
     pub rent_minute: i64,

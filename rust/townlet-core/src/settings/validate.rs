@@ -261,6 +261,37 @@ impl WorldSettings {
             0.0,
             None,
         );
+        let pert = &self.perturbations;
+        p.int(
+            "perturbations.max_concurrent",
+            i64::from(pert.max_concurrent),
+            1,
+            None,
+        );
+        for (key, value) in [
+            ("global_cooldown_ticks", pert.global_cooldown_ticks),
+            ("per_agent_cooldown_ticks", pert.per_agent_cooldown_ticks),
+            ("window_ticks", pert.window_ticks),
+        ] {
+            p.int(format!("perturbations.{key}"), value, 0, None);
+        }
+        for (i, spec) in pert.specs.iter().enumerate() {
+            let path = format!("perturbations.specs[{i}]");
+            p.float(
+                format!("{path}.prob_per_day"),
+                spec.prob_per_day,
+                0.0,
+                Some(24.0),
+            );
+            p.int(format!("{path}.duration[0]"), spec.duration.0, 0, None);
+            p.int(format!("{path}.duration[1]"), spec.duration.1, 0, None);
+            p.int(
+                format!("{path}.cooldown_ticks"),
+                spec.cooldown_ticks,
+                0,
+                None,
+            );
+        }
         let x = &self.exits;
         p.int("exits.absence_window_days", x.absence_window_days, 1, None);
         p.int("exits.max_absences", i64::from(x.max_absences), 1, None);
