@@ -23,6 +23,8 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "embedding",
         "actions",
         "relationships",
+        "queues",
+        "roles",
     ]
 
 

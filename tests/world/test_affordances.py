@@ -12,7 +12,10 @@ import copy
 from typing import Any
 
 import numpy as np
+import pytest
 from towns import OBJECT_TYPES, build_world
+
+from townlet.config.settings import ROLES
 
 WAIT, MOVE_N, MOVE_E, MOVE_S, MOVE_W = 0, 1, 2, 3, 4
 SLEEP, WASH, BUY_MEAL, EAT_MEAL, RELEASE = 5, 6, 12, 15, 18
@@ -411,3 +414,31 @@ def test_masks_follow_engagement(provider: str) -> None:
     running = mask()
     assert running[RELEASE] == 1
     assert running[1:17] == [0] * 16  # no moves, no roles while running
+
+
+def test_an_unbound_role_makes_its_id_infeasible(provider: str) -> None:
+    roles = [[role, list(names)] for role, names in ROLES]
+    roles[1][1] = ["shower"]  # wash: the home shower only, which fails in the gym
+    world = town(provider, roles=roles)
+    spawn(world, (4, 3))
+    act(world)
+    assert act(world, WASH) == []
+    assert agent(world, 0)["last_action"] == {"kind": "wait", "ok": True, "reason": 0}
+    roles[1][1] = ["public_shower"]
+    world = town(provider, roles=roles)
+    spawn(world, (4, 3))
+    act(world)
+    assert named(act(world, WASH), "affordance_started")[0]["affordance_id"] == (
+        "public_shower"
+    )
+
+
+def test_a_roles_list_out_of_order_is_refused(provider: str) -> None:
+    from townlet.errors import ConfigError
+
+    roles = [[role, list(names)] for role, names in ROLES]
+    roles[0], roles[1] = roles[1], roles[0]
+    with pytest.raises(
+        ConfigError, match=r"roles\[0\]: expected \['sleep', \[names\]\]"
+    ):
+        town(provider, roles=roles)

@@ -151,6 +151,7 @@ impl WorldSettings {
             actions: ActionSettings::default(),
             relationships: crate::ties::TieSettings::default(),
             queues: crate::affordances::queue::QueueSettings::default(),
+            roles: crate::affordances::engage::default_roles(),
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct WorldSettings {
     /// The `queues` section (world.md 7); spec defaults when absent.
     #[serde(default)]
     pub queues: crate::affordances::queue::QueueSettings,
+    /// The `roles` key: per primitive role (ids 5..16) its bound affordance ids, or the
+    /// item of a buy or eat role; defaults to `affordances::engage::ROLES`.
+    #[serde(default = "crate::affordances::engage::default_roles")]
+    pub roles: Vec<(String, Vec<String>)>,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.

@@ -314,6 +314,9 @@ impl WorldSettings {
                 ),
             );
         }
+        if let Err((path, what)) = crate::affordances::engage::check_roles(&self.roles) {
+            p.add(path, what);
+        }
         if p.0.is_empty() {
             Ok(())
         } else {
