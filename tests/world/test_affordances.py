@@ -442,3 +442,20 @@ def test_a_roles_list_out_of_order_is_refused(provider: str) -> None:
         ConfigError, match=r"roles\[0\]: expected \['sleep', \[names\]\]"
     ):
         town(provider, roles=roles)
+
+
+def test_queue_settings_are_checked(provider: str) -> None:
+    from townlet.errors import ConfigError
+
+    queues = {
+        "queue_radius": 3,
+        "ghost_step_after": 5,
+        "age_priority_weight": 0.1,
+        "handover_weight": 2.0,
+        "cut_in_cooldown_ticks": 60,
+    }
+    town(provider, queues=dict(queues))
+    with pytest.raises(ConfigError, match=r"queues\.queue_radius: must be \[0, 256\]"):
+        town(provider, queues={**queues, "queue_radius": 300})
+    with pytest.raises(ConfigError, match=r"queues\.handover_weight: must be >= 0"):
+        town(provider, queues={**queues, "handover_weight": -1.0})
