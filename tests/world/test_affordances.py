@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from towns import OBJECT_TYPES, build_world
+from towns import AFFORDANCES, OBJECT_TYPES, build_world
 
 from townlet.config.settings import ROLES
 
@@ -459,3 +459,19 @@ def test_queue_settings_are_checked(provider: str) -> None:
         town(provider, queues={**queues, "queue_radius": 300})
     with pytest.raises(ConfigError, match=r"queues\.handover_weight: must be >= 0"):
         town(provider, queues={**queues, "handover_weight": -1.0})
+
+
+def test_preconditions_read_the_live_queue(provider: str) -> None:
+    affs = copy.deepcopy(AFFORDANCES)
+    shower = next(a for a in affs if a["id"] == "public_shower")
+    shower["preconditions"] = ["object.waiting == 0 and object.holders <= 1"]
+    world = town(provider, manifest__affordances=affs)
+    spawn(world, (4, 3), (4, 1), (5, 2))
+    act(world)
+    act(world, WASH, WAIT, WAIT)  # tick 2: agent_0 runs
+    assert named(act(world, WAIT, WASH, WAIT), "queue_joined") != []  # 0 waiting
+    assert act(world, WAIT, WAIT, WASH) == []  # one waits already: wash infeasible
+    assert agent(world, 2)["engagement"]["kind"] == "none"
+    idle_until(world, 16)
+    events = act(world, WAIT, WAIT, WAIT)  # tick 17: handover, then agent_1 starts
+    assert named(events, "affordance_started")[0]["agent_id"] == "agent_1"
