@@ -27,6 +27,8 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "employment",
         "perturbations",
         "exits",
+        "queues",
+        "roles",
         "observations",
     ]
 

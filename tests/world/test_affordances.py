@@ -12,7 +12,10 @@ import copy
 from typing import Any
 
 import numpy as np
-from towns import OBJECT_TYPES, build_world
+import pytest
+from towns import AFFORDANCES, OBJECT_TYPES, build_world
+
+from townlet.config.settings import ROLES
 
 WAIT, MOVE_N, MOVE_E, MOVE_S, MOVE_W = 0, 1, 2, 3, 4
 SLEEP, WASH, BUY_MEAL, EAT_MEAL, RELEASE = 5, 6, 12, 15, 18
@@ -405,3 +408,64 @@ def test_masks_follow_engagement(provider: str) -> None:
     running = mask()
     assert running[RELEASE] == 1
     assert running[1:17] == [0] * 16  # no moves, no roles while running
+
+
+def test_an_unbound_role_makes_its_id_infeasible(provider: str) -> None:
+    roles = [[role, list(names)] for role, names in ROLES]
+    roles[1][1] = ["shower"]  # wash: the home shower only, which fails in the gym
+    world = town(provider, roles=roles)
+    spawn(world, (4, 3))
+    act(world)
+    assert act(world, WASH) == []
+    assert agent(world, 0)["last_action"] == {"kind": "wait", "ok": True, "reason": 0}
+    roles[1][1] = ["public_shower"]
+    world = town(provider, roles=roles)
+    spawn(world, (4, 3))
+    act(world)
+    assert named(act(world, WASH), "affordance_started")[0]["affordance_id"] == (
+        "public_shower"
+    )
+
+
+def test_a_roles_list_out_of_order_is_refused(provider: str) -> None:
+    from townlet.errors import ConfigError
+
+    roles = [[role, list(names)] for role, names in ROLES]
+    roles[0], roles[1] = roles[1], roles[0]
+    with pytest.raises(
+        ConfigError, match=r"roles\[0\]: expected \['sleep', \[names\]\]"
+    ):
+        town(provider, roles=roles)
+
+
+def test_queue_settings_are_checked(provider: str) -> None:
+    from townlet.errors import ConfigError
+
+    queues = {
+        "queue_radius": 3,
+        "ghost_step_after": 5,
+        "age_priority_weight": 0.1,
+        "handover_weight": 2.0,
+        "cut_in_cooldown_ticks": 60,
+    }
+    town(provider, queues=dict(queues))
+    with pytest.raises(ConfigError, match=r"queues\.queue_radius: must be \[0, 256\]"):
+        town(provider, queues={**queues, "queue_radius": 300})
+    with pytest.raises(ConfigError, match=r"queues\.handover_weight: must be >= 0"):
+        town(provider, queues={**queues, "handover_weight": -1.0})
+
+
+def test_preconditions_read_the_live_queue(provider: str) -> None:
+    affs = copy.deepcopy(AFFORDANCES)
+    shower = next(a for a in affs if a["id"] == "public_shower")
+    shower["preconditions"] = ["object.waiting == 0 and object.holders <= 1"]
+    world = town(provider, manifest__affordances=affs)
+    spawn(world, (4, 3), (4, 1), (5, 2))
+    act(world)
+    act(world, WASH, WAIT, WAIT)  # tick 2: agent_0 runs
+    assert named(act(world, WAIT, WASH, WAIT), "queue_joined") != []  # 0 waiting
+    assert act(world, WAIT, WAIT, WASH) == []  # one waits already: wash infeasible
+    assert agent(world, 2)["engagement"]["kind"] == "none"
+    idle_until(world, 16)
+    events = act(world, WAIT, WAIT, WAIT)  # tick 17: handover, then agent_1 starts
+    assert named(events, "affordance_started")[0]["agent_id"] == "agent_1"

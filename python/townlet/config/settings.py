@@ -206,6 +206,14 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "daily_exit_cap": world.exits.daily_exit_cap,
             "exit_cooldown_ticks": world.exits.exit_cooldown_ticks,
         },
+        "queues": {
+            "queue_radius": world.queues.queue_radius,
+            "ghost_step_after": world.queues.ghost_step_after,
+            "age_priority_weight": float(world.queues.age_priority_weight),
+            "handover_weight": float(world.queues.handover_weight),
+            "cut_in_cooldown_ticks": world.queues.cut_in_cooldown_ticks,
+        },
+        "roles": [[role, list(names)] for role, names in ROLES],
         "observations": _observations(cfg),
     }
 
@@ -241,6 +249,24 @@ def _perturbations(pert: PerturbationsConfig) -> dict[str, Any]:
             for name, spec in pert.specs.items()
         ],
     }
+
+
+ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sleep", ("sleep",)),
+    ("wash", ("shower", "public_shower")),
+    ("cook", ("cook_meal",)),
+    ("take_meal", ("take_meal",)),
+    ("take_raw_food", ("take_raw_food",)),
+    ("store_meal", ("store_meal",)),
+    ("store_raw_food", ("store_raw_food",)),
+    ("buy_meal", ("meal",)),
+    ("buy_raw_food", ("raw_food",)),
+    ("rest", ("rest",)),
+    ("eat_meal", ("meal",)),
+    ("eat_raw_food", ("raw_food",)),
+)
+"""Role bindings of primitive ids 5..16 (learning.md 2.4 rule 5): affordance ids for
+the interact roles, the item for buy and eat roles (docs/world-state.md 1)."""
 
 
 def _relationships(rel: RelationshipsConfig) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from townlet.world import econ
 from townlet.world.agents import Agent
+from townlet.world.employment import on_shift
 from townlet.world.events import REASONS
 from townlet.world.expr import first_false
 from townlet.world.expr.names import Name, NameKind
@@ -158,7 +159,7 @@ class Env:
         if k is NameKind.AGENT_HOME:
             return a.home
         if k is NameKind.AGENT_JOB:
-            return None
+            return None if a.job is None else self.state.settings.jobs[a.job].id
         o = self.state.grid.objects[self.obj]
         if k is NameKind.OBJECT_ID:
             return o.id
@@ -180,7 +181,7 @@ class Env:
             return utility_up(self.state, "power")
         if name.kind is NameKind.UTILITY_WATER:
             return utility_up(self.state, "water")
-        return False  # AGENT_ON_SHIFT: no jobs in this slice
+        return on_shift(self.state, self.agent)  # AGENT_ON_SHIFT
 
 
 def _item(state: WorldState, name: str) -> int:

@@ -65,7 +65,8 @@ ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("eat_meal", "use", ("meal",)),
     ("eat_raw_food", "use", ("raw_food",)),
 )
-"""Primitive ids 5..16 in order: (role, how, bound affordance ids or item)."""
+"""Primitive ids 5..16 in order: (role, how, default binding). The binding in use
+is ``settings.roles`` (the ``roles`` settings key, default these)."""
 
 
 def fail_action(state: WorldState, agent: Agent, kind: str, reason: int) -> None:
@@ -109,7 +110,8 @@ def role_candidate(
     affordance of the item, same checks. Eat roles: engagement none and the item
     use's start checks pass.
     """
-    _, how, names = ROLES[role]
+    how = ROLES[role][1]
+    names = state.settings.roles[role]
     if agent.eng in ACTIVE:
         return None
     tables = state.tables

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from townlet.world import econ, perturbations
 from townlet.world.agents import Agent
 from townlet.world.employment import on_shift
 from townlet.world.exits import absences
@@ -138,13 +139,17 @@ def rival_at_target(state: WorldState, agent: Agent) -> bool:
 
 
 def world_flags(state: WorldState) -> WorldFacts:
-    """Perturbation flags. Wired by the perturbations/utilities branch."""
-    return _CALM
+    """Perturbation flags: a price spike active, power down, water down."""
+    return WorldFacts(
+        price_spike=perturbations.any_active(state, "price_spike"),
+        power_out=not econ.utility_up(state, "power"),
+        water_out=not econ.utility_up(state, "water"),
+    )
 
 
 def meet_invite(state: WorldState, agent: Agent) -> bool:
-    """The observer takes part in an active arranged meet. Wired by perturbations."""
-    return False
+    """The observer takes part in an active arranged meet."""
+    return perturbations.in_active_meet(state, agent.uid)
 
 
 def object_holders(state: WorldState, index: int) -> int:

@@ -135,6 +135,19 @@ def resolve_targets(state: WorldState, targets: Any) -> list[int] | None:
     return sorted(out)
 
 
+def any_active(state: WorldState, kind: str) -> bool:
+    """Whether an active event of ``kind`` exists (observation flags)."""
+    return any(_kind(state, p) == kind for p in state.perturb.active)
+
+
+def in_active_meet(state: WorldState, uid: int) -> bool:
+    """Whether ``uid`` takes part in an active arranged meet (``meet_invite``)."""
+    return any(
+        _kind(state, p) == "arranged_meet" and uid in p.participants
+        for p in state.perturb.active
+    )
+
+
 def _kind(state: WorldState, p: Pert) -> str:
     return state.settings.perturbations.specs[p.spec].kind
 
@@ -277,7 +290,11 @@ def _eligible(state: WorldState, agent: Any) -> bool:
         job = state.settings.jobs[agent.job]
         e = state.minute() - job.shift_start
         in_shift = 0 <= e < job.shift_length
-    return bool(agent.alive and cooled and not in_shift)
+    asleep = (
+        agent.eng == "running"
+        and "sleep" in state.settings.affordances[agent.eng_aff].tags
+    )
+    return bool(agent.alive and cooled and not in_shift and not asleep)
 
 
 def _pick_pair(state: WorldState, spec: PertSpec) -> list[int] | None:

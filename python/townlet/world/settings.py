@@ -27,6 +27,8 @@ from townlet.world.perturbations import PertSettings, PertSpec
 from townlet.world.ties import ChatParams, Modifiers, TieSettings
 
 __all__ = [
+    "DEFAULT_ROLES",
+    "ROLE_NAMES",
     "Affordance",
     "Effects",
     "Item",
@@ -130,6 +132,28 @@ class SpawnDefaults:
     items: tuple[int, ...]
 
 
+ROLE_NAMES = (
+    "sleep", "wash", "cook", "take_meal", "take_raw_food", "store_meal",
+    "store_raw_food", "buy_meal", "buy_raw_food", "rest", "eat_meal", "eat_raw_food",
+)  # fmt: skip
+"""The roles of primitive ids 5..16 in order (learning.md 2.4 rule 5, 2.5)."""
+DEFAULT_ROLES: tuple[tuple[str, ...], ...] = (
+    ("sleep",),
+    ("shower", "public_shower"),
+    ("cook_meal",),
+    ("take_meal",),
+    ("take_raw_food",),
+    ("store_meal",),
+    ("store_raw_food",),
+    ("meal",),
+    ("raw_food",),
+    ("rest",),
+    ("meal",),
+    ("raw_food",),
+)
+"""Default bindings per role: affordance ids, or the item for buy and eat roles."""
+
+
 @dataclass(frozen=True, slots=True)
 class QueueSettings:
     """The ``queues`` section (world.md 7); absent from the tree: the spec defaults."""
@@ -178,6 +202,7 @@ class WorldSettings:
     exits: ExitRules = field(default_factory=ExitRules)
     observations: Any = None
     perturbations: PertSettings = field(default_factory=PertSettings)
+    roles: tuple[tuple[str, ...], ...] = field(default_factory=lambda: DEFAULT_ROLES)
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -596,7 +621,28 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
         economy=_economy_rules(economy, tpd),
         **_employment(root, tpd),
         observations=root.get("observations"),
+        roles=_roles(root["roles"], "roles") if "roles" in root else DEFAULT_ROLES,
     )
+
+
+def _roles(value: Any, path: str) -> tuple[tuple[str, ...], ...]:
+    """The ``roles`` section: ``[[role, [name, ...]], ...]`` for the 12 roles in order.
+
+    Names that the manifest lacks leave the role unbound there (never an error).
+    """
+    rows = _list(value, path)
+    if len(rows) != len(ROLE_NAMES):
+        raise _fail(path, f"expected the {len(ROLE_NAMES)} roles in primitive order")
+    out = []
+    for k, (row, role) in enumerate(zip(rows, ROLE_NAMES, strict=True)):
+        at = f"{path}[{k}]"
+        pair = _list(row, at)
+        if len(pair) != 2 or pair[0] != role:
+            raise _fail(at, f"expected ['{role}', [names]]")
+        out.append(
+            tuple(_str(n, f"{at}[1][{j}]") for j, n in enumerate(_list(pair[1], at)))
+        )
+    return tuple(out)
 
 
 def _queues(value: Any, path: str) -> QueueSettings:

@@ -193,6 +193,17 @@ pub fn present(state: &WorldState, index: usize) -> bool {
     state.grid.zone_at(agent.x, agent.y) == Some(site)
 }
 
+/// [`on_shift`] of an agent given by reference.
+pub fn agent_on_shift(state: &WorldState, agent: &crate::agents::Agent) -> bool {
+    let site = agent
+        .job
+        .and_then(|j| state.job_sites.get(j).copied().flatten());
+    agent.alive
+        && agent.shift.state.working()
+        && site.is_some()
+        && state.grid.zone_at(agent.x, agent.y) == site
+}
+
 /// `agent.on_shift` (world.md 9.3): working (`on_time` or `late`) and present now.
 pub fn on_shift(state: &WorldState, index: usize) -> bool {
     state

@@ -149,14 +149,19 @@ pub fn rival_at_target(_state: &WorldState, _agent: &Agent) -> bool {
 }
 
 /// Perturbation flags of the tick. Wired by the perturbations/utilities branch.
-pub fn world_flags(_state: &WorldState) -> WorldFacts {
-    WorldFacts::default()
+pub fn world_flags(state: &WorldState) -> WorldFacts {
+    use crate::econ::{utility_up, Utility};
+    WorldFacts {
+        price_spike: crate::perturb::any_active(state, crate::perturb::PertKind::PriceSpike),
+        power_out: !utility_up(state, Utility::Power),
+        water_out: !utility_up(state, Utility::Water),
+    }
 }
 
 /// The observer takes part in an active arranged meet. Wired by the perturbations
 /// branch.
-pub fn meet_invite(_state: &WorldState, _agent: &Agent) -> bool {
-    false
+pub fn meet_invite(state: &WorldState, agent: &Agent) -> bool {
+    crate::perturb::in_active_meet(state, agent.uid)
 }
 
 /// Holders of object `index` (channel `in_use`). Wired by the engagement branch.

@@ -33,7 +33,8 @@ pub enum How {
     Use,
 }
 
-/// Primitive ids 5..16 in order: (role, how, bound affordance ids or item).
+/// Primitive ids 5..16 in order: (role, how, default binding: affordance ids or the
+/// item). The binding in use is `settings.roles`.
 ///
 /// ```
 /// use townlet_core::affordances::engage::ROLES;
@@ -53,6 +54,39 @@ pub const ROLES: [(&str, How, &[&str]); 12] = [
     ("eat_meal", How::Use, &["meal"]),
     ("eat_raw_food", How::Use, &["raw_food"]),
 ];
+
+/// The default `roles` binding: [`ROLES`] as settings pairs.
+pub fn default_roles() -> Vec<(String, Vec<String>)> {
+    ROLES
+        .iter()
+        .map(|(role, _, names)| {
+            (
+                role.to_string(),
+                names.iter().map(|n| n.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Checks a `roles` binding: the 12 roles in primitive order (names may be anything;
+/// a name the manifest lacks leaves the role unbound).
+pub fn check_roles(roles: &[(String, Vec<String>)]) -> Result<(), (String, String)> {
+    if roles.len() != ROLES.len() {
+        return Err((
+            "roles".into(),
+            format!("expected the {} roles in primitive order", ROLES.len()),
+        ));
+    }
+    for (k, ((role, _), (want, _, _))) in roles.iter().zip(ROLES.iter()).enumerate() {
+        if role != want {
+            return Err((
+                format!("roles[{k}]"),
+                format!("expected ['{want}', [names]]"),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Records a failed action of agent `i` and emits `action_failed`.
 pub fn fail_action(state: &mut WorldState, i: usize, kind: ActionKind, reason: u8) {
@@ -108,7 +142,8 @@ pub fn role_candidate(
     role: usize,
     tick: i64,
 ) -> Option<(i32, usize, usize)> {
-    let (_, how, names) = *ROLES.get(role)?;
+    let how = ROLES.get(role)?.1;
+    let names = &state.settings.roles.get(role)?.1;
     let agent = &state.agents[i];
     if agent.eng.is_active() {
         return None;
@@ -116,7 +151,7 @@ pub fn role_candidate(
     let tables = &state.tables;
     match how {
         How::Use => {
-            let item = *tables.item_index.get(names[0])?;
+            let item = *tables.item_index.get(names.first()?.as_str())?;
             let a = (*tables.item_use.get(item)?)?;
             if agent.eng != Engagement::None || start_check(state, agent, a, None, tick).0 != 0 {
                 return None;
@@ -124,7 +159,7 @@ pub fn role_candidate(
             Some((USE_ITEM, item, 0))
         }
         How::Buy => {
-            let item = *tables.item_index.get(names[0])?;
+            let item = *tables.item_index.get(names.first()?.as_str())?;
             let (obj, a) = vendor(state, i, item)?;
             can_start(state, i, a, obj, tick).then_some((BUY, item, 0))
         }
@@ -133,7 +168,7 @@ pub fn role_candidate(
                 let offered = tables.offered.get(state.grid.objects[obj].type_index)?;
                 let bound = names
                     .iter()
-                    .filter_map(|n| tables.affordance_index.get(*n).copied())
+                    .filter_map(|n| tables.affordance_index.get(n.as_str()).copied())
                     .filter(|a| offered.contains(a));
                 for a in bound.clone() {
                     if start_check(state, agent, a, Some(obj), tick).0 == 0 {

@@ -89,7 +89,7 @@ impl ExprEnv for Env<'_> {
             NameKind::AgentName => Some(a.name.as_str()),
             NameKind::AgentProfile => Some(s.profile_name(a.profile)),
             NameKind::AgentHome => s.zone_name(a.home),
-            NameKind::AgentJob => None,
+            NameKind::AgentJob => a.job.map(|j| crate::employment::job_id(s, j)),
             NameKind::ObjectId => self.object().map(|o| o.id.as_str()),
             NameKind::ObjectType => self.object().map(|o| o.type_name.as_str()),
             NameKind::ObjectZone => self.object().and_then(|o| s.zone_name(o.zone)),
@@ -112,6 +112,7 @@ impl ExprEnv for Env<'_> {
         match name.kind {
             NameKind::UtilityPower => super::utility_up(self.state, "power"),
             NameKind::UtilityWater => super::utility_up(self.state, "water"),
+            NameKind::AgentOnShift => crate::employment::agent_on_shift(self.state, self.agent),
             _ => false,
         }
     }

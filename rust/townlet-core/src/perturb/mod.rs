@@ -129,6 +129,20 @@ pub fn spike_factor_applied(state: &WorldState, k: usize, base: f64) -> f64 {
     value
 }
 
+/// Whether an active event of `kind` exists (observation flags, learning.md 1.4).
+pub fn any_active(state: &WorldState, kind: PertKind) -> bool {
+    state.perturb.active.iter().any(|p| is_kind(state, p, kind))
+}
+
+/// Whether `uid` takes part in an active arranged meet (feature `meet_invite`).
+pub fn in_active_meet(state: &WorldState, uid: u32) -> bool {
+    state
+        .perturb
+        .active
+        .iter()
+        .any(|p| is_kind(state, p, PertKind::ArrangedMeet) && p.participants.contains(&uid))
+}
+
 fn kind_of(state: &WorldState, p: &Pert) -> PertKind {
     state
         .settings
@@ -313,7 +327,16 @@ fn eligible(state: &WorldState, index: usize) -> bool {
             let e = state.minute() - job.shift_start;
             0 <= e && e < job.shift_length
         });
-    a.alive && cooled && !in_shift
+    let asleep = match a.eng {
+        crate::affordances::Engagement::Running { aff, .. } => state
+            .settings
+            .manifest
+            .affordances
+            .get(aff)
+            .is_some_and(|x| x.tags.iter().any(|t| t == "sleep")),
+        _ => false,
+    };
+    a.alive && cooled && !in_shift && !asleep
 }
 
 /// Picks two participants among the eligible agents (world.md 12.4); `None` when fewer

@@ -160,6 +160,7 @@ impl WorldSettings {
             exits: crate::exits::ExitSettings::default(),
             observations: None,
             perturbations: crate::perturb::PertSettings::default(),
+            roles: crate::affordances::engage::default_roles(),
         }
     }
 }

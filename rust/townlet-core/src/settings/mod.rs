@@ -61,6 +61,10 @@ pub struct WorldSettings {
     /// Perturbations (world.md 12.1); disabled with no specs when absent.
     #[serde(default)]
     pub perturbations: crate::perturb::PertSettings,
+    /// The `roles` key: per primitive role (ids 5..16) its bound affordance ids, or the
+    /// item of a buy or eat role; defaults to `affordances::engage::ROLES`.
+    #[serde(default = "crate::affordances::engage::default_roles")]
+    pub roles: Vec<(String, Vec<String>)>,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.

@@ -417,6 +417,26 @@ impl WorldSettings {
                 ),
             );
         }
+        let q = &self.queues;
+        let max = Some(crate::state::MAX_TICK);
+        p.int("queues.queue_radius", q.queue_radius, 0, Some(256));
+        p.int("queues.ghost_step_after", q.ghost_step_after, 0, max);
+        p.float(
+            "queues.age_priority_weight",
+            q.age_priority_weight,
+            0.0,
+            None,
+        );
+        p.float("queues.handover_weight", q.handover_weight, 0.0, None);
+        p.int(
+            "queues.cut_in_cooldown_ticks",
+            q.cut_in_cooldown_ticks,
+            0,
+            max,
+        );
+        if let Err((path, what)) = crate::affordances::engage::check_roles(&self.roles) {
+            p.add(path, what);
+        }
         if p.0.is_empty() {
             Ok(())
         } else {
