@@ -7,6 +7,7 @@
 #   make test    build, lint, cargo test, config reference check, the whole pytest suite
 #   make wheel   release wheel into dist/
 #   make bench   criterion benches and `townlet bench`
+#   make parity  the full scale-up parity matrix (10 seeds x 3 days x {10, 60} agents)
 #
 # Targets are idempotent: stamp files under .venv/ skip the Rust build when no Rust,
 # Cargo or pyproject file changed. The extension is built once (release) and the wheel
@@ -33,10 +34,10 @@ RUST_INPUTS := Cargo.toml $(wildcard Cargo.lock) pyproject.toml \
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv build run lint test wheel bench clean
+.PHONY: help venv build run lint test wheel bench parity clean
 
 help:
-	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP_VENV):
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +81,9 @@ test: build lint wheel
 bench: build
 	cargo bench --workspace
 	$(BIN)/townlet bench --agents 10,100 --json target/townlet-bench.json
+
+parity: build
+	TOWNLET_PARITY_FULL=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/parity/test_full_parity.py
 
 clean:
 	rm -rf dist target $(STAMP_BUILD) $(STAMP_WHEEL)

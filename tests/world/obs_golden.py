@@ -2,11 +2,15 @@
 
 A 12x10 town with a home (bed, fridge, stove, shower, door), a cafe (till, counter),
 a park (bench, pond) and roads; four agents, two of them stacked on one tile, a
-friend tie, an avoided rival and a mild rival; then agent_2 is killed so its row is
-a final observation. :func:`snapshots` observes every variant after each phase with
-one vacant row past the agents and encodes the rows as readable JSON: features by
-name (non-zero only), each map channel as strings with one character per tile
-(``.`` 0, ``1`` 1, ``a`` 1/3, ``b`` 2/3, ``q``/``h``/``t`` 1/4, 1/2, 3/4).
+friend tie, an avoided rival and a mild rival, everyone employed as a barista at the
+cafe; then agent_2 is killed so its row is a final observation. Phase 3 puts agent_0
+in the shower (busy), agent_1 in its queue (waiting) and agent_3 at work on time,
+under an active price spike and blackout; in phase 4 agent_0 has released and agent_1,
+one step off the shower, holds the reservation. :func:`snapshots` observes every
+variant after each phase with one vacant row past the agents and encodes the rows as
+readable JSON: features by name (non-zero only), each map channel as strings with
+one character per tile (``.`` 0, ``1`` 1, ``a`` 1/3, ``b`` 2/3, ``q``/``h``/``t``
+1/4, 1/2, 3/4).
 """
 
 from __future__ import annotations
@@ -86,9 +90,33 @@ def command(name: str, **args: Any) -> dict[str, Any]:
     return {"cmd_id": name, "name": name, "args": args}
 
 
+BARISTA = {
+    "id": "barista",
+    "site": "cafe_c",
+    "positions": 4,
+    "shift_start": 362,
+    "shift_length": 480,
+    "wage_per_tick": 0.01,
+}
+"""The only job: the shift starts at minute 362, phase 2's tick."""
+
+
+def step(world: Any, **ids: int) -> None:
+    """One primitive step; ``ids`` maps agent ids to action ids (others wait)."""
+    agents = world.agent_ids()
+    actions = np.array([ids.get(a, 0) for a in agents], dtype=np.int32)
+    world.step(actions, "primitive")
+
+
 def snapshots(provider: str) -> dict[str, Any]:
     """Run the scenario in ``provider`` and encode every variant after each phase."""
-    world = build_world(provider, GOLDEN_MAP, seed=3, lifecycle__population_target=2)
+    world = build_world(
+        provider,
+        GOLDEN_MAP,
+        seed=3,
+        lifecycle__population_target=2,
+        jobs=[BARISTA],
+    )
     waits = np.zeros(0, dtype=np.int32)
     for c in (
         command("spawn", position=[4, 2], profile="balanced"),
@@ -130,4 +158,27 @@ def snapshots(provider: str) -> dict[str, Any]:
     world.step(waits, "primitive")
     for variant in ("full", "hybrid", "compact"):
         out["phase_2"][variant] = encode(world, variant)
+    for c in (
+        command("teleport", agent_id="agent_0", position=[2, 3]),
+        command("teleport", agent_id="agent_1", position=[2, 3]),
+        command("teleport", agent_id="agent_3", position=[8, 2]),
+    ):
+        world.apply_command(c)
+    step(world)
+    step(world, agent_0=6)  # wash: agent_0 runs the shower
+    for c in (
+        command(
+            "perturbation_trigger",
+            spec="price_spike",
+            duration=60,
+            magnitude=1.5,
+            targets=["cafe"],
+        ),
+        command("perturbation_trigger", spec="blackout", duration=60),
+    ):
+        world.apply_command(c)
+    step(world, agent_1=6)  # wash: agent_1 queues behind agent_0
+    out["phase_3"] = {v: encode(world, v) for v in ("full", "hybrid", "compact")}
+    step(world, agent_0=18, agent_1=2)  # release; agent_1 steps east and is granted
+    out["phase_4"] = {v: encode(world, v) for v in ("full", "hybrid", "compact")}
     return out

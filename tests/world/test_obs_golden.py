@@ -61,3 +61,29 @@ def test_golden_scenario_covers_the_rules() -> None:
         False,
         "1" + "0" * 18,
     )
+
+
+def test_golden_scenario_covers_jobs_queues_and_perturbations() -> None:
+    want: dict[str, Any] = json.loads(GOLDEN.read_text())
+    rows = {r["uid"]: r for r in want["phase_3"]["full"]["rows"]}
+    runner, waiter, worker = rows[0]["features"], rows[1]["features"], rows[3]
+    assert runner["busy"] == 1.0
+    assert rows[0]["mask"] == "1" + "0" * 17 + "1"
+    assert waiter["in_queue"] == 1.0
+    assert "queue_position" not in waiter
+    assert (runner["shift_awaiting"], waiter["shift_awaiting"]) == (1.0, 1.0)
+    w = worker["features"]
+    assert (w["has_job"], w["on_shift"], w["shift_on_time"]) == (1.0, 1.0, 1.0)
+    assert w["shift_progress"] == pytest.approx(3 / 480)  # minute 365, start 362
+    assert w["until_shift_start"] == pytest.approx(1437 / 1440)
+    for f in (runner, waiter, w):
+        assert (f["price_spike"], f["power_out"]) == (1.0, 1.0)
+        assert "water_out" not in f
+    # The waiter's window: the shower (one tile west) is in use with one waiter.
+    grid = rows[1]["map"]
+    assert grid["in_use"][5][4] == "1"
+    assert grid["queue"][5][4] == "q"
+    assert any("1" in line for line in grid["workplace"])
+    holder = {r["uid"]: r for r in want["phase_4"]["full"]["rows"]}[1]["features"]
+    assert holder["reservation_active"] == 1.0
+    assert "in_queue" not in holder
