@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from townlet.world.employment import Shift
+from townlet.world.option_state import OptState
 from townlet.world.rng import Rng
 from townlet.world.ties import Ties
 
@@ -107,6 +108,7 @@ class Agent:
         "multipliers",
         "name",
         "needs_before",
+        "opt",
         "origin",
         "profile",
         "progressed",
@@ -167,6 +169,7 @@ class Agent:
         self.shift = Shift()
         self.absence_days: list[int] = []
         self.exit_pending = False
+        self.opt = OptState()
         self.action = 0
         self.target = -1
         self.needs_before = needs

@@ -390,7 +390,10 @@ pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
 }
 
 /// Step 6: resolves every alive agent's id, shuffles, then applies in that order.
-pub fn process_actions(state: &mut WorldState) {
+///
+/// With `resolved` (option mode) the triples the controllers left in `action`,
+/// `target` and `arg` are applied as they are.
+pub fn process_actions(state: &mut WorldState, resolved: bool) {
     let mut order = std::mem::take(&mut state.order);
     order.clear();
     let t = state.tick;
@@ -399,6 +402,10 @@ pub fn process_actions(state: &mut WorldState) {
             continue;
         };
         if !agent.alive {
+            continue;
+        }
+        if resolved {
+            order.push(index);
             continue;
         }
         let (action, target, arg) = resolve(state, index, agent.action, t);

@@ -247,6 +247,8 @@ pub struct Agent {
     pub absence_days: Vec<i64>,
     /// Whether the agent is in the exit queue (world.md 9.6).
     pub exit_pending: bool,
+    /// Option controller state (learning.md 2.3 rule 6).
+    pub opt: crate::controllers::OptState,
 }
 
 impl Agent {
@@ -306,6 +308,7 @@ impl Agent {
             shift: crate::employment::Shift::default(),
             absence_days: Vec::new(),
             exit_pending: false,
+            opt: crate::controllers::OptState::default(),
         }
     }
 

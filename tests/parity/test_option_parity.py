@@ -1,0 +1,100 @@
+"""Option-mode parity: native and Python worlds agree every tick (learning.md 2).
+
+Each tick both worlds observe in option mode (8 mask columns); every row's option is
+drawn from the Python world's mask (a `test_actions` stream picks one allowed id),
+with a share of draws repeating the active option so commitments run to their end.
+State hash, events, step rows, masks and features are compared every tick.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_observe_parity import compare
+from test_parity import divergence, first_difference, settings_for
+from towns import native_built
+
+from townlet.core.types import ObservationBuffers
+from townlet.world import NativeWorld, PythonWorld
+from townlet.world.canonical import canonical_encode
+from townlet.world.rng import Rng
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not native_built(), reason="townlet._native is not built (run 'make build')"
+    ),
+]
+
+SEEDS = [0, 7, 2**64 - 1]
+TICKS = 600
+
+
+def observe_options(
+    py: PythonWorld, native: NativeWorld
+) -> tuple[ObservationBuffers, ObservationBuffers]:
+    rows = len(py.agent_ids()) + 1
+    spec = py.observation_spec("compact", "option")
+    a, b = (
+        ObservationBuffers.allocate(spec, rows),
+        ObservationBuffers.allocate(spec, rows),
+    )
+    py.observe(a)
+    native.observe(b)
+    return a, b
+
+
+def draw_options(rng: Rng, mask: np.ndarray, rows: int) -> np.ndarray:
+    """One allowed option per row, picked uniformly from the row's mask."""
+    out = np.zeros(rows, dtype=np.int32)
+    for r in range(rows):
+        allowed = np.flatnonzero(mask[r])
+        out[r] = int(allowed[rng.rand_index(len(allowed))])
+    return out
+
+
+def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
+    settings = settings_for(scenario)
+    settings["actions"] = {"mode": "option", "commit_ticks": 6}
+    py, native = PythonWorld(settings), NativeWorld(settings)
+    py.reset(seed)
+    native.reset(seed)
+    rng = Rng.for_stream(seed, "test_actions")
+    counts: dict[str, int] = {}
+    for _ in range(ticks):
+        a_obs, b_obs = observe_options(py, native)
+        compare(py.tick, "compact", a_obs, b_obs)
+        rows = len(py.agent_ids())
+        assert np.all(a_obs.action_mask[:rows].sum(axis=1) >= 1), "empty mask row"
+        actions = draw_options(rng, a_obs.action_mask, rows)
+        a, b = py.step(actions, "option"), native.step(actions, "option")
+        tick = a.tick
+        if canonical_encode(a.events) != canonical_encode(b.events):
+            diff = first_difference(a.events, b.events, "events")
+            raise AssertionError(f"events diverge at tick {tick}: {diff}")
+        if py.state_hash() != native.state_hash():
+            raise AssertionError(divergence(tick, "state_hash", py, native))
+        assert (a.agent_ids, a.terminated, a.spawned) == (
+            b.agent_ids,
+            b.terminated,
+            b.spawned,
+        ), f"step results diverge at tick {tick}"
+        for agent in py.export_state()["agents"]:
+            last = agent["option"]["last"]
+            counts[last] = counts.get(last, 0) + 1
+            if agent["option"]["active"] > 0:
+                key = f"active_{agent['option']['active']}"
+                counts[key] = counts.get(key, 0) + 1
+        for e in a.events:
+            counts[e["name"]] = counts.get(e["name"], 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scenario", ["10_agents", "busy_town", "crowded_gym"])
+def test_worlds_agree_every_tick_under_random_options(scenario: str, seed: int) -> None:
+    counts = run_options(scenario, seed)
+    # The drive exercises starts, successes and abandonments.
+    assert counts.get("success", 0) > 0, counts
+    assert counts.get("abandoned", 0) > 0, counts
+    assert any(k.startswith("active_") for k in counts), counts
