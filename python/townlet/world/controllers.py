@@ -10,9 +10,9 @@ the engagement, ``last_action``, ``last_affordance`` and the agent's place.
 :func:`option_mask` is the 8-column mask of 2.2 with the lock of 2.3. Controllers
 draw no random numbers. Mirrors ``rust/townlet-core/src/controllers/``.
 
-Built in this slice: Wait, GetClean, Sleep, Work and GoHome. GetFed, ShopGroceries
-and Socialise are never allowed by the mask and fail at once when chosen (Decision
-D20-opt-b).
+Built in this slice: Wait, GetFed (``controller_fed``), GetClean, Sleep, Work and
+GoHome. ShopGroceries and Socialise are never allowed by the mask and fail at once
+when chosen (Decision D20-opt-b).
 
 >>> GO_HOME
 7
@@ -22,11 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from townlet.world.affordances import start_check
+from townlet.world import controller_fed
 from townlet.world.agents import Agent
+from townlet.world.controller_base import (
+    WAIT_TRIPLE,
+    Triple,
+    bound_affordance,
+    dist,
+    role,
+    use_object,
+    walk,
+)
 from townlet.world.econ import utility_up
 from townlet.world.employment import present
-from townlet.world.engage import INTERACT, RELEASE, ROLES
+from townlet.world.engage import RELEASE
 from townlet.world.option_state import OptState
 from townlet.world.state import WorldState
 from townlet.world.targets import TargetFields
@@ -41,7 +50,6 @@ __all__ = [
     "WAIT",
     "WORK",
     "OptState",
-    "bound_affordance",
     "emit",
     "finish_controllers",
     "locked",
@@ -50,66 +58,6 @@ __all__ = [
 ]
 
 WAIT, GET_FED, GET_CLEAN, SLEEP, WORK, SHOP, SOCIALISE, GO_HOME = range(8)
-Triple = tuple[int, int, int]
-_WAIT: Triple = (0, 0, 0)
-
-
-def _role(name: str) -> int:
-    return next(k for k, r in enumerate(ROLES) if r[0] == name)
-
-
-def dist(state: WorldState, agent: Agent, field: Sequence[int]) -> int:
-    """The distance of ``agent``'s tile in ``field`` (-1 unreachable or off-grid)."""
-    grid = state.grid
-    if not grid.in_bounds(agent.x, agent.y):
-        return -1
-    return field[agent.y * grid.width + agent.x]
-
-
-def _walk(state: WorldState, agent: Agent, field: Sequence[int]) -> Triple | None:
-    d = dist(state, agent, field)
-    if d < 0:
-        return None
-    if d == 0:
-        return _WAIT
-    k = state.grid.path_hint(field, agent.x, agent.y)
-    return None if k is None else (k + 1, 0, 0)
-
-
-def bound_affordance(
-    state: WorldState, agent: Agent, role: int, obj: int, tick: int
-) -> int | None:
-    """The first affordance bound to ``role`` offered by ``obj``'s type whose start
-    checks pass for ``agent`` (learning.md 2.4 rule 5), or ``None``."""
-    tables = state.tables
-    offered = tables.offered[state.grid.objects[obj].type_index]
-    for name in state.settings.roles[role]:
-        a = tables.affordance_index.get(name)
-        if a is None or a not in offered:
-            continue
-        if start_check(state, agent, a, obj, tick)[0] == 0:
-            return a
-    return None
-
-
-def _use_object(
-    state: WorldState, fields: TargetFields, agent: Agent, obj: int, role: int
-) -> Triple | None:
-    if (agent.eng_obj == obj and agent.eng != "none") or agent.eng in (
-        "running",
-        "using",
-    ):
-        return _WAIT
-    field = fields.field(obj)
-    if field is None:
-        return None
-    d = dist(state, agent, field)
-    if d < 0:
-        return None
-    if d == 0:
-        a = bound_affordance(state, agent, role, obj, state.tick)
-        return None if a is None else (INTERACT, obj, a)
-    return _walk(state, agent, field)
 
 
 def _usable(
@@ -134,7 +82,7 @@ def shower_target(
     """GetClean's target: the nearest usable shower in the own home, else in a
     ``gym`` zone; ties to the lower object index."""
     kinds = {z.name: z.kind for z in state.grid.zones}
-    wash = _role("wash")
+    wash = role("wash")
     best: list[tuple[int, int] | None] = [None, None]
     for o in state.grid.objects:
         if o.zone is not None and o.zone == agent.home:
@@ -173,7 +121,10 @@ def emit(
     """The primitive the active option ``o`` of ``agent`` emits and its target
     object (-1 none); ``None`` when the option fails now (no feasible target)."""
     if o.active in (-1, WAIT):
-        return _WAIT, -1
+        return WAIT_TRIPLE, -1
+    if o.active == GET_FED:
+        fed = controller_fed.emit(state, fields, agent, o)
+        return None if fed is None else (fed, o.target)
     if o.active == GET_CLEAN:
         if not utility_up(state, "water"):
             return None
@@ -183,12 +134,12 @@ def emit(
             if found is None:
                 return None
             target = found
-        triple = _use_object(state, fields, agent, target, _role("wash"))
+        triple = use_object(state, fields, agent, target, role("wash"))
         return None if triple is None else (triple, target)
     if o.active == SLEEP:
         if agent.bed is None:
             return None
-        triple = _use_object(state, fields, agent, agent.bed, _role("sleep"))
+        triple = use_object(state, fields, agent, agent.bed, role("sleep"))
         return None if triple is None else (triple, agent.bed)
     if o.active == WORK:
         if agent.job is None or agent.shift.state == "absent":
@@ -197,13 +148,13 @@ def emit(
         if field is None:
             return None
         if present(state, agent):
-            return _WAIT, -1
-        step = _walk(state, agent, field)
+            return WAIT_TRIPLE, -1
+        step = walk(state, agent, field)
         return None if step is None else (step, -1)
     if o.active == GO_HOME:
         if agent.home is None:
             return None
-        step = _walk(state, agent, state.grid.zone_fields[agent.home])
+        step = walk(state, agent, state.grid.zone_fields[agent.home])
         return None if step is None else (step, -1)
     return None
 
@@ -213,9 +164,11 @@ def _outcome(state: WorldState, agent: Agent, o: OptState) -> str | None:
         last = agent.last_aff
         if last is None or last[3] != state.tick or last[1] != "completed":
             return False
-        names = state.settings.roles[_role(role_name)]
+        names = state.settings.roles[role(role_name)]
         return state.settings.affordances[last[0]].id in names
 
+    if o.active == GET_FED:
+        return controller_fed.outcome(state, agent, o)
     if o.active == GET_CLEAN:
         return "success" if completed("wash") else None
     if o.active == SLEEP:
@@ -260,7 +213,7 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
             out = emit(state, fields, agent, o)
             if out is None:
                 o.end("failure")
-                triple = _WAIT
+                triple = WAIT_TRIPLE
             else:
                 triple, o.target = out
         agent.opt = o
@@ -307,6 +260,10 @@ def option_mask(state: WorldState, fields: TargetFields, agent: Agent) -> list[i
         return row
     row[WAIT] = 1
     tick = state.tick + 1
+    row[GET_FED] = int(
+        agent.hunger < 0.95
+        and controller_fed.choose(state, fields, agent, tick) is not None
+    )
     water = utility_up(state, "water")
     row[GET_CLEAN] = int(
         agent.hygiene < 0.95

@@ -2,7 +2,7 @@
 //! shared walking and object-use mechanics, and their success rules. Mirrors the
 //! matching functions of `controllers.py`.
 
-use super::{OptState, Outcome, GET_CLEAN, GO_HOME, SLEEP, WAIT, WORK};
+use super::{OptState, Outcome, GET_CLEAN, GET_FED, GO_HOME, SLEEP, WAIT, WORK};
 use crate::affordances::engage::{INTERACT, ROLES};
 use crate::affordances::{start_check, AffResult};
 use crate::state::WorldState;
@@ -11,10 +11,11 @@ use crate::targets::TargetFields;
 /// A primitive triple `(kind, a, b)` of world.md 6.1.
 pub type Triple = (i32, u32, usize);
 
-const WAIT_TRIPLE: Triple = (0, 0, 0);
+/// WAIT.
+pub const WAIT_TRIPLE: Triple = (0, 0, 0);
 
 /// Index of role `name` in [`ROLES`].
-fn role(name: &str) -> usize {
+pub fn role(name: &str) -> usize {
     ROLES.iter().position(|r| r.0 == name).unwrap_or(0)
 }
 
@@ -31,7 +32,7 @@ pub fn dist(state: &WorldState, i: usize, field: &[i32]) -> i32 {
 
 /// One walking step along `field`: MOVE by the W§2.5 path hint, WAIT on the target;
 /// `None` when unreachable.
-fn walk(state: &WorldState, i: usize, field: &[i32]) -> Option<Triple> {
+pub fn walk(state: &WorldState, i: usize, field: &[i32]) -> Option<Triple> {
     let agent = &state.agents[i];
     match dist(state, i, field) {
         d if d < 0 => None,
@@ -64,7 +65,7 @@ pub fn bound_affordance(
 
 /// Using an object (2.4 rule 2): WAIT while engaged with it, walk to it, then
 /// INTERACT with the bound affordance. `None`: unreachable or unusable.
-fn use_object(
+pub fn use_object(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
@@ -150,17 +151,18 @@ pub fn site(state: &WorldState, i: usize) -> Option<usize> {
         .and_then(|j| state.job_sites.get(j).copied().flatten())
 }
 
-/// The primitive the active option `o` of agent `i` emits and its target object
-/// (−1 none); `None` when the option fails now (no feasible target).
+/// The primitive the active option `o` of agent `i` emits (its target object, −1
+/// none, lands in `o.target`); `None` when the option fails now (no feasible target).
 pub fn emit(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
-    o: &OptState,
-) -> Option<(Triple, i64)> {
+    o: &mut OptState,
+) -> Option<Triple> {
     let agent = &state.agents[i];
-    match o.active {
-        -1 | WAIT => Some((WAIT_TRIPLE, -1)),
+    let (triple, target) = match o.active {
+        -1 | WAIT => (WAIT_TRIPLE, -1),
+        GET_FED => return super::fed::emit(state, fields, i, o),
         GET_CLEAN => {
             if !crate::econ::utility_up(state, crate::econ::Utility::Water) {
                 return None;
@@ -169,13 +171,17 @@ pub fn emit(
                 Ok(t) => t,
                 Err(_) => shower_target(state, fields, i, state.tick)?,
             };
-            let triple = use_object(state, fields, i, target, role("wash"))?;
-            Some((triple, target as i64))
+            (
+                use_object(state, fields, i, target, role("wash"))?,
+                target as i64,
+            )
         }
         SLEEP => {
             let bed = agent.bed?;
-            let triple = use_object(state, fields, i, bed, role("sleep"))?;
-            Some((triple, bed as i64))
+            (
+                use_object(state, fields, i, bed, role("sleep"))?,
+                bed as i64,
+            )
         }
         WORK => {
             if agent.job.is_none() || agent.shift.state == crate::employment::ShiftState::Absent {
@@ -183,21 +189,24 @@ pub fn emit(
             }
             let field = state.grid.zone_fields.get(site(state, i)?)?;
             if crate::employment::present(state, i) {
-                return Some((WAIT_TRIPLE, -1));
+                (WAIT_TRIPLE, -1)
+            } else {
+                (walk(state, i, field)?, -1)
             }
-            Some((walk(state, i, field)?, -1))
         }
         GO_HOME => {
             let field = state.grid.zone_fields.get(agent.home?)?;
-            Some((walk(state, i, field)?, -1))
+            (walk(state, i, field)?, -1)
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    o.target = target;
+    Some(triple)
 }
 
 /// Success of the active option `o` of agent `i` after this tick (step 13), or
 /// `None` while it runs on.
-pub fn outcome(state: &WorldState, i: usize, o: &OptState) -> Option<Outcome> {
+pub fn outcome(state: &WorldState, i: usize, o: &mut OptState) -> Option<Outcome> {
     let agent = &state.agents[i];
     let completed = |role_name: &str| {
         agent.last_aff.is_some_and(|l| {
@@ -218,6 +227,7 @@ pub fn outcome(state: &WorldState, i: usize, o: &OptState) -> Option<Outcome> {
         })
     };
     match o.active {
+        GET_FED => super::fed::outcome(state, i, o),
         GET_CLEAN => completed("wash").then_some(Outcome::Success),
         SLEEP => completed("sleep").then_some(Outcome::Success),
         WORK => {

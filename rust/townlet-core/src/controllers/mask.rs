@@ -2,7 +2,7 @@
 //! `option_mask` of `controllers.py`.
 
 use super::basic::{dist, inside, shower_target, site};
-use super::{GET_CLEAN, GO_HOME, SLEEP, WORK};
+use super::{GET_CLEAN, GET_FED, GO_HOME, SLEEP, WORK};
 use crate::state::WorldState;
 use crate::targets::TargetFields;
 
@@ -20,7 +20,7 @@ pub fn locked(state: &WorldState, i: usize) -> bool {
 
 /// The 8 option columns of alive agent `i` (learning.md 2.2, 2.3): the one-hot of
 /// the active option while locked, else each option's rule. Wait is always allowed
-/// outside a lock; GetFed, ShopGroceries and Socialise are not built (D20-opt-b).
+/// outside a lock; ShopGroceries and Socialise are not built (D20-opt-b).
 pub fn option_mask(state: &WorldState, fields: &TargetFields, i: usize) -> [bool; 8] {
     let mut row = [false; 8];
     let agent = &state.agents[i];
@@ -35,7 +35,8 @@ pub fn option_mask(state: &WorldState, fields: &TargetFields, i: usize) -> [bool
     }
     row[0] = true;
     let tick = state.tick + 1;
-    let [_, hygiene, energy] = agent.needs;
+    let [hunger, hygiene, energy] = agent.needs;
+    row[GET_FED as usize] = hunger < 0.95 && super::fed::choose(state, fields, i, tick).is_some();
     let water = crate::econ::utility_up(state, crate::econ::Utility::Water);
     row[GET_CLEAN as usize] =
         hygiene < 0.95 && water && shower_target(state, fields, i, tick).is_some();

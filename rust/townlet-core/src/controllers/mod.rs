@@ -10,11 +10,12 @@
 //! is the 8-column mask of 2.2 with the lock of 2.3. Controllers draw no random
 //! numbers. Mirrors `python/townlet/world/controllers.py`.
 //!
-//! Built in this slice: Wait, GetClean, Sleep, Work and GoHome. GetFed, ShopGroceries
+//! Built in this slice: Wait, GetFed (`fed`), GetClean, Sleep, Work and GoHome. ShopGroceries
 //! and Socialise are never allowed by the mask and fail at once when chosen
 //! (Decision D20-opt-b).
 
 mod basic;
+mod fed;
 mod mask;
 
 pub use basic::{bound_affordance, emit};
@@ -258,11 +259,8 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
             (crate::affordances::engage::RELEASE, 0, 0)
         } else {
             o.emitted = o.active >= 0;
-            match emit(state, fields, i, &o) {
-                Some((triple, target)) => {
-                    o.target = target;
-                    triple
-                }
+            match emit(state, fields, i, &mut o) {
+                Some(triple) => triple,
                 None => {
                     o.end(Outcome::Failure);
                     (0, 0, 0)
@@ -296,7 +294,7 @@ pub fn finish_controllers(state: &mut WorldState) {
         let outcome = if failed {
             Some(Outcome::Failure)
         } else {
-            basic::outcome(state, i, &o)
+            basic::outcome(state, i, &mut o)
         };
         if let Some(outcome) = outcome {
             o.end(outcome);

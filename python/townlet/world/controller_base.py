@@ -1,0 +1,92 @@
+"""Shared controller mechanics (learning.md 2.4 rules 1, 2, 5): walking along a
+W§2.5 field, using an object, and the role binding. Mirrors ``controllers/basic.rs``.
+
+>>> WAIT_TRIPLE
+(0, 0, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from townlet.world.affordances import start_check
+from townlet.world.agents import Agent
+from townlet.world.engage import INTERACT, ROLES
+from townlet.world.state import WorldState
+from townlet.world.targets import TargetFields
+
+__all__ = [
+    "WAIT_TRIPLE",
+    "Triple",
+    "bound_affordance",
+    "dist",
+    "role",
+    "use_object",
+    "walk",
+]
+
+Triple = tuple[int, int, int]
+WAIT_TRIPLE: Triple = (0, 0, 0)
+
+
+def role(name: str) -> int:
+    """Index of role ``name`` in ``ROLES``."""
+    return next(k for k, r in enumerate(ROLES) if r[0] == name)
+
+
+def dist(state: WorldState, agent: Agent, field: Sequence[int]) -> int:
+    """The distance of ``agent``'s tile in ``field`` (-1 unreachable or off-grid)."""
+    grid = state.grid
+    if not grid.in_bounds(agent.x, agent.y):
+        return -1
+    return field[agent.y * grid.width + agent.x]
+
+
+def walk(state: WorldState, agent: Agent, field: Sequence[int]) -> Triple | None:
+    """One walking step along ``field``: MOVE by the W§2.5 path hint, WAIT on the
+    target; ``None`` when unreachable."""
+    d = dist(state, agent, field)
+    if d < 0:
+        return None
+    if d == 0:
+        return WAIT_TRIPLE
+    k = state.grid.path_hint(field, agent.x, agent.y)
+    return None if k is None else (k + 1, 0, 0)
+
+
+def bound_affordance(
+    state: WorldState, agent: Agent, role: int, obj: int, tick: int
+) -> int | None:
+    """The first affordance bound to ``role`` offered by ``obj``'s type whose start
+    checks pass for ``agent`` (learning.md 2.4 rule 5), or ``None``."""
+    tables = state.tables
+    offered = tables.offered[state.grid.objects[obj].type_index]
+    for name in state.settings.roles[role]:
+        a = tables.affordance_index.get(name)
+        if a is None or a not in offered:
+            continue
+        if start_check(state, agent, a, obj, tick)[0] == 0:
+            return a
+    return None
+
+
+def use_object(
+    state: WorldState, fields: TargetFields, agent: Agent, obj: int, role: int
+) -> Triple | None:
+    """Using an object (2.4 rule 2): WAIT while engaged with it, walk to it, then
+    INTERACT with the bound affordance; ``None`` when unreachable or unusable."""
+    if (agent.eng_obj == obj and agent.eng != "none") or agent.eng in (
+        "running",
+        "using",
+    ):
+        return WAIT_TRIPLE
+    field = fields.field(obj)
+    if field is None:
+        return None
+    d = dist(state, agent, field)
+    if d < 0:
+        return None
+    if d == 0:
+        a = bound_affordance(state, agent, role, obj, state.tick)
+        return None if a is None else (INTERACT, obj, a)
+    return walk(state, agent, field)
