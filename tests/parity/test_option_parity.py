@@ -1,8 +1,8 @@
 """Option-mode parity: native and Python worlds agree every tick (learning.md 2).
 
 Each tick both worlds observe in option mode (8 mask columns); every row's option is
-drawn from the Python world's mask (a `test_actions` stream picks one allowed id),
-with a share of draws repeating the active option so commitments run to their end.
+drawn from the Python world's mask (a `test_actions` stream picks one allowed id);
+19 draws in 20 repeat the row's previous choice so options run to their end.
 State hash, events, step rows, masks and features are compared every tick.
 """
 
@@ -44,12 +44,20 @@ def observe_options(
     return a, b
 
 
-def draw_options(rng: Rng, mask: np.ndarray, rows: int) -> np.ndarray:
-    """One allowed option per row, picked uniformly from the row's mask."""
-    out = np.zeros(rows, dtype=np.int32)
-    for r in range(rows):
+def draw_options(
+    rng: Rng, mask: np.ndarray, ids: list[str], prev: dict[str, int]
+) -> np.ndarray:
+    """One allowed option per row: the row's previous choice again (19 in 20 draws)
+    while allowed, else one picked uniformly from the row's mask."""
+    out = np.zeros(len(ids), dtype=np.int32)
+    for r, agent_id in enumerate(ids):
         allowed = np.flatnonzero(mask[r])
-        out[r] = int(allowed[rng.rand_index(len(allowed))])
+        keep = prev.get(agent_id, -1)
+        if keep in allowed and rng.rand_index(20) < 19:
+            out[r] = keep
+        else:
+            out[r] = int(allowed[rng.rand_index(len(allowed))])
+        prev[agent_id] = int(out[r])
     return out
 
 
@@ -61,12 +69,13 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
     native.reset(seed)
     rng = Rng.for_stream(seed, "test_actions")
     counts: dict[str, int] = {}
+    prev: dict[str, int] = {}
     for _ in range(ticks):
         a_obs, b_obs = observe_options(py, native)
         compare(py.tick, "compact", a_obs, b_obs)
-        rows = len(py.agent_ids())
-        assert np.all(a_obs.action_mask[:rows].sum(axis=1) >= 1), "empty mask row"
-        actions = draw_options(rng, a_obs.action_mask, rows)
+        ids = py.agent_ids()
+        assert np.all(a_obs.action_mask[: len(ids)].sum(axis=1) >= 1), "empty row"
+        actions = draw_options(rng, a_obs.action_mask, ids, prev)
         a, b = py.step(actions, "option"), native.step(actions, "option")
         tick = a.tick
         if canonical_encode(a.events) != canonical_encode(b.events):

@@ -36,9 +36,14 @@ __all__ = [
     "SRC_FRIDGE",
     "SRC_MEAL",
     "SRC_RAW",
+    "bound",
+    "carried",
     "choose",
     "emit",
+    "nearest",
     "outcome",
+    "own",
+    "vendor_aff",
 ]
 
 SRC_MEAL, SRC_FRIDGE, SRC_COOK, SRC_CAFE, SRC_RAW = range(5)
@@ -61,11 +66,13 @@ def _duration(state: WorldState, a: int) -> int:
     return state.settings.affordances[a].duration
 
 
-def _carried(agent: Agent, item: int | None) -> int:
+def carried(agent: Agent, item: int | None) -> int:
+    """How many of ``item`` the agent carries (0 for ``None``)."""
     return 0 if item is None else agent.items[item]
 
 
-def _vendor_aff(state: WorldState, obj: int, item: int) -> int | None:
+def vendor_aff(state: WorldState, obj: int, item: int) -> int | None:
+    """The first affordance of ``obj``'s type selling ``item`` (manifest order)."""
     name = state.settings.items[item].name
     for a in state.tables.offered[state.grid.objects[obj].type_index]:
         if state.settings.affordances[a].sells == name:
@@ -73,9 +80,11 @@ def _vendor_aff(state: WorldState, obj: int, item: int) -> int | None:
     return None
 
 
-def _bound(
+def bound(
     state: WorldState, agent: Agent, r: int, obj: int, tick: int, missing_ok: bool
 ) -> int | None:
+    """The first bound affordance of role ``r`` at ``obj`` whose start check passes
+    (or, with ``missing_ok``, fails only for missing items)."""
     tables = state.tables
     offered = tables.offered[state.grid.objects[obj].type_index]
     for name in state.settings.roles[r]:
@@ -102,13 +111,15 @@ def _cost(
     return d + _crowd(state, obj) * dur + dur
 
 
-def _nearest(
+def nearest(
     state: WorldState,
     fields: TargetFields,
     agent: Agent,
     candidate: Callable[[int], bool],
     pick: Callable[[int], int | None],
 ) -> tuple[int, int] | None:
+    """The nearest reachable object ``candidate`` accepts for which ``pick`` finds an
+    affordance (ties to the lower index): ``(object, affordance)``."""
     best: tuple[int, int, int] | None = None
     for o in state.grid.objects:
         if not candidate(o.index):
@@ -125,7 +136,8 @@ def _nearest(
     return None if best is None else (best[1], best[2])
 
 
-def _own(state: WorldState, agent: Agent, obj: int, type_name: str) -> bool:
+def own(state: WorldState, agent: Agent, obj: int, type_name: str) -> bool:
+    """Whether ``obj`` is of ``type_name`` and stands in the agent's home zone."""
     o = state.grid.objects[obj]
     return o.type_name == type_name and o.zone is not None and o.zone == agent.home
 
@@ -135,7 +147,7 @@ def _stove_ok(state: WorldState, agent: Agent, obj: int) -> bool:
     if o.type_name != "stove":
         return False
     kinds = {z.name: z.kind for z in state.grid.zones}
-    return _own(state, agent, obj, "stove") or (
+    return own(state, agent, obj, "stove") or (
         o.zone is not None and kinds.get(o.zone) == "cafe"
     )
 
@@ -150,21 +162,21 @@ def _fetch(
 ) -> tuple[int, int] | None:
     if source == SRC_FRIDGE:
         r = role("take_meal")
-        return _nearest(
+        return nearest(
             state,
             fields,
             agent,
-            lambda o: _own(state, agent, o, "fridge"),
-            lambda o: _bound(state, agent, r, o, tick, False),
+            lambda o: own(state, agent, o, "fridge"),
+            lambda o: bound(state, agent, r, o, tick, False),
         )
     if source == SRC_COOK:
         r = role("take_raw_food")
-        return _nearest(
+        return nearest(
             state,
             fields,
             agent,
-            lambda o: _own(state, agent, o, "fridge"),
-            lambda o: _bound(state, agent, r, o, tick, False),
+            lambda o: own(state, agent, o, "fridge"),
+            lambda o: bound(state, agent, r, o, tick, False),
         )
     if source == SRC_CAFE:
         item = _meal_item(state)
@@ -172,16 +184,16 @@ def _fetch(
             return None
 
         def sells(o: int) -> int | None:
-            a = _vendor_aff(state, o, item)
+            a = vendor_aff(state, o, item)
             if a is None or start_check(state, agent, a, o, tick)[0] != 0:
                 return None
             return a
 
-        return _nearest(
+        return nearest(
             state,
             fields,
             agent,
-            lambda o: _vendor_aff(state, o, item) is not None,
+            lambda o: vendor_aff(state, o, item) is not None,
             sells,
         )
     return None
@@ -191,12 +203,12 @@ def _stove(
     state: WorldState, fields: TargetFields, agent: Agent, tick: int, missing_ok: bool
 ) -> tuple[int, int] | None:
     r = role("cook")
-    return _nearest(
+    return nearest(
         state,
         fields,
         agent,
         lambda o: _stove_ok(state, agent, o),
-        lambda o: _bound(state, agent, r, o, tick, missing_ok),
+        lambda o: bound(state, agent, r, o, tick, missing_ok),
     )
 
 
@@ -209,7 +221,7 @@ def choose(
     eat_raw = _eat_of(state, _EAT_RAW)
 
     def can_eat(e: tuple[int, int] | None) -> tuple[int, int] | None:
-        if e is None or _carried(agent, e[0]) <= 0:
+        if e is None or carried(agent, e[0]) <= 0:
             return None
         return e if start_check(state, agent, e[1], -1, tick)[0] == 0 else None
 
@@ -229,7 +241,7 @@ def choose(
             SRC_FRIDGE,
             None if f is None else _cost(state, agent, fields, *f) + dur_eat,
         )
-        raw = _carried(agent, None if eat_raw is None else eat_raw[0]) > 0
+        raw = carried(agent, None if eat_raw is None else eat_raw[0]) > 0
         take: int | None
         if raw:
             take = 0
@@ -264,7 +276,7 @@ def emit(
         if source is None:
             return None
         eat_raw = _eat_of(state, _EAT_RAW)
-        raw = _carried(agent, None if eat_raw is None else eat_raw[0]) > 0
+        raw = carried(agent, None if eat_raw is None else eat_raw[0]) > 0
         if source in (SRC_FRIDGE, SRC_CAFE) or (source == SRC_COOK and not raw):
             phase = 0
         elif source == SRC_COOK:
@@ -326,7 +338,7 @@ def outcome(state: WorldState, agent: Agent, o: OptState) -> str | None:
     if phase == 1:
         eat_raw = _eat_of(state, _EAT_RAW)
         raw_item = None if eat_raw is None else eat_raw[0]
-        raw = _carried(agent, raw_item) > 0
+        raw = carried(agent, raw_item) > 0
         if not o.packed and _packed_lunch(state, agent, raw, raw_item):
             o.packed = True
             o.step = base + (1 if raw else 0)
@@ -344,9 +356,9 @@ def _packed_lunch(
         return False
     job = state.settings.jobs[agent.job]
     until = (job.shift_start - state.minute()) % state.settings.ticks_per_day
-    meals = _carried(agent, _meal_item(state))
+    meals = carried(agent, _meal_item(state))
     fridge_raw = raw_item is not None and any(
-        _own(state, agent, o.index, "fridge") and state.stock[o.index][raw_item] > 0
+        own(state, agent, o.index, "fridge") and state.stock[o.index][raw_item] > 0
         for o in state.grid.objects
     )
     return until <= 180 and meals == 1 and (raw or fridge_raw)

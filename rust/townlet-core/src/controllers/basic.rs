@@ -2,7 +2,7 @@
 //! shared walking and object-use mechanics, and their success rules. Mirrors the
 //! matching functions of `controllers.py`.
 
-use super::{OptState, Outcome, GET_CLEAN, GET_FED, GO_HOME, SLEEP, WAIT, WORK};
+use super::{OptState, Outcome, GET_CLEAN, GET_FED, GO_HOME, SHOP, SLEEP, WAIT, WORK};
 use crate::affordances::engage::{INTERACT, ROLES};
 use crate::affordances::{start_check, AffResult};
 use crate::state::WorldState;
@@ -163,6 +163,7 @@ pub fn emit(
     let (triple, target) = match o.active {
         -1 | WAIT => (WAIT_TRIPLE, -1),
         GET_FED => return super::fed::emit(state, fields, i, o),
+        SHOP => return super::shop::emit(state, fields, i, o),
         GET_CLEAN => {
             if !crate::econ::utility_up(state, crate::econ::Utility::Water) {
                 return None;
@@ -228,6 +229,7 @@ pub fn outcome(state: &WorldState, i: usize, o: &mut OptState) -> Option<Outcome
     };
     match o.active {
         GET_FED => super::fed::outcome(state, i, o),
+        SHOP => super::shop::outcome(state, i, o),
         GET_CLEAN => completed("wash").then_some(Outcome::Success),
         SLEEP => completed("sleep").then_some(Outcome::Success),
         WORK => {

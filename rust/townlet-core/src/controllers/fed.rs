@@ -45,13 +45,13 @@ fn duration(state: &WorldState, a: usize) -> i64 {
         .map_or(0, |x| x.duration)
 }
 
-fn carried(state: &WorldState, i: usize, item: Option<usize>) -> u32 {
+pub(super) fn carried(state: &WorldState, i: usize, item: Option<usize>) -> u32 {
     item.and_then(|k| state.agents[i].items.get(k).copied())
         .unwrap_or(0)
 }
 
 /// The first affordance of `obj`'s type selling `item` (manifest order).
-fn vendor_aff(state: &WorldState, obj: usize, item: usize) -> Option<usize> {
+pub(super) fn vendor_aff(state: &WorldState, obj: usize, item: usize) -> Option<usize> {
     let name = state.settings.manifest.items.get(item)?.name.as_str();
     let t = state.grid.objects.get(obj)?.type_index;
     state.tables.offered.get(t)?.iter().copied().find(|&a| {
@@ -67,7 +67,7 @@ fn vendor_aff(state: &WorldState, obj: usize, item: usize) -> Option<usize> {
 
 /// The first bound affordance of `role` at `obj` whose start check passes (or, with
 /// `missing_ok`, fails only for missing items).
-fn bound(
+pub(super) fn bound(
     state: &WorldState,
     i: usize,
     role: usize,
@@ -105,7 +105,7 @@ fn cost(state: &WorldState, i: usize, fields: &TargetFields, obj: usize, a: usiz
 
 /// The nearest object (ties to the lower index) among those `candidate` accepts that is
 /// reachable and for which `pick` finds an affordance; `(object, affordance)`.
-fn nearest(
+pub(super) fn nearest(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
@@ -131,7 +131,7 @@ fn nearest(
     best.map(|(_, o, a)| (o, a))
 }
 
-fn own(state: &WorldState, i: usize, obj: usize, type_name: &str) -> bool {
+pub(super) fn own(state: &WorldState, i: usize, obj: usize, type_name: &str) -> bool {
     let o = &state.grid.objects[obj];
     o.type_name == type_name && o.zone.is_some() && o.zone == state.agents[i].home
 }

@@ -2,7 +2,7 @@
 //! `option_mask` of `controllers.py`.
 
 use super::basic::{dist, inside, shower_target, site};
-use super::{GET_CLEAN, GET_FED, GO_HOME, SLEEP, WORK};
+use super::{GET_CLEAN, GET_FED, GO_HOME, SHOP, SLEEP, WORK};
 use crate::state::WorldState;
 use crate::targets::TargetFields;
 
@@ -46,6 +46,7 @@ pub fn option_mask(state: &WorldState, fields: &TargetFields, i: usize) -> [bool
             .and_then(|b| fields.field(b))
             .is_some_and(|f| dist(state, i, f) >= 0);
     row[WORK as usize] = work_allowed(state, i);
+    row[SHOP as usize] = super::shop::allowed(state, fields, i, tick);
     row[GO_HOME as usize] = agent.home.is_some_and(|h| {
         !inside(state, i, h)
             && state

@@ -10,13 +10,14 @@
 //! is the 8-column mask of 2.2 with the lock of 2.3. Controllers draw no random
 //! numbers. Mirrors `python/townlet/world/controllers.py`.
 //!
-//! Built in this slice: Wait, GetFed (`fed`), GetClean, Sleep, Work and GoHome. ShopGroceries
-//! and Socialise are never allowed by the mask and fail at once when chosen
+//! Built in this slice: Wait, GetFed (`fed`), GetClean, Sleep, Work, ShopGroceries (`shop`)
+//! and GoHome. Socialise is never allowed by the mask and fails at once when chosen
 //! (Decision D20-opt-b).
 
 mod basic;
 mod fed;
 mod mask;
+mod shop;
 
 pub use basic::{bound_affordance, emit};
 pub use mask::{locked, option_mask};
