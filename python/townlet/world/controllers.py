@@ -10,9 +10,9 @@ the engagement, ``last_action``, ``last_affordance`` and the agent's place.
 :func:`option_mask` is the 8-column mask of 2.2 with the lock of 2.3. Controllers
 draw no random numbers. Mirrors ``rust/townlet-core/src/controllers/``.
 
-Built in this slice: Wait, GetFed (``controller_fed``), GetClean, Sleep, Work,
-ShopGroceries (``controller_shop``) and GoHome. Socialise is never allowed by the
-mask and fails at once when chosen (Decision D20-opt-b).
+All eight options are built: GetFed, ShopGroceries and Socialise live in
+``controller_fed``, ``controller_shop`` and ``controller_social``; Wait's step-off a
+rival's tile and the rival detour are not built yet (Decision D20-opt-b).
 
 >>> GO_HOME
 7
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from townlet.world import controller_fed, controller_shop
+from townlet.world import controller_fed, controller_shop, controller_social
 from townlet.world.agents import Agent
 from townlet.world.controller_base import (
     WAIT_TRIPLE,
@@ -125,6 +125,9 @@ def emit(
     if o.active == GET_FED:
         fed = controller_fed.emit(state, fields, agent, o)
         return None if fed is None else (fed, o.target)
+    if o.active == SOCIALISE:
+        social = controller_social.emit(state, fields, agent, o)
+        return None if social is None else (social, o.target)
     if o.active == SHOP:
         shop = controller_shop.emit(state, fields, agent, o)
         return None if shop is None else (shop, o.target)
@@ -174,6 +177,8 @@ def _outcome(state: WorldState, agent: Agent, o: OptState) -> str | None:
         return controller_fed.outcome(state, agent, o)
     if o.active == SHOP:
         return controller_shop.outcome(state, agent, o)
+    if o.active == SOCIALISE:
+        return controller_social.outcome(state, agent, o)
     if o.active == GET_CLEAN:
         return "success" if completed("wash") else None
     if o.active == SLEEP:
@@ -283,6 +288,7 @@ def option_mask(state: WorldState, fields: TargetFields, agent: Agent) -> list[i
     )
     row[WORK] = int(_work_allowed(state, agent))
     row[SHOP] = int(controller_shop.allowed(state, fields, agent, tick))
+    row[SOCIALISE] = int(controller_social.allowed(state, fields, agent))
     home = agent.home
     row[GO_HOME] = int(
         home is not None

@@ -150,7 +150,7 @@ def rival_at_target(state: WorldState, agent: Agent) -> bool:
     objs = []
     if agent.eng == "waiting":
         objs.append(agent.eng_obj)
-    if agent.opt.active > 0 and agent.opt.target >= 0:
+    if agent.opt.active not in (-1, 0, 6) and agent.opt.target >= 0:  # 6: uid
         objs.append(agent.opt.target)
     if not objs:
         return False

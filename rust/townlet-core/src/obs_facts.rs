@@ -166,7 +166,7 @@ pub fn rival_at_target(state: &WorldState, agent: &Agent) -> bool {
     };
     let targeted = usize::try_from(agent.opt.target)
         .ok()
-        .filter(|_| agent.opt.active > 0);
+        .filter(|_| agent.opt.active > 0 && agent.opt.active != crate::controllers::SOCIALISE);
     let avoid = state.settings.relationships.avoid_threshold;
     [waited, targeted].into_iter().flatten().any(|obj| {
         state.agents.iter().any(|other| {

@@ -113,6 +113,8 @@ pub struct WorldState {
     pub events: EventLog,
     /// Scratch: the shuffled action order (agent indexes), reused every tick.
     pub order: Vec<usize>,
+    /// Scratch: the option controllers' on-demand BFS (distances, then the queue).
+    pub ctl_bfs: (Vec<i32>, std::collections::VecDeque<usize>),
     /// Scratch: the reciprocals of the action-order shuffle's divisors.
     pub divisors: Divisors,
     /// The settings, shared so rules can read them while mutating the state.
@@ -255,6 +257,7 @@ impl WorldState {
             tickets: Vec::new(),
             events: EventLog::default(),
             order: Vec::new(),
+            ctl_bfs: Default::default(),
             divisors: Divisors::default(),
             settings,
             grid,

@@ -230,6 +230,7 @@ pub fn outcome(state: &WorldState, i: usize, o: &mut OptState) -> Option<Outcome
     match o.active {
         GET_FED => super::fed::outcome(state, i, o),
         SHOP => super::shop::outcome(state, i, o),
+        super::SOCIALISE => super::social::outcome(state, i, o),
         GET_CLEAN => completed("wash").then_some(Outcome::Success),
         SLEEP => completed("sleep").then_some(Outcome::Success),
         WORK => {

@@ -47,6 +47,7 @@ pub fn option_mask(state: &WorldState, fields: &TargetFields, i: usize) -> [bool
             .is_some_and(|f| dist(state, i, f) >= 0);
     row[WORK as usize] = work_allowed(state, i);
     row[SHOP as usize] = super::shop::allowed(state, fields, i, tick);
+    row[super::SOCIALISE as usize] = super::social::allowed(state, fields, i);
     row[GO_HOME as usize] = agent.home.is_some_and(|h| {
         !inside(state, i, h)
             && state

@@ -10,14 +10,15 @@
 //! is the 8-column mask of 2.2 with the lock of 2.3. Controllers draw no random
 //! numbers. Mirrors `python/townlet/world/controllers.py`.
 //!
-//! Built in this slice: Wait, GetFed (`fed`), GetClean, Sleep, Work, ShopGroceries (`shop`)
-//! and GoHome. Socialise is never allowed by the mask and fails at once when chosen
+//! All eight options are built (GetFed in `fed`, ShopGroceries in `shop`, Socialise in
+//! `social`); Wait's step-off a rival's tile and the rival detour are not built yet
 //! (Decision D20-opt-b).
 
 mod basic;
 mod fed;
 mod mask;
 mod shop;
+mod social;
 
 pub use basic::{bound_affordance, emit};
 pub use mask::{locked, option_mask};
@@ -230,6 +231,7 @@ impl Default for ControllerSettings {
 pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
     let t = state.tick;
     let commit = state.settings.actions.commit_ticks;
+    let mut scratch = std::mem::take(&mut state.ctl_bfs);
     for i in 0..state.agents.len() {
         let Some(agent) = state.agents.get(i) else {
             continue;
@@ -260,7 +262,12 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
             (crate::affordances::engage::RELEASE, 0, 0)
         } else {
             o.emitted = o.active >= 0;
-            match emit(state, fields, i, &mut o) {
+            let out = if o.active == SOCIALISE {
+                social::emit(state, fields, i, &mut o, &mut scratch)
+            } else {
+                emit(state, fields, i, &mut o)
+            };
+            match out {
                 Some(triple) => triple,
                 None => {
                     o.end(Outcome::Failure);
@@ -273,6 +280,7 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
             (agent.action, agent.target, agent.arg) = (triple.0, triple.1, triple.2);
         }
     }
+    state.ctl_bfs = scratch;
 }
 
 /// W§13 step 13: detects each emitting controller's outcome (learning.md 2.4 rule 6).
