@@ -3,14 +3,16 @@
 Each tick both worlds observe in option mode (8 mask columns); every row's option is
 drawn from the Python world's mask (a `test_actions` stream picks one allowed id);
 19 draws in 20 repeat the row's previous choice so options run to their end.
-State hash, events, step rows, masks and features are compared every tick.
+Console ``set_rel`` commands every 7 ticks make friends and rivals (partners,
+step-offs). State hash, events, step rows, masks and features are compared every
+tick.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_observe_parity import compare
+from test_observe_parity import compare, relate
 from test_parity import divergence, first_difference, settings_for
 from towns import native_built
 
@@ -74,6 +76,9 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
         a_obs, b_obs = observe_options(py, native)
         compare(py.tick, "compact", a_obs, b_obs)
         ids = py.agent_ids()
+        if py.tick % 7 == 0 and len(ids) > 1:  # friends and rivals (set_rel)
+            for world in (py, native):
+                relate(Rng.for_stream(seed + py.tick, "test_relations"), world, ids, 0)
         assert np.all(a_obs.action_mask[: len(ids)].sum(axis=1) >= 1), "empty row"
         actions = draw_options(rng, a_obs.action_mask, ids, prev)
         a, b = py.step(actions, "option"), native.step(actions, "option")

@@ -115,3 +115,26 @@ def test_partner_is_the_warmest_tie(provider: str) -> None:
     act(world, SOCIALISE, WAIT, WAIT)
     # agent_2 is nearer, but the tie to agent_1 is the warmest.
     assert option(world, 0)["target"] == 1
+
+
+def test_wait_steps_off_a_rivals_tile_and_reports_it(provider: str) -> None:
+    world = town(provider, (5, 3), (5, 3), (7, 3))
+    world.apply_command(
+        {
+            "cmd_id": "r",
+            "name": "set_rel",
+            "args": {"agent_a": "agent_0", "agent_b": "agent_1", "rivalry": 0.9},
+        }
+    )
+    act(world, WAIT, WAIT, WAIT)  # set_rel (step 3), then both step north (step 6)
+    events = act(world, WAIT, WAIT, WAIT)
+    # Both decide on the state left by step 5, so both step north (uid order).
+    assert [e for e in events if e["name"] == "rival_avoided"] == [
+        {"tick": world.tick, "seq": 0, "name": "rival_avoided",
+         "agent_id": "agent_0", "rival": "agent_1", "object_id": None},
+        {"tick": world.tick, "seq": 1, "name": "rival_avoided",
+         "agent_id": "agent_1", "rival": "agent_0", "object_id": None},
+    ]  # fmt: skip
+    agents = world.export_state()["agents"]
+    assert agents[0]["position"] == agents[1]["position"] == [5, 1]
+    assert agents[2]["position"] == [7, 3]  # no rival: Wait stays put

@@ -12,15 +12,18 @@ from collections.abc import Sequence
 from townlet.world.affordances import start_check
 from townlet.world.agents import Agent
 from townlet.world.engage import INTERACT, ROLES
+from townlet.world.grid import DIRECTIONS
 from townlet.world.state import WorldState
 from townlet.world.targets import TargetFields
 
 __all__ = [
     "WAIT_TRIPLE",
     "Triple",
+    "avoids",
     "bound_affordance",
     "dist",
     "role",
+    "step_off",
     "use_object",
     "walk",
 ]
@@ -52,6 +55,41 @@ def walk(state: WorldState, agent: Agent, field: Sequence[int]) -> Triple | None
         return WAIT_TRIPLE
     k = state.grid.path_hint(field, agent.x, agent.y)
     return None if k is None else (k + 1, 0, 0)
+
+
+def avoids(state: WorldState, a: Agent, b: Agent) -> bool:
+    """Whether ``a`` avoids ``b`` (its tie toward ``b``: rivalry >= the threshold)."""
+    tie = a.ties.get(b.uid)
+    return tie is not None and tie.rivalry >= state.ties.avoid_threshold
+
+
+def step_off(state: WorldState, agent: Agent) -> tuple[int, int] | None:
+    """Wait's step-off (learning.md 2.4): when an avoided resident shares the tile (and
+    the agent is not running or using), ``(lowest such uid, direction)`` of the first
+    walkable neighbour (N, E, S, W) without one; ``None`` otherwise."""
+    if agent.eng in ("running", "using"):
+        return None
+
+    def rival_at(x: int, y: int) -> int | None:
+        for b in state.agents:
+            if (
+                b.alive
+                and b.uid != agent.uid
+                and b.x == x
+                and b.y == y
+                and avoids(state, agent, b)
+            ):
+                return b.uid
+        return None
+
+    rival = rival_at(agent.x, agent.y)
+    if rival is None:
+        return None
+    for k, (dx, dy) in enumerate(DIRECTIONS):
+        nx, ny = agent.x + dx, agent.y + dy
+        if state.grid.is_walkable(nx, ny) and rival_at(nx, ny) is None:
+            return rival, k
+    return None
 
 
 def bound_affordance(

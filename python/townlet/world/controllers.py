@@ -30,6 +30,7 @@ from townlet.world.controller_base import (
     bound_affordance,
     dist,
     role,
+    step_off,
     use_object,
     walk,
 )
@@ -121,7 +122,11 @@ def emit(
     """The primitive the active option ``o`` of ``agent`` emits and its target
     object (-1 none); ``None`` when the option fails now (no feasible target)."""
     if o.active in (-1, WAIT):
-        return WAIT_TRIPLE, -1
+        off = step_off(state, agent)
+        if off is None:
+            return WAIT_TRIPLE, -1
+        o.avoided = (off[0], -1)
+        return (off[1] + 1, 0, 0), -1
     if o.active == GET_FED:
         fed = controller_fed.emit(state, fields, agent, o)
         return None if fed is None else (fed, o.target)
@@ -208,6 +213,7 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
         chosen = agent.action if 0 <= agent.action < 8 else WAIT
         o = agent.opt.copy()
         o.emitted = False
+        o.avoided = None
         release = False
         if chosen != o.active:
             if o.active >= 0:
@@ -226,8 +232,17 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
                 triple = WAIT_TRIPLE
             else:
                 triple, o.target = out
+        avoided, o.avoided = o.avoided, None
         agent.opt = o
         agent.action, agent.target, agent.arg = triple
+        if avoided is not None:
+            rival, obj = avoided
+            state.events.emit(
+                "rival_avoided",
+                agent_id=agent.id,
+                rival=f"agent_{rival}",
+                object_id=None if obj < 0 else state.grid.objects[obj].id,
+            )
 
 
 def finish_controllers(state: WorldState) -> None:

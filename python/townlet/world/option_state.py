@@ -24,7 +24,8 @@ class OptState:
     """Controller state of one resident (learning.md 2.3 rule 6).
 
     ``active`` is the option id (1..7) or -1 when idle (Wait never stays active);
-    ``emitted`` is scratch of the tick, not state.
+    ``emitted`` and ``avoided`` (``(rival uid, object or -1)`` of a ``rival_avoided``
+    to emit) are scratch of the tick, not state.
     """
 
     active: int = -1
@@ -36,6 +37,7 @@ class OptState:
     packed: bool = False
     last: str = "none"
     emitted: bool = False
+    avoided: tuple[int, int] | None = None
 
     def end(self, outcome: str) -> None:
         """End the active option with ``outcome``, keeping nothing but the outcome."""

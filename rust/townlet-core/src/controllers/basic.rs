@@ -161,7 +161,11 @@ pub fn emit(
 ) -> Option<Triple> {
     let agent = &state.agents[i];
     let (triple, target) = match o.active {
-        -1 | WAIT => (WAIT_TRIPLE, -1),
+        -1 | WAIT => {
+            let off = step_off(state, i);
+            o.avoided = off.map(|(rival, _)| (rival, -1));
+            (off.map_or(WAIT_TRIPLE, |(_, k)| (k as i32 + 1, 0, 0)), -1)
+        }
         GET_FED => return super::fed::emit(state, fields, i, o),
         SHOP => return super::shop::emit(state, fields, i, o),
         GET_CLEAN => {
@@ -249,4 +253,35 @@ pub fn outcome(state: &WorldState, i: usize, o: &mut OptState) -> Option<Outcome
             .then_some(Outcome::Success),
         _ => None,
     }
+}
+
+/// Whether `a` avoids `b` (its tie toward `b` has rivalry >= `avoid_threshold`).
+pub fn avoids(state: &WorldState, a: &crate::agents::Agent, b: &crate::agents::Agent) -> bool {
+    let avoid = state.settings.relationships.avoid_threshold;
+    a.ties.get(b.uid).is_some_and(|t| t.rivalry >= avoid)
+}
+
+/// Wait's step-off (learning.md 2.4): when an avoided resident shares agent `i`'s tile
+/// (and it is not running or using), `(lowest such uid, direction)` of the first
+/// walkable neighbour (N, E, S, W) without one; `None` otherwise.
+pub fn step_off(state: &WorldState, i: usize) -> Option<(u32, usize)> {
+    let a = &state.agents[i];
+    if a.eng.is_active() {
+        return None;
+    }
+    let rival_at = |x: i32, y: i32| {
+        state
+            .agents
+            .iter()
+            .find(|b| b.alive && b.uid != a.uid && b.x == x && b.y == y && avoids(state, a, b))
+            .map(|b| b.uid)
+    };
+    let rival = rival_at(a.x, a.y)?;
+    crate::grid::DIRECTIONS
+        .iter()
+        .position(|&(dx, dy)| {
+            let (nx, ny) = (a.x + dx, a.y + dy);
+            state.grid.is_walkable(nx, ny) && rival_at(nx, ny).is_none()
+        })
+        .map(|k| (rival, k))
 }

@@ -111,6 +111,8 @@ pub struct OptState {
     pub last: Outcome,
     /// Scratch of the tick: the controller emitted this tick (not state).
     pub emitted: bool,
+    /// Scratch of the tick: `(rival uid, object or −1)` for a `rival_avoided` to emit.
+    pub avoided: Option<(u32, i64)>,
 }
 
 impl Default for OptState {
@@ -125,6 +127,7 @@ impl Default for OptState {
             packed: false,
             last: Outcome::None,
             emitted: false,
+            avoided: None,
         }
     }
 }
@@ -175,6 +178,7 @@ impl OptState {
                 _ => Outcome::None,
             },
             emitted: false,
+            avoided: None,
         }
     }
 }
@@ -246,6 +250,7 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
         };
         let mut o = agent.opt;
         o.emitted = false;
+        o.avoided = None;
         let mut release = false;
         if chosen != o.active {
             if o.active >= 0 {
@@ -275,9 +280,29 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
                 }
             }
         };
+        let avoided = o.avoided.take();
         if let Some(agent) = state.agents.get_mut(i) {
             agent.opt = o;
             (agent.action, agent.target, agent.arg) = (triple.0, triple.1, triple.2);
+        }
+        if let Some((rival, object)) = avoided {
+            let me = crate::agents::agent_id(state.agents[i].uid);
+            let object = usize::try_from(object)
+                .ok()
+                .and_then(|k| state.grid.objects.get(k))
+                .map_or(StateValue::Null, |x| StateValue::from(x.id.as_str()));
+            crate::affordances::emit(
+                state,
+                "rival_avoided",
+                vec![
+                    ("agent_id", StateValue::from(me.as_str())),
+                    (
+                        "rival",
+                        StateValue::from(crate::agents::agent_id(rival).as_str()),
+                    ),
+                    ("object_id", object),
+                ],
+            );
         }
     }
     state.ctl_bfs = scratch;
