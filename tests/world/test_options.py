@@ -347,3 +347,35 @@ def test_every_live_row_allows_an_action(provider: str) -> None:
         assert np.all(buffers.action_mask.sum(axis=1) >= 1)
         ids = [int(rng.choice(np.flatnonzero(row))) for row in buffers.action_mask]
         world.step(np.array(ids, dtype=np.int32), "option")
+
+
+def test_every_controller_primitive_maps_onto_exactly_one_primitive_id() -> None:
+    """Learning.md 2.5, last paragraph: the labels of primitive-level BC data."""
+    from townlet.world.controller_base import primitive_ids
+
+    world = build_world(
+        "python", None, actions={"mode": "option"}, lifecycle__population_target=10
+    )
+    state = world._state  # the emitted triples are per-tick scratch, not state
+    rng = np.random.default_rng(1)
+    prev: dict[str, int] = {}
+    kinds: set[int] = set()
+    for _ in range(400):
+        spec = world.observation_spec("compact", "option")
+        buffers = ObservationBuffers.allocate(spec, len(world.agent_ids()))
+        world.observe(buffers)
+        ids = []
+        for agent_id, row in zip(world.agent_ids(), buffers.action_mask, strict=True):
+            keep = prev.get(agent_id, -1)
+            if keep >= 0 and row[keep] and rng.random() < 0.95:
+                ids.append(keep)
+            else:
+                ids.append(int(rng.choice(np.flatnonzero(row))))
+            prev[agent_id] = ids[-1]
+        world.step(np.array(ids, dtype=np.int32), "option")
+        for agent in state.agents:
+            if agent.alive:
+                triple = (agent.action, agent.target, agent.arg)
+                assert len(primitive_ids(state, triple)) == 1, triple
+                kinds.add(agent.action)
+    assert {0, 1, 2, 3, 4, 5, 6, 7, 9} <= kinds, kinds  # every kind but BUY

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from townlet.world.actions import KIND_CHAT as CHAT_KIND
 from townlet.world.affordances import start_check
 from townlet.world.agents import Agent
+from townlet.world.engage import BUY as BUY_KIND
 from townlet.world.engage import INTERACT, ROLES
+from townlet.world.engage import RELEASE as RELEASE_KIND
+from townlet.world.engage import USE_ITEM as USE_KIND
 from townlet.world.grid import DIRECTIONS
 from townlet.world.state import WorldState
 from townlet.world.targets import TargetFields
@@ -22,6 +26,7 @@ __all__ = [
     "avoids",
     "bound_affordance",
     "dist",
+    "primitive_ids",
     "role",
     "step_off",
     "use_object",
@@ -128,3 +133,30 @@ def use_object(
         a = bound_affordance(state, agent, role, obj, state.tick)
         return None if a is None else (INTERACT, obj, a)
     return walk(state, agent, field)
+
+
+def primitive_ids(state: WorldState, triple: Triple) -> list[int]:
+    """Every primitive id (learning.md 2.5) whose kind and role match ``triple``.
+
+    A controller's primitive maps onto exactly one id (learning.md 2.5, last
+    paragraph), which labels primitive-level BC data: WAIT 0, MOVE 1-4, INTERACT the
+    interact roles binding its affordance, RELEASE 18, CHAT 17, BUY the buy roles of
+    its item, USE_ITEM the eat roles of its item.
+    """
+    kind, a, b = triple
+    if kind == 0 or 1 <= kind <= 4:
+        return [kind]
+    if kind == RELEASE_KIND:
+        return [18]
+    if kind == CHAT_KIND:
+        return [17]
+    ids = []
+    for k, (_, how, _) in enumerate(ROLES):
+        names = state.settings.roles[k]
+        interact = kind == INTERACT and how == "interact"
+        if interact and state.settings.affordances[b].id in names:
+            ids.append(5 + k)
+        item = (kind, how) in ((BUY_KIND, "buy"), (USE_KIND, "use"))
+        if item and names and names[0] == state.settings.items[a].name:
+            ids.append(5 + k)
+    return ids
