@@ -10,6 +10,8 @@ tick.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from test_observe_parity import compare, relate
@@ -63,6 +65,45 @@ def draw_options(
     return out
 
 
+ACTS: list[dict[str, Any]] = [
+    {"kind": "wait"},
+    {"kind": "move", "dir": "N"},
+    {"kind": "move", "dir": "E"},
+    {"kind": "move", "dir": "S"},
+    {"kind": "move", "dir": "W"},
+    {"kind": "release"},
+    {"kind": "buy", "item": "meal"},
+    {"kind": "use_item", "item": "meal"},
+    {"kind": "use_item", "item": "gold"},
+    {"kind": "fly"},
+]
+
+
+def possession_commands(rng: Rng, py: PythonWorld, n: int) -> list[dict[str, Any]]:
+    """Now and then possess or release someone; an ``act`` for each possessed agent."""
+    agents = [a for a in py.export_state()["agents"] if a["alive"]]
+    out: list[dict[str, Any]] = []
+    if agents and n % 11 == 3:
+        who = agents[rng.rand_index(len(agents))]
+        action = "release" if who["possessed"] else "acquire"
+        out.append({"agent_id": who["id"], "action": action, "_name": "possess"})
+    for a in agents:
+        if a["possessed"] and rng.rand_index(3) > 0:
+            act = ACTS[rng.rand_index(len(ACTS))]
+            if rng.rand_index(4) == 0:
+                other = agents[rng.rand_index(len(agents))]["id"]
+                act = {"kind": "chat", "target": other}
+            out.append({"agent_id": a["id"], "action": act, "_name": "act"})
+    return [
+        {
+            "cmd_id": f"p{n}.{k}",
+            "name": c.pop("_name"),
+            "args": c,
+        }
+        for k, c in enumerate(out)
+    ]
+
+
 def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
     settings = settings_for(scenario)
     settings["actions"] = {"mode": "option", "commit_ticks": 6}
@@ -72,6 +113,7 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
     rng = Rng.for_stream(seed, "test_actions")
     counts: dict[str, int] = {}
     prev: dict[str, int] = {}
+    owner = Rng.for_stream(seed, "test_possess")
     for _ in range(ticks):
         a_obs, b_obs = observe_options(py, native)
         compare(py.tick, "compact", a_obs, b_obs)
@@ -80,6 +122,9 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
             for world in (py, native):
                 relate(Rng.for_stream(seed + py.tick, "test_relations"), world, ids, 0)
         assert np.all(a_obs.action_mask[: len(ids)].sum(axis=1) >= 1), "empty row"
+        for command in possession_commands(owner, py, py.tick):
+            for world in (py, native):
+                world.apply_command(command)
         actions = draw_options(rng, a_obs.action_mask, ids, prev)
         a, b = py.step(actions, "option"), native.step(actions, "option")
         tick = a.tick
@@ -88,10 +133,11 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
             raise AssertionError(f"events diverge at tick {tick}: {diff}")
         if py.state_hash() != native.state_hash():
             raise AssertionError(divergence(tick, "state_hash", py, native))
-        assert (a.agent_ids, a.terminated, a.spawned) == (
+        assert (a.agent_ids, a.terminated, a.spawned, a.command_results) == (
             b.agent_ids,
             b.terminated,
             b.spawned,
+            b.command_results,
         ), f"step results diverge at tick {tick}"
         for agent in py.export_state()["agents"]:
             last = agent["option"]["last"]
@@ -108,7 +154,8 @@ def run_options(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]:
 @pytest.mark.parametrize("scenario", ["10_agents", "busy_town", "crowded_gym"])
 def test_worlds_agree_every_tick_under_random_options(scenario: str, seed: int) -> None:
     counts = run_options(scenario, seed)
-    # The drive exercises starts, successes and abandonments.
+    # The drive exercises starts, successes, abandonments and possession.
+    assert counts.get("possession_changed", 0) > 0, counts
     assert counts.get("success", 0) > 0, counts
     assert counts.get("abandoned", 0) > 0, counts
     assert any(k.startswith("active_") for k in counts), counts

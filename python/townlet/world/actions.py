@@ -309,8 +309,12 @@ def process_actions(state: WorldState, resolved: bool = False) -> None:
     from townlet.world.engage import apply_kind
 
     order = [a for a in state.agents if a.alive]  # ascending uid
-    if not resolved:
-        for agent in order:
+    for agent in order:
+        if agent.possessed:
+            # World.md 6.1 rule 2: the queued ``act``, else WAIT; no controller ran.
+            agent.action, agent.target, agent.arg = agent.act or (0, 0, 0)
+            agent.act = None
+        elif not resolved:
             resolve(state, agent, agent.action, state.tick)
     state.rng_world.shuffle(order)
     for agent in order:

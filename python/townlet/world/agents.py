@@ -76,6 +76,7 @@ class Agent:
 
     __slots__ = (
         "absence_days",
+        "act",
         "action",
         "alive",
         "ambition",
@@ -110,6 +111,7 @@ class Agent:
         "needs_before",
         "opt",
         "origin",
+        "possessed",
         "profile",
         "progressed",
         "rent_missed_streak",
@@ -170,6 +172,9 @@ class Agent:
         self.absence_days: list[int] = []
         self.exit_pending = False
         self.opt = OptState()
+        self.possessed = False
+        # Scratch: the triple queued by console ``act`` for this tick's step 6.
+        self.act: tuple[int, int, int] | None = None
         self.action = 0
         self.target = -1
         self.needs_before = needs

@@ -208,7 +208,7 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
     t = state.tick
     commit = state.settings.options.commit_ticks
     for agent in state.agents:
-        if not agent.alive:
+        if not agent.alive or agent.possessed:
             continue
         chosen = agent.action if 0 <= agent.action < 8 else WAIT
         o = agent.opt.copy()

@@ -111,6 +111,7 @@ _AGENT: dict[str, Any] = {
         "packed": "bool",
         "last": "str",
     },
+    "possessed": "bool",
 }
 _PERT: dict[str, Any] = {
     "event_id": "str",

@@ -185,6 +185,7 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
         "absence_days": list(agent.absence_days),
         "exit_pending": agent.exit_pending,
         "option": agent.opt.to_tree(),
+        "possessed": agent.possessed,
     }
 
 
@@ -289,6 +290,7 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
     agent.absence_days = list(node["absence_days"])
     agent.exit_pending = node["exit_pending"]
     agent.opt = OptState.from_tree(node.get("option"))
+    agent.possessed = node["possessed"]
     return agent
 
 

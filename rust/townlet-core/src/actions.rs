@@ -404,6 +404,14 @@ pub fn process_actions(state: &mut WorldState, resolved: bool) {
         if !agent.alive {
             continue;
         }
+        if agent.possessed {
+            // World.md 6.1 rule 2: the queued `act`, else WAIT; no controller ran.
+            if let Some(agent) = state.agents.get_mut(index) {
+                (agent.action, agent.target, agent.arg) = agent.act.take().unwrap_or((0, 0, 0));
+            }
+            order.push(index);
+            continue;
+        }
         if resolved {
             order.push(index);
             continue;

@@ -249,6 +249,10 @@ pub struct Agent {
     pub exit_pending: bool,
     /// Option controller state (learning.md 2.3 rule 6).
     pub opt: crate::controllers::OptState,
+    /// Whether an operator possesses the agent (world.md 6.1 rule 2, 16).
+    pub possessed: bool,
+    /// Scratch: the triple queued by console `act` for this tick's step 6.
+    pub act: Option<(i32, u32, usize)>,
 }
 
 impl Agent {
@@ -309,6 +313,8 @@ impl Agent {
             absence_days: Vec::new(),
             exit_pending: false,
             opt: crate::controllers::OptState::default(),
+            possessed: false,
+            act: None,
         }
     }
 

@@ -125,6 +125,7 @@ const AGENT: Schema = Dict(&[
             ("last", Kind("str")),
         ]),
     ),
+    ("possessed", Kind("bool")),
 ]);
 
 const PERT: Schema = Dict(&[

@@ -422,6 +422,7 @@ pub fn export_agent(state: &WorldState, agent: &Agent) -> StateValue {
         ),
         ("exit_pending", StateValue::Bool(agent.exit_pending)),
         ("option", agent.opt.to_value()),
+        ("possessed", StateValue::Bool(agent.possessed)),
     ])
 }
 
@@ -676,6 +677,7 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
     agent.absence_days = list(get(node, "absence_days")).iter().map(int).collect();
     agent.exit_pending = boolean(get(node, "exit_pending"));
     agent.opt = crate::controllers::OptState::from_value(node.get("option"));
+    agent.possessed = boolean(get(node, "possessed"));
     agent
 }
 

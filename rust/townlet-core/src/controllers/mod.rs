@@ -240,7 +240,7 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
         let Some(agent) = state.agents.get(i) else {
             continue;
         };
-        if !agent.alive {
+        if !agent.alive || agent.possessed {
             continue;
         }
         let chosen = if (0..8).contains(&agent.action) {
