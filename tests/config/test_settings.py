@@ -22,6 +22,7 @@ def test_top_level_keys_are_exactly_the_contract() -> None:
         "lifecycle",
         "embedding",
         "actions",
+        "controllers",
         "relationships",
         "jobs",
         "employment",
@@ -163,7 +164,14 @@ def test_default_settings_match_the_documented_example() -> None:
         },
     }
     assert settings["embedding"] == {"max_slots": 64, "cooldown_ticks": 2880}
-    assert settings["actions"] == {"mode": "option"}
+    assert settings["actions"] == {
+        "mode": "option",
+        "commit_ticks": 15,
+        "commitment": "ticks",
+        "critical_need": 0.15,
+        "work_lead_ticks": 120,
+    }
+    assert settings["controllers"] == {"rival_detour": 15, "max_queue_wait": 120}
 
 
 def _floats_are_floats(tree: Any, path: str = "") -> list[str]:

@@ -118,7 +118,7 @@ def draw_command(rng: Rng, ids: list[str], n: int) -> dict[str, Any]:
             "key": PRICE_KEYS[n % len(PRICE_KEYS)],
             "value": PRICE_VALUES[(n // 3) % len(PRICE_VALUES)],
         },
-        "possess": {"agent_id": agent_id},
+        "possess": {"agent_id": agent_id, "action": ("acquire", "release")[n % 2]},
         "set_rel": {
             "agent_a": agent_id,
             "agent_b": other_id,

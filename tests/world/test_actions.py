@@ -107,10 +107,8 @@ def test_wrong_number_of_actions_is_refused(provider: str) -> None:
     assert world.tick == 0
 
 
-def test_option_mode_is_refused_in_this_slice(provider: str) -> None:
+def test_unknown_action_mode_is_refused(provider: str) -> None:
     world = one_agent(provider)
-    with pytest.raises(
-        ProviderError, match=r"^option mode needs the option controllers"
-    ):
-        world.step(np.zeros(1, dtype=np.int32), "option")
+    with pytest.raises(ProviderError, match=r"^mode: expected 'option' or 'primitive'"):
+        world.step(np.zeros(1, dtype=np.int32), "telepathy")
     assert world.tick == 0

@@ -18,7 +18,8 @@ from townlet.world.rng import Rng
 KNOWN = (
     "spawn, teleport, setneed, kill, toggle_mortality, set_spawn_delay,"
     " set_population_target, set_rel, force_chat, price, exit_approve, exit_defer,"
-    " set_exit_cap, perturbation_trigger, arrange_meet, perturbation_cancel"
+    " set_exit_cap, perturbation_trigger, arrange_meet, perturbation_cancel, possess,"
+    " act"
 )
 
 
@@ -49,7 +50,7 @@ def test_results_come_with_the_next_step_in_arrival_order(provider: str) -> None
     world = build_world(provider)
     before = world.state_hash()
     world.apply_command(command("toggle_mortality", "a", enabled=False))
-    world.apply_command(command("possess", "b"))
+    world.apply_command(command("levitate", "b"))
     world.apply_command(command("set_spawn_delay", "c", min=2, max=3))
     assert world.state_hash() == before
     result = wait_all(world)
@@ -57,10 +58,10 @@ def test_results_come_with_the_next_step_in_arrival_order(provider: str) -> None
         CommandResult("a", "toggle_mortality", True, None, "mortality set to false"),
         CommandResult(
             "b",
-            "possess",
+            "levitate",
             False,
             "invalid_args",
-            f"unknown command 'possess': this world applies {KNOWN}",
+            f"unknown command 'levitate': this world applies {KNOWN}",
         ),
         CommandResult("c", "set_spawn_delay", True, None, "spawn_delay set to [2, 3]"),
     ]

@@ -30,12 +30,22 @@ def test_primitive_spec_has_nineteen_actions_and_the_layout(provider: str) -> No
     assert world.observation_spec("compact", "primitive").map_shape is None
 
 
-def test_spec_refuses_option_mode_and_unknown_variants(provider: str) -> None:
+def test_option_spec_has_eight_actions_and_unknown_variants_fail(
+    provider: str,
+) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
-    with pytest.raises(
-        ProviderError, match=r"^option mode needs the option controllers"
-    ):
-        world.observation_spec("compact", "option")
+    spec = world.observation_spec("compact", "option")
+    assert spec.action_names == (
+        "Wait",
+        "GetFed",
+        "GetClean",
+        "Sleep",
+        "Work",
+        "ShopGroceries",
+        "Socialise",
+        "GoHome",
+    )
+    assert (spec.num_actions, spec.action_mode) == (8, "option")
     with pytest.raises(ProviderError, match="observation variant: expected one of"):
         world.observation_spec("tiny", "primitive")
 

@@ -45,21 +45,21 @@ def test_world_honours_the_runtime_protocol(provider: str) -> None:
 def test_unknown_console_commands_are_refused_in_the_next_step(provider: str) -> None:
     world = build_world(provider, TINY_MAP, lifecycle__population_target=1)
     before = world.state_hash()
-    world.apply_command({"cmd_id": "c-1", "name": "possess", "args": {}})
+    world.apply_command({"cmd_id": "c-1", "name": "levitate", "args": {}})
     assert world.state_hash() == before
     result = world.step(np.zeros(1, dtype=np.int32), "primitive")
     assert result.command_results == [
         CommandResult(
             cmd_id="c-1",
-            name="possess",
+            name="levitate",
             ok=False,
             code="invalid_args",
             message=(
-                "unknown command 'possess': this world applies spawn, teleport,"
+                "unknown command 'levitate': this world applies spawn, teleport,"
                 " setneed, kill, toggle_mortality, set_spawn_delay,"
                 " set_population_target, set_rel, force_chat, price, exit_approve,"
                 " exit_defer, set_exit_cap, perturbation_trigger, arrange_meet,"
-                " perturbation_cancel"
+                " perturbation_cancel, possess, act"
             ),
         )
     ]

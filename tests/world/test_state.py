@@ -40,7 +40,7 @@ def test_export_has_the_contract_keys(provider: str) -> None:
         "economy", "exits", "perturbations", "agents", "objects", "slots",
         "tickets",
     ]  # fmt: skip
-    assert tree["state_version"] == 4
+    assert tree["state_version"] == 5
     prices = {"raw_food": 0.5, "meal": 1.0, "shower_fee": 0.25}
     assert tree["economy"] == {"base_prices": prices, "prices": prices}
     assert tree["agents"][0]["rent_missed_streak"] == 0
@@ -127,7 +127,7 @@ REFUSALS = [
     ("missing_key", _delete(["agents", 1, "wallet"]), "agents[1].wallet: missing"),
     ("unexpected_key", _set(["agents", 0, "mood"], "calm"),
      "agents[0].mood: unexpected key"),
-    ("version", _set(["state_version"], 1), "state_version: expected 4, got 1"),
+    ("version", _set(["state_version"], 1), "state_version: expected 5, got 1"),
     ("stock_kind", _set(["objects", 0, "stock", "meal"], 1.0),
      "objects[0].stock.meal: expected int, got float"),
     ("stock_missing", _delete(["objects", 0, "stock"]), "objects[0].stock: missing"),

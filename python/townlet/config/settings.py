@@ -180,7 +180,17 @@ def world_settings(cfg: TownletConfig) -> dict[str, Any]:
             "max_slots": world.embedding.max_slots,
             "cooldown_ticks": world.embedding.cooldown_ticks,
         },
-        "actions": {"mode": cfg.actions.mode},
+        "actions": {
+            "mode": cfg.actions.mode,
+            "commit_ticks": cfg.actions.commit_ticks,
+            "commitment": cfg.actions.commitment,
+            "critical_need": float(cfg.actions.critical_need),
+            "work_lead_ticks": cfg.actions.work_lead_ticks,
+        },
+        "controllers": {
+            "rival_detour": cfg.controllers.rival_detour,
+            "max_queue_wait": cfg.controllers.max_queue_wait,
+        },
         "relationships": _relationships(world.relationships),
         "jobs": [
             {

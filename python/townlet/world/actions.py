@@ -299,27 +299,33 @@ def apply_chat(state: WorldState, speaker: Agent, target: int) -> None:
         chat_pair_event(state, speaker, listener, CHAT_FAILED)
 
 
-def process_actions(state: WorldState) -> None:
+def process_actions(state: WorldState, resolved: bool = False) -> None:
     """Step 6: resolve every alive agent's id, shuffle, then apply in that order.
 
     Ids are resolved in uid order on the state left by step 5, so an id 17 picks its
-    listener before anyone acts; the chat is validated again when processed.
+    listener before anyone acts; the chat is validated again when processed. With
+    ``resolved`` (option mode) the controllers' triples are applied as they are.
     """
     from townlet.world.engage import apply_kind
 
     order = [a for a in state.agents if a.alive]  # ascending uid
     for agent in order:
-        resolve(state, agent, agent.action, state.tick)
+        if agent.possessed:
+            # World.md 6.1 rule 2: the queued ``act``, else WAIT; no controller ran.
+            agent.action, agent.target, agent.arg = agent.act or (0, 0, 0)
+            agent.act = None
+        elif not resolved:
+            resolve(state, agent, agent.action, state.tick)
     state.rng_world.shuffle(order)
     for agent in order:
-        resolved = agent.action
-        if resolved == 0:
+        kind = agent.action
+        if kind == 0:
             agent.last_kind = "wait"
             agent.last_ok = True
             agent.last_reason = 0
-        elif resolved == KIND_CHAT:
+        elif kind == KIND_CHAT:
             apply_chat(state, agent, agent.target)
-        elif resolved <= 4:
-            apply_move(state, agent, resolved - 1)
+        elif kind <= 4:
+            apply_move(state, agent, kind - 1)
         else:
             apply_kind(state, agent)

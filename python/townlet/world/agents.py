@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from townlet.world.employment import Shift
+from townlet.world.option_state import OptState
 from townlet.world.rng import Rng
 from townlet.world.ties import Ties
 
@@ -75,6 +76,7 @@ class Agent:
 
     __slots__ = (
         "absence_days",
+        "act",
         "action",
         "alive",
         "ambition",
@@ -107,7 +109,9 @@ class Agent:
         "multipliers",
         "name",
         "needs_before",
+        "opt",
         "origin",
+        "possessed",
         "profile",
         "progressed",
         "rent_missed_streak",
@@ -167,6 +171,10 @@ class Agent:
         self.shift = Shift()
         self.absence_days: list[int] = []
         self.exit_pending = False
+        self.opt = OptState()
+        self.possessed = False
+        # Scratch: the triple queued by console ``act`` for this tick's step 6.
+        self.act: tuple[int, int, int] | None = None
         self.action = 0
         self.target = -1
         self.needs_before = needs

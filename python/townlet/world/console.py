@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from townlet.core.types import NEEDS, CommandResult
-from townlet.world import econ, exits, lifecycle, perturb_cmds
+from townlet.world import econ, exits, lifecycle, perturb_cmds, possession
 from townlet.world.actions import chat_pair_event
 from townlet.world.state import WorldState
 from townlet.world.ties import Tie, chat_good, weakest
@@ -71,6 +71,8 @@ COMMANDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("duration", "int", False),
     ),
     "perturbation_cancel": (("event_id", "str", True),),
+    "possess": (("agent_id", "str", True), ("action", "str", True)),
+    "act": (("agent_id", "str", True), ("action", "dict", True)),
 }
 """Each command's arguments in check order: ``(name, kind, required)``."""
 
@@ -415,6 +417,10 @@ def _apply(state: WorldState, name: str, args: dict[str, Any]) -> tuple[str, str
         return (perturb_cmds.arrange_meet(state, args), "")
     if name == "perturbation_cancel":
         return (perturb_cmds.cancel_cmd(state, args), "")
+    if name == "possess":
+        return possession.possess(state, args)
+    if name == "act":
+        return possession.act(state, args)
     if name == "exit_approve":
         agent = _alive(state, name, args["agent_id"])
         state.exit_approvals.append(agent.uid)

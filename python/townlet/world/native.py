@@ -57,6 +57,11 @@ NATIVE_MISSING = (
 )
 
 
+def _option_columns(mask: object) -> bool:
+    """Whether ``mask`` is an ``(R, 8)`` array: the option mask (learning.md 2.2)."""
+    return isinstance(mask, np.ndarray) and mask.ndim == 2 and mask.shape[1] == 8
+
+
 def _native_module() -> Any:
     try:
         return importlib.import_module("townlet._native")
@@ -199,7 +204,8 @@ class NativeWorld:
         return ids
 
     def step(self, actions: npt.NDArray[np.int32], mode: ActionMode) -> StepResult:
-        """Advance exactly one tick with one primitive id per row of ``agent_ids()``."""
+        """Advance exactly one tick with one action id (option or primitive, per
+        ``mode``) per row of ``agent_ids()``."""
         if mode != "primitive":
             check_mode(mode)
         if (
@@ -250,7 +256,7 @@ class NativeWorld:
                 buffers.alive,
                 buffers.uid,
                 buffers.ctx_reset,
-                "primitive",
+                "option" if _option_columns(buffers.action_mask) else "primitive",
             )
         except ProviderError:
             # Word the refusal like PythonWorld; the binding's own check is stricter

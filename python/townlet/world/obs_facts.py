@@ -84,6 +84,7 @@ _BUSY = EngagementFacts(busy=True)
 _HOLDING = EngagementFacts(holding=True)
 _SHIFT_STATES = ("off", "awaiting", "on_time", "late", "absent")
 _NO_OPTION = OptionFacts()
+_LAST_FAILED = OptionFacts(last_failed=True)
 _CALM = WorldFacts()
 
 
@@ -128,13 +129,43 @@ def exit_pending(state: WorldState, agent: Agent) -> bool:
 
 
 def option(state: WorldState, agent: Agent) -> OptionFacts:
-    """The agent's active option. Wired by the options branch."""
-    return _NO_OPTION
+    """The agent's active option (``agent.opt``, learning.md 2.3): the one-hot index
+    is the option id - 1; the lock as the mask written at the end of this tick sees
+    it."""
+    o, rules = agent.opt, state.settings.options
+    if not 1 <= o.active <= 7:
+        return _NO_OPTION if o.last != "failure" else _LAST_FAILED
+    return OptionFacts(
+        active=o.active - 1,
+        age=state.tick - o.start,
+        locked=(rules.commitment == "until_done" or state.tick < o.lock_end)
+        and all(n >= rules.critical_need for n in agent.needs),
+        last_failed=o.last == "failure",
+    )
 
 
 def rival_at_target(state: WorldState, agent: Agent) -> bool:
-    """Feature 89 (avoided resident at the observer's target). Wired by the
-    engagement/options branches."""
+    """Feature 89: an avoided resident holds or waits at the object the observer
+    waits for, or that its active option targets."""
+    objs = []
+    if agent.eng == "waiting":
+        objs.append(agent.eng_obj)
+    if agent.opt.active not in (-1, 0, 6) and agent.opt.target >= 0:  # 6: uid
+        objs.append(agent.opt.target)
+    if not objs:
+        return False
+    avoid = state.ties.avoid_threshold
+    for obj in objs:
+        for other in state.agents:
+            if (
+                other.alive
+                and other.uid != agent.uid
+                and other.eng in ("waiting", "holding", "running")
+                and other.eng_obj == obj
+            ):
+                tie = agent.ties.get(other.uid)
+                if tie is not None and tie.rivalry >= avoid:
+                    return True
     return False
 
 

@@ -1,7 +1,8 @@
 """Observation spec and the batched rows of ``observe`` (learning.md 1.8-1.9).
 
 ``observe`` writes, for each row of ``agent_ids()``: the map window (full and hybrid),
-the feature vector, the 19-column primitive ``action_mask``, ``alive``, ``uid`` and
+the feature vector, the ``action_mask`` (19 primitive columns, or the 8 option
+columns of learning.md 2.2 when the buffer has 8), ``alive``, ``uid`` and
 ``ctx_reset``; rows past the agents are vacant (all zeros, only action 0 allowed,
 ``uid`` -1). The variant is the map buffer's channel count (18 full, 6 hybrid, no map
 compact). Buffers are checked once per call against the spec and written in place.
@@ -24,6 +25,7 @@ from townlet.core.types import (
 from townlet.errors import ProviderError
 from townlet.world import obs_map
 from townlet.world.actions import CHAT_ID, move_check
+from townlet.world.controllers import option_mask
 from townlet.world.engage import RELEASE_ID, ROLES, role_candidate
 from townlet.world.layout import LayoutParams, observation_layout
 from townlet.world.obs_context import ObsContext
@@ -33,7 +35,6 @@ from townlet.world.state import WorldState
 __all__ = ["VARIANTS", "check_buffers", "observation_spec", "write_observations"]
 
 VARIANTS = ("full", "hybrid", "compact")
-OPTION_MODE_MISSING = "option mode needs the option controllers (not built yet)"
 
 
 def observation_spec(
@@ -42,19 +43,18 @@ def observation_spec(
     """The spec of ``variant`` in action ``mode`` for the layout ``params``.
 
     Raises:
-        ProviderError: for an unknown variant or the option mode.
+        ProviderError: for an unknown variant or mode.
     """
     if variant not in VARIANTS:
         raise ProviderError(
             f"observation variant: expected one of {', '.join(VARIANTS)}, "
             f"got '{variant}'"
         )
-    if mode != "primitive":
-        raise ProviderError(OPTION_MODE_MISSING)
     layout = observation_layout(params or LayoutParams(), variant, mode)
+    option = mode == "option"
     return ObservationSpec(
-        action_mode="primitive",
-        action_names=PRIMITIVE_ACTION_NAMES,
+        action_mode="option" if option else "primitive",
+        action_names=layout.action_names if option else PRIMITIVE_ACTION_NAMES,
         schema_version=layout.schema_version,
         variant=variant,
         map_shape=layout.map_shape,
@@ -100,9 +100,9 @@ def check_buffers(
         ProviderError: naming the first offending buffer.
     """
     mask = buffers.action_mask
-    if isinstance(mask, np.ndarray) and mask.ndim == 2 and mask.shape[1] == 8:
-        raise ProviderError(OPTION_MODE_MISSING)
-    _check("action_mask", mask, np.int8, (rows, len(PRIMITIVE_ACTION_NAMES)), rows)
+    option = isinstance(mask, np.ndarray) and mask.ndim == 2 and mask.shape[1] == 8
+    columns = 8 if option else len(PRIMITIVE_ACTION_NAMES)
+    _check("action_mask", mask, np.int8, (rows, columns), rows)
     r = mask.shape[0]
     _check("features", buffers.features, np.float32, (r, features), r)
     if buffers.map is not None:
@@ -141,8 +141,12 @@ def write_observations(
     mask[:] = 0
     mask[:, 0] = 1
     tick = state.tick + 1
+    option = mask.shape[1] == 8
     for i, agent in enumerate(agents):
-        if agent.alive:
+        if option:
+            if agent.alive:
+                mask[i] = option_mask(state, ctx.targets, agent)
+        elif agent.alive:
             if agent.eng not in ("running", "using"):
                 for direction in range(4):
                     if move_check(grid, agent.x, agent.y, direction) == 0:

@@ -294,7 +294,9 @@ def _eligible(state: WorldState, agent: Any) -> bool:
         agent.eng == "running"
         and "sleep" in state.settings.affordances[agent.eng_aff].tags
     )
-    return bool(agent.alive and cooled and not in_shift and not asleep)
+    return bool(
+        agent.alive and not agent.possessed and cooled and not in_shift and not asleep
+    )
 
 
 def _pick_pair(state: WorldState, spec: PertSpec) -> list[int] | None:

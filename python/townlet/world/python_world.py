@@ -34,11 +34,7 @@ from townlet.world.console import plain
 from townlet.world.manifest import ManifestTables
 from townlet.world.mapfile import load_map
 from townlet.world.obs_context import ObsContext
-from townlet.world.observe import (
-    OPTION_MODE_MISSING,
-    observation_spec,
-    write_observations,
-)
+from townlet.world.observe import observation_spec, write_observations
 from townlet.world.settings import parse_settings
 from townlet.world.state import WorldState, export_state, import_state, stock_tree
 from townlet.world.tick import step as step_tick
@@ -68,15 +64,13 @@ def check_seed(seed: object) -> int:
 
 
 def check_mode(mode: str) -> None:
-    """Refuse any action mode but ``primitive`` in this slice.
+    """Refuse an unknown action mode.
 
     Raises:
-        ProviderError: for ``option`` (arrives with issue 3) or an unknown mode.
+        ProviderError: for a mode other than ``option`` and ``primitive``.
     """
-    if mode == "primitive":
+    if mode in ("primitive", "option"):
         return
-    if mode == "option":
-        raise ProviderError(OPTION_MODE_MISSING)
     raise ProviderError(f"mode: expected 'option' or 'primitive', got {mode!r}")
 
 
@@ -184,14 +178,16 @@ class PythonWorld:
         return [a.id for a in self._state.agents]
 
     def step(self, actions: npt.NDArray[np.int32], mode: ActionMode) -> StepResult:
-        """Advance exactly one tick with one primitive id per row of ``agent_ids()``."""
+        """Advance exactly one tick with one action id (option or primitive, per
+        ``mode``) per row of ``agent_ids()``."""
         check_mode(mode)
         if not self._is_reset:
             raise ProviderError(NO_TOWN_YET)
         ids = check_actions(actions, len(self._state.agents)).tolist()
         state = self._state
         commands, self._commands = self._commands, []
-        results = step_tick(state, ids, commands)
+        fields = self._obs.targets if mode == "option" else None
+        results = step_tick(state, ids, commands, fields)
         agents = state.agents
         self._last_events = state.events.events
         n = len(agents)

@@ -23,6 +23,7 @@ from townlet.errors import ConfigError
 from townlet.world.econ import EconomyRules
 from townlet.world.employment import EmploymentRules, JobSpec, default_jobs
 from townlet.world.exits import ExitRules
+from townlet.world.option_rules import OptionRules, parse_option_rules
 from townlet.world.perturbations import PertSettings, PertSpec
 from townlet.world.ties import ChatParams, Modifiers, TieSettings
 
@@ -203,6 +204,7 @@ class WorldSettings:
     observations: Any = None
     perturbations: PertSettings = field(default_factory=PertSettings)
     roles: tuple[tuple[str, ...], ...] = field(default_factory=lambda: DEFAULT_ROLES)
+    options: OptionRules = field(default_factory=OptionRules)
 
 
 def _fail(path: str, what: str) -> ConfigError:
@@ -622,6 +624,7 @@ def parse_settings(settings: Mapping[str, Any]) -> WorldSettings:
         **_employment(root, tpd),
         observations=root.get("observations"),
         roles=_roles(root["roles"], "roles") if "roles" in root else DEFAULT_ROLES,
+        options=parse_option_rules(root, _int, _float, _fail),
     )
 
 

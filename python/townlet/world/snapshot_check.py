@@ -32,6 +32,7 @@ from townlet.world.econ import check_economy
 from townlet.world.employment import check_employment
 from townlet.world.events import REASONS
 from townlet.world.exits import check_exits
+from townlet.world.option_state import check_option
 from townlet.world.perturbations_tree import check_perturbations
 
 if TYPE_CHECKING:
@@ -100,6 +101,17 @@ _AGENT: dict[str, Any] = {
     },
     "absence_days": ("list", "int"),
     "exit_pending": "bool",
+    "option": {
+        "active": "int",
+        "start": "int",
+        "lock_end": "int",
+        "target": "int",
+        "step": "int",
+        "wait": "int",
+        "packed": "bool",
+        "last": "str",
+    },
+    "possessed": "bool",
 }
 _PERT: dict[str, Any] = {
     "event_id": "str",
@@ -448,5 +460,8 @@ def check_state_tree(state: WorldState, tree: Any) -> None:
     prev_uid = -1
     for i, agent in enumerate(tree["agents"]):
         _check_agent(state, tree, i, prev_uid)
+        problem = check_option(agent["option"])
+        if problem is not None:
+            raise _fail(f"agents[{i}].option.{problem[0]}", problem[1])
         prev_uid = agent["uid"]
     _check_references(state, tree)

@@ -1,7 +1,7 @@
 """World state: the container, ``export_state`` and ``import_state`` (world.md 18).
 
 :class:`WorldState` holds everything a tick reads or writes. ``export_state`` builds the
-canonical tree of docs/world-state.md section 3 (``state_version`` 4), whose
+canonical tree of docs/world-state.md section 3 (``state_version`` 5), whose
 :func:`~townlet.world.canonical.canonical_hash` is ``state_hash()``. ``import_state``
 checks the whole tree first (``townlet.world.snapshot_check``) and only then replaces
 the state, so a refused tree changes nothing.
@@ -27,6 +27,7 @@ from townlet.world.events import EventLog
 from townlet.world.exits import ExitEntry, export_exits, import_exits
 from townlet.world.grid import Grid
 from townlet.world.manifest import ManifestTables
+from townlet.world.option_state import OptState
 from townlet.world.perturbations import Scheduler, p_ticks
 from townlet.world.perturbations_tree import export_perturbations, import_perturbations
 from townlet.world.queues import Queue
@@ -37,7 +38,7 @@ from townlet.world.ties import Tie, TieSettings
 
 __all__ = ["STATE_VERSION", "Ticket", "WorldState", "export_state", "import_state"]
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 
 @dataclass(slots=True)
@@ -183,6 +184,8 @@ def export_agent(state: WorldState, agent: Agent) -> dict[str, Any]:
         "shift": export_shift(agent.shift),
         "absence_days": list(agent.absence_days),
         "exit_pending": agent.exit_pending,
+        "option": agent.opt.to_tree(),
+        "possessed": agent.possessed,
     }
 
 
@@ -286,6 +289,8 @@ def _import_agent(state: WorldState, node: Mapping[str, Any]) -> Agent:
     agent.shift = import_shift(node["shift"])
     agent.absence_days = list(node["absence_days"])
     agent.exit_pending = node["exit_pending"]
+    agent.opt = OptState.from_tree(node.get("option"))
+    agent.possessed = node["possessed"]
     return agent
 
 

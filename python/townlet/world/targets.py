@@ -90,7 +90,7 @@ class TargetFields:
     ()
     """
 
-    __slots__ = ("_fields", "_slot", "objects", "tiles")
+    __slots__ = ("_fields", "_slot", "components", "objects", "tiles")
 
     def __init__(self, grid: Grid) -> None:
         """Compute the fields of ``grid``'s objects whose type has a type field."""
@@ -105,6 +105,21 @@ class TargetFields:
             self._fields += bfs_distances(
                 grid.width, grid.height, grid.walkable, sources
             )
+        # Walkable-component label per tile (its first tile, row-major), -1 for
+        # non-walkable tiles: the option controllers' reachability (D20-opt-e).
+        self.components: list[int] = [-1] * self.tiles
+        for k in range(self.tiles):
+            if self.components[k] >= 0 or not grid.walkable[k]:
+                continue
+            reach = bfs_distances(
+                grid.width,
+                grid.height,
+                grid.walkable,
+                [(k % grid.width, k // grid.width)],
+            )
+            for j, d in enumerate(reach):
+                if d >= 0:
+                    self.components[j] = k
 
     def field(self, index: int) -> Sequence[int] | None:
         """The field of object ``index``; ``None`` for a capacity-0 object."""

@@ -4,8 +4,9 @@
 ``ctx_reset`` and ``progressed``, remember needs), 2 arrivals, 3 console commands,
 4 calendar (day boundary, rent, restock), 5 perturbations, 6 actions, 7 queues, 8
 affordances, 9 needs, 10 employment, 11 hourly tie decay, 12 lifecycle (faints,
-evictions, newcomers). Step 13 (option bookkeeping) arrives with the option
-controllers and holds its place here so a parity diff reads step by step.
+evictions, newcomers), 13 option outcomes. In option mode (``fields`` given) the
+option controllers run at the start of step 6 and detect outcomes in step 13
+(``controllers``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from townlet.core.types import CommandResult
 from townlet.world.actions import process_actions
 from townlet.world.affordances import affordance_steps
 from townlet.world.console import apply_commands
+from townlet.world.controllers import finish_controllers, run_controllers
 from townlet.world.econ import calendar
 from townlet.world.employment import employment_step
 from townlet.world.exits import day_boundary, process_exits
@@ -29,6 +31,7 @@ from townlet.world.lifecycle import (
 from townlet.world.needs import decay_needs
 from townlet.world.perturbations import perturbation_step
 from townlet.world.state import WorldState
+from townlet.world.targets import TargetFields
 from townlet.world.ties import decay_ties
 
 __all__ = ["begin_tick", "decay_all_ties", "step"]
@@ -66,7 +69,10 @@ def decay_all_ties(state: WorldState) -> None:
 
 
 def step(
-    state: WorldState, actions: Sequence[int], commands: Sequence[Any] = ()
+    state: WorldState,
+    actions: Sequence[int],
+    commands: Sequence[Any] = (),
+    fields: TargetFields | None = None,
 ) -> list[CommandResult]:
     """Advance ``state`` by exactly one tick; the tick's events end in ``state.events``.
 
@@ -74,6 +80,8 @@ def step(
         state: the world state.
         actions: one primitive id per row of ``agent_ids()`` before the step.
         commands: queued console commands as plain trees, in arrival order.
+        fields: the per-object target fields in option mode (``actions`` then hold
+            option ids, learning.md 2.1); ``None`` in primitive mode.
 
     Returns:
         One result per command, in arrival order.
@@ -86,7 +94,9 @@ def step(
         state.events.emit("day_started", day=state.day())
     calendar(state)  # 4: rent, restock
     perturbation_step(state)  # 5
-    process_actions(state)  # 6
+    if fields is not None:
+        run_controllers(state, fields)  # 6: options -> triples
+    process_actions(state, fields is not None)  # 6
     affordance_steps(state)  # 7, 8
     s = state.settings
     activity = state.activity
@@ -99,4 +109,6 @@ def step(
     terminate_fainted(state)  # 12
     process_exits(state)
     schedule_newcomers(state)
+    if fields is not None:
+        finish_controllers(state)  # 13
     return results

@@ -390,7 +390,10 @@ pub fn apply_move(state: &mut WorldState, index: usize, direction: usize) {
 }
 
 /// Step 6: resolves every alive agent's id, shuffles, then applies in that order.
-pub fn process_actions(state: &mut WorldState) {
+///
+/// With `resolved` (option mode) the triples the controllers left in `action`,
+/// `target` and `arg` are applied as they are.
+pub fn process_actions(state: &mut WorldState, resolved: bool) {
     let mut order = std::mem::take(&mut state.order);
     order.clear();
     let t = state.tick;
@@ -399,6 +402,18 @@ pub fn process_actions(state: &mut WorldState) {
             continue;
         };
         if !agent.alive {
+            continue;
+        }
+        if agent.possessed {
+            // World.md 6.1 rule 2: the queued `act`, else WAIT; no controller ran.
+            if let Some(agent) = state.agents.get_mut(index) {
+                (agent.action, agent.target, agent.arg) = agent.act.take().unwrap_or((0, 0, 0));
+            }
+            order.push(index);
+            continue;
+        }
+        if resolved {
+            order.push(index);
             continue;
         }
         let (action, target, arg) = resolve(state, index, agent.action, t);

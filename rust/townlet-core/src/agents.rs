@@ -247,6 +247,12 @@ pub struct Agent {
     pub absence_days: Vec<i64>,
     /// Whether the agent is in the exit queue (world.md 9.6).
     pub exit_pending: bool,
+    /// Option controller state (learning.md 2.3 rule 6).
+    pub opt: crate::controllers::OptState,
+    /// Whether an operator possesses the agent (world.md 6.1 rule 2, 16).
+    pub possessed: bool,
+    /// Scratch: the triple queued by console `act` for this tick's step 6.
+    pub act: Option<(i32, u32, usize)>,
 }
 
 impl Agent {
@@ -306,6 +312,9 @@ impl Agent {
             shift: crate::employment::Shift::default(),
             absence_days: Vec::new(),
             exit_pending: false,
+            opt: crate::controllers::OptState::default(),
+            possessed: false,
+            act: None,
         }
     }
 

@@ -68,7 +68,7 @@ type Arg = (&'static str, Kind, bool);
 
 /// The commands of this world and their arguments in check order:
 /// `(name, kind, required)`.
-const COMMANDS: [(&str, &[Arg]); 16] = [
+const COMMANDS: [(&str, &[Arg]); 18] = [
     (
         "spawn",
         &[
@@ -147,6 +147,14 @@ const COMMANDS: [(&str, &[Arg]); 16] = [
         ],
     ),
     ("perturbation_cancel", &[("event_id", Kind::Str, true)]),
+    (
+        "possess",
+        &[("agent_id", Kind::Str, true), ("action", Kind::Str, true)],
+    ),
+    (
+        "act",
+        &[("agent_id", Kind::Str, true), ("action", Kind::Dict, true)],
+    ),
 ];
 
 /// The outcome of one console command (`CommandResult` in Python).
@@ -555,6 +563,8 @@ fn apply(
         "perturbation_trigger" => Ok((perturb_cmds::trigger(state, args)?, None)),
         "arrange_meet" => Ok((perturb_cmds::arrange_meet(state, args)?, None)),
         "perturbation_cancel" => Ok((perturb_cmds::cancel_cmd(state, args)?, None)),
+        "possess" => possess_cmds::possess(state, args),
+        "act" => possess_cmds::act(state, args),
         "exit_approve" => {
             let index = alive_index(state, name, str_arg(args, "agent_id"))?;
             let (uid, id) = state
@@ -688,6 +698,7 @@ pub fn parse_command(json: &str) -> Value {
 }
 
 mod perturb_cmds;
+mod possess_cmds;
 
 #[cfg(test)]
 mod tests;

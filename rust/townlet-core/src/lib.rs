@@ -23,6 +23,7 @@ pub mod agents;
 pub mod canonical;
 pub mod clock;
 pub mod console;
+pub mod controllers;
 pub mod econ;
 pub mod employment;
 pub mod error;

@@ -137,15 +137,48 @@ pub fn exit_pending(_state: &WorldState, agent: &Agent) -> bool {
     agent.exit_pending
 }
 
-/// The agent's active option. Wired by the options branch.
-pub fn option(_state: &WorldState, _agent: &Agent) -> OptionFacts {
-    OptionFacts::default()
+/// The agent's active option (`agent.opt`, learning.md 2.3): the one-hot index is
+/// the option id − 1; the lock as the mask written at the end of this tick sees it.
+pub fn option(state: &WorldState, agent: &Agent) -> OptionFacts {
+    let o = &agent.opt;
+    let a = &state.settings.actions;
+    let active = usize::try_from(o.active - 1).ok().filter(|&k| k < 7);
+    OptionFacts {
+        active,
+        age: if active.is_some() {
+            state.tick - o.start
+        } else {
+            0
+        },
+        locked: active.is_some()
+            && (a.commitment == "until_done" || state.tick < o.lock_end)
+            && agent.needs.iter().all(|&n| n >= a.critical_need),
+        last_failed: o.last == crate::controllers::Outcome::Failure,
+    }
 }
 
 /// Feature 89: an avoided resident holds or waits at the object the observer waits
-/// for, or that its active option targets. Wired by the engagement/options branches.
-pub fn rival_at_target(_state: &WorldState, _agent: &Agent) -> bool {
-    false
+/// for, or that its active option targets.
+pub fn rival_at_target(state: &WorldState, agent: &Agent) -> bool {
+    let waited = match agent.eng {
+        crate::affordances::Engagement::Waiting { object, .. } => Some(object),
+        _ => None,
+    };
+    let targeted = usize::try_from(agent.opt.target)
+        .ok()
+        .filter(|_| agent.opt.active > 0 && agent.opt.active != crate::controllers::SOCIALISE);
+    let avoid = state.settings.relationships.avoid_threshold;
+    [waited, targeted].into_iter().flatten().any(|obj| {
+        state.agents.iter().any(|other| {
+            other.alive
+                && other.uid != agent.uid
+                && other.eng.object() == Some(obj)
+                && agent
+                    .ties
+                    .get(other.uid)
+                    .is_some_and(|t| t.rivalry >= avoid)
+        })
+    })
 }
 
 /// Perturbation flags of the tick. Wired by the perturbations/utilities branch.

@@ -8,7 +8,7 @@
 //! the variant is the map's channel count (18 full, 6 hybrid, no map compact). After
 //! the first call it allocates nothing.
 
-use crate::actions::{ActionMode, CHAT_ID, NUM_PRIMITIVES, OPTION_MODE_UNAVAILABLE};
+use crate::actions::{ActionMode, CHAT_ID, NUM_PRIMITIVES};
 use crate::affordances::engage::role_candidate;
 use crate::error::Error;
 use crate::obs_context::ObsContext;
@@ -61,14 +61,12 @@ pub fn write_masks(
     rows: ObservationRows<'_>,
     mode: ActionMode,
 ) -> Result<(), Error> {
-    if mode == ActionMode::Option {
-        return Err(Error::provider(OPTION_MODE_UNAVAILABLE));
-    }
     let r = rows.rows();
     let n = state.agents.len();
-    if rows.columns != NUM_PRIMITIVES {
+    let a = mode.action_count();
+    if rows.columns != a {
         return Err(Error::provider(format!(
-            "action_mask: expected {NUM_PRIMITIVES} columns, got {}",
+            "action_mask: expected {a} columns, got {}",
             rows.columns
         )));
     }
@@ -132,7 +130,7 @@ pub fn write_masks(
         vacant.fill(0.0);
     }
     let split = (
-        action_mask.split_at_mut_checked(n * NUM_PRIMITIVES),
+        action_mask.split_at_mut_checked(n * a),
         alive.split_at_mut_checked(n),
         uid.split_at_mut_checked(n),
         ctx_reset.split_at_mut_checked(n),
@@ -154,10 +152,26 @@ pub fn write_masks(
     for (index, ((agent, mask), ((alive, uid), flag))) in state
         .agents
         .iter()
-        .zip(masks.chunks_exact_mut(NUM_PRIMITIVES))
+        .zip(masks.chunks_exact_mut(a))
         .zip(flags)
         .enumerate()
     {
+        if mode == ActionMode::Option {
+            let row = if agent.alive {
+                crate::controllers::option_mask(state, &ctx.targets, index)
+            } else {
+                [true, false, false, false, false, false, false, false]
+            };
+            for (cell, &on) in mask.iter_mut().zip(row.iter()) {
+                *cell = i8::from(on);
+            }
+            (*alive, *uid, *flag) = (
+                agent.alive,
+                i64::from(agent.uid),
+                agent.alive && agent.ctx_reset,
+            );
+            continue;
+        }
         // One row is built on the stack and copied whole: WAIT, then the open moves.
         let mut row = [0i8; NUM_PRIMITIVES];
         row[0] = 1;
@@ -185,7 +199,7 @@ pub fn write_masks(
         );
     }
     vacant_masks.fill(0);
-    for mask in vacant_masks.chunks_exact_mut(NUM_PRIMITIVES) {
+    for mask in vacant_masks.chunks_exact_mut(a) {
         if let Some(first) = mask.first_mut() {
             *first = 1;
         }

@@ -112,6 +112,20 @@ const AGENT: Schema = Dict(&[
     ),
     ("absence_days", List(&Kind("int"))),
     ("exit_pending", Kind("bool")),
+    (
+        "option",
+        Dict(&[
+            ("active", Kind("int")),
+            ("start", Kind("int")),
+            ("lock_end", Kind("int")),
+            ("target", Kind("int")),
+            ("step", Kind("int")),
+            ("wait", Kind("int")),
+            ("packed", Kind("bool")),
+            ("last", Kind("str")),
+        ]),
+    ),
+    ("possessed", Kind("bool")),
 ]);
 
 const PERT: Schema = Dict(&[
@@ -357,6 +371,12 @@ pub fn check_state_tree(state: &WorldState, tree: &StateValue) -> Result<(), Err
     let mut prev_uid = -1;
     for (i, agent) in list(at(tree, "agents")).iter().enumerate() {
         values::check_agent(state, tree, i, prev_uid)?;
+        if let Some((key, what)) = agent
+            .get("option")
+            .and_then(crate::controllers::check_value)
+        {
+            return Err(fail(format!("agents[{i}].option.{key}"), what));
+        }
         prev_uid = int(at(agent, "uid"));
     }
     values::check_references(state, tree)
@@ -451,7 +471,7 @@ mod tests {
             crate::World::new(WorldSettings::default_town("towns/default.map", text)).unwrap();
         world.reset(3);
         let tree = world.export_state();
-        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(4)));
+        assert_eq!(tree.get("state_version"), Some(&StateValue::Int(5)));
         let objects = world.grid().objects.clone();
         let k = objects
             .iter()
@@ -480,7 +500,7 @@ mod tests {
         };
         root[0].1 = StateValue::Int(1);
         let err = world.import_state(&old).unwrap_err();
-        assert_eq!(err.to_string(), "state_version: expected 4, got 1");
+        assert_eq!(err.to_string(), "state_version: expected 5, got 1");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! [`WorldState`] holds everything a tick reads or writes, plus the immutable settings
 //! and grid it refers to. [`export_state`] builds the canonical tree of
-//! docs/world-state.md 3 (`state_version` 4), whose canonical hash is `state_hash()`.
+//! docs/world-state.md 3 (`state_version` 5), whose canonical hash is `state_hash()`.
 //! [`import_state`] checks the whole tree first (`snapshot_check.rs`) and only then
 //! replaces the state, so a refused tree changes nothing. Mirrors `state.py`.
 
@@ -27,7 +27,7 @@ use crate::ties::Tie;
 pub const MAX_TICK: i64 = (1 << 53) - 1;
 
 /// The state tree version this module writes and reads.
-pub const STATE_VERSION: i64 = 4;
+pub const STATE_VERSION: i64 = 5;
 
 /// A pending newcomer (world.md 11.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +113,8 @@ pub struct WorldState {
     pub events: EventLog,
     /// Scratch: the shuffled action order (agent indexes), reused every tick.
     pub order: Vec<usize>,
+    /// Scratch: the option controllers' on-demand BFS (distances, then the queue).
+    pub ctl_bfs: (Vec<i32>, std::collections::VecDeque<usize>),
     /// Scratch: the reciprocals of the action-order shuffle's divisors.
     pub divisors: Divisors,
     /// The settings, shared so rules can read them while mutating the state.
@@ -255,6 +257,7 @@ impl WorldState {
             tickets: Vec::new(),
             events: EventLog::default(),
             order: Vec::new(),
+            ctl_bfs: Default::default(),
             divisors: Divisors::default(),
             settings,
             grid,
@@ -418,6 +421,8 @@ pub fn export_agent(state: &WorldState, agent: &Agent) -> StateValue {
             ),
         ),
         ("exit_pending", StateValue::Bool(agent.exit_pending)),
+        ("option", agent.opt.to_value()),
+        ("possessed", StateValue::Bool(agent.possessed)),
     ])
 }
 
@@ -671,6 +676,8 @@ fn import_agent(state: &WorldState, node: &StateValue) -> Agent {
     agent.shift = crate::employment::import_shift(get(node, "shift"));
     agent.absence_days = list(get(node, "absence_days")).iter().map(int).collect();
     agent.exit_pending = boolean(get(node, "exit_pending"));
+    agent.opt = crate::controllers::OptState::from_value(node.get("option"));
+    agent.possessed = boolean(get(node, "possessed"));
     agent
 }
 

@@ -98,6 +98,10 @@ pub struct TargetFields {
     pub objects: Vec<usize>,
     slot: Vec<Option<usize>>,
     fields: Vec<i32>,
+    /// Walkable-component label per tile (the first tile of its component in row-major
+    /// order), −1 for non-walkable tiles; two tiles are mutually reachable when their
+    /// labels are equal and not −1 (the option controllers' Socialise, D20-opt-e).
+    pub components: Vec<i32>,
 }
 
 impl TargetFields {
@@ -120,11 +124,25 @@ impl TargetFields {
                 &o.interaction,
             ));
         }
+        let mut components = vec![-1; tiles];
+        for k in 0..tiles {
+            if components[k] >= 0 || !grid.walkable.get(k).copied().unwrap_or(false) {
+                continue;
+            }
+            let (x, y) = (k as i32 % grid.width, k as i32 / grid.width);
+            let reach = bfs_distances(grid.width, grid.height, &grid.walkable, &[(x, y)]);
+            for (label, d) in components.iter_mut().zip(reach) {
+                if d >= 0 {
+                    *label = k as i32;
+                }
+            }
+        }
         Self {
             tiles,
             objects,
             slot,
             fields,
+            components,
         }
     }
 

@@ -4,9 +4,9 @@
 //! `ctx_reset` and `progressed`, remember needs), 2 arrivals, 3 console commands, 4
 //! calendar (day boundary, rent, restock), 5 perturbations, 6 actions, 7 queues, 8
 //! affordances, 9 needs, 10 employment, 11 hourly tie decay, 12 lifecycle (faints,
-//! evictions, newcomers). Step 13 (option bookkeeping) arrives with the option
-//! controllers and holds its place here so a parity diff reads step by step. Mirrors
-//! `tick.py`.
+//! evictions, newcomers), 13 option outcomes. In option mode ([`step_options`]) the
+//! option controllers run at the start of step 6 and detect outcomes in step 13
+//! (`controllers`). Mirrors `tick.py`.
 
 use serde_json::Value;
 
@@ -60,6 +60,17 @@ pub fn decay_all_ties(state: &mut WorldState) {
 /// checks the length); `commands` the queued console commands in arrival order. Returns
 /// one result per command, in arrival order.
 pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<CommandResult> {
+    step_options(state, actions, commands, None)
+}
+
+/// [`step`] in option mode when `fields` (the per-object target fields) is given:
+/// `actions` then holds option ids (learning.md 2.1).
+pub fn step_options(
+    state: &mut WorldState,
+    actions: &[i32],
+    commands: &[Value],
+    fields: Option<&crate::targets::TargetFields>,
+) -> Vec<CommandResult> {
     begin_tick(state, actions); // 1
     process_arrivals(state); // 2
     let results = apply_commands(state, commands); // 3
@@ -71,7 +82,10 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
     }
     crate::econ::calendar(state); // 4: rent, restock
     crate::perturb::perturbation_step(state); // 5
-    process_actions(state); // 6
+    if let Some(fields) = fields {
+        crate::controllers::run_controllers(state, fields); // 6: options -> triples
+    }
+    process_actions(state, fields.is_some()); // 6
     crate::affordances::affordance_steps(state); // 7, 8
     let s = &state.settings;
     let (decay, apply, threshold) = (
@@ -91,6 +105,9 @@ pub fn step(state: &mut WorldState, actions: &[i32], commands: &[Value]) -> Vec<
     terminate_fainted(state); // 12
     crate::exits::process_exits(state);
     schedule_newcomers(state);
+    if fields.is_some() {
+        crate::controllers::finish_controllers(state); // 13
+    }
     state.events.finish();
     results
 }

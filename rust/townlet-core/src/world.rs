@@ -4,7 +4,7 @@
 //! step, observe, export/import, hash and view. Everything else lives in the rule
 //! modules; this file only checks arguments and wires them together.
 
-use crate::actions::{ActionMode, OPTION_MODE_UNAVAILABLE};
+use crate::actions::ActionMode;
 use std::sync::Arc;
 
 use crate::agents::{agent_id, Agent};
@@ -157,12 +157,9 @@ impl World {
 
     /// Advances one tick. `actions` holds one primitive id per row of `agent_ids()`.
     ///
-    /// Errors (`Provider`): option mode (not in this slice), a world not yet reset, or an
+    /// Errors (`Provider`): a world not yet reset, or an
     /// action count that differs from the number of agents.
     pub fn step(&mut self, actions: &[i32], mode: ActionMode) -> Result<StepOutcome, Error> {
-        if mode == ActionMode::Option {
-            return Err(Error::provider(OPTION_MODE_UNAVAILABLE));
-        }
         if !self.is_reset {
             return Err(Error::provider(
                 "the world has no town yet: call reset(seed) first",
@@ -176,7 +173,8 @@ impl World {
             )));
         }
         let commands = std::mem::take(&mut self.commands);
-        let command_results = tick::step(&mut self.state, actions, &commands);
+        let fields = (mode == ActionMode::Option).then_some(&self.obs.targets);
+        let command_results = tick::step_options(&mut self.state, actions, &commands, fields);
         let mut outcome = StepOutcome {
             tick: self.state.tick,
             command_results,

@@ -265,11 +265,10 @@ fn bad_calls_are_errors_not_panics() {
     w.reset(0);
     let err = w.step(&[0; 3], ActionMode::Primitive).expect_err("short");
     assert_eq!(err.to_string(), "actions: expected shape (10,), got (3,)");
-    let err = w.step(&[0; 10], ActionMode::Option).expect_err("option");
-    assert_eq!(
-        err.to_string(),
-        "option mode needs the option controllers (not built yet)"
-    );
+    let err = w
+        .step(&[0; 3], ActionMode::Option)
+        .expect_err("short option");
+    assert_eq!(err.to_string(), "actions: expected shape (10,), got (3,)");
     let (mut mask, mut alive, mut uid, mut ctx) = (
         vec![0i8; 5 * 19],
         vec![false; 5],

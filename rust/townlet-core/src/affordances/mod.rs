@@ -200,7 +200,8 @@ fn item_of(state: &WorldState, name: &str) -> usize {
     state.tables.item_index.get(name).copied().unwrap_or(0)
 }
 
-fn stock_limit(state: &WorldState, obj: usize, item: usize) -> i64 {
+/// The stock limit of `item` in object `obj` (0 when its type lists none).
+pub fn stock_limit(state: &WorldState, obj: usize, item: usize) -> i64 {
     let Some(o) = state.grid.objects.get(obj) else {
         return 0;
     };

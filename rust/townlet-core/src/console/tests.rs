@@ -42,13 +42,13 @@ fn malformed_envelopes_keep_what_they_can() {
 
 #[test]
 fn unknown_commands_name_the_known_ones() {
-    let r = run(&mut town(), "possess", json!({}));
+    let r = run(&mut town(), "levitate", json!({}));
     assert_eq!(
         r.message,
-        "unknown command 'possess': this world applies spawn, teleport, setneed, kill, \
+        "unknown command 'levitate': this world applies spawn, teleport, setneed, kill, \
          toggle_mortality, set_spawn_delay, set_population_target, set_rel, force_chat, price, \
          exit_approve, exit_defer, set_exit_cap, perturbation_trigger, arrange_meet, \
-         perturbation_cancel"
+         perturbation_cancel, possess, act"
     );
 }
 

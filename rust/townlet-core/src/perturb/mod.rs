@@ -336,7 +336,7 @@ fn eligible(state: &WorldState, index: usize) -> bool {
             .is_some_and(|x| x.tags.iter().any(|t| t == "sleep")),
         _ => false,
     };
-    a.alive && cooled && !in_shift && !asleep
+    a.alive && !a.possessed && cooled && !in_shift && !asleep
 }
 
 /// Picks two participants among the eligible agents (world.md 12.4); `None` when fewer

@@ -161,6 +161,7 @@ impl WorldSettings {
             observations: None,
             perturbations: crate::perturb::PertSettings::default(),
             roles: crate::affordances::engage::default_roles(),
+            controllers: crate::controllers::ControllerSettings::default(),
         }
     }
 }

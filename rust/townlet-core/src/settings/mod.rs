@@ -65,6 +65,9 @@ pub struct WorldSettings {
     /// item of a buy or eat role; defaults to `affordances::engage::ROLES`.
     #[serde(default = "crate::affordances::engage::default_roles")]
     pub roles: Vec<(String, Vec<String>)>,
+    /// Option controller tuning (learning.md 2.4); spec defaults when absent.
+    #[serde(default)]
+    pub controllers: crate::controllers::ControllerSettings,
 }
 
 /// The map file: its config name, its text and the sha256 of its bytes.
@@ -339,16 +342,48 @@ pub struct EmbeddingSettings {
 }
 
 /// The configured action mode (`option` by default).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ActionSettings {
     /// `option` or `primitive`.
     pub mode: String,
+    /// Ticks an option stays locked after it starts (15).
+    #[serde(default = "default_commit_ticks")]
+    pub commit_ticks: i64,
+    /// `ticks` or `until_done` (learning.md 2.3).
+    #[serde(default = "default_commitment")]
+    pub commitment: String,
+    /// A need below this closes the lock early (0.15).
+    #[serde(default = "default_critical_need")]
+    pub critical_need: f64,
+    /// Ticks before shift start from which Work is allowed (120).
+    #[serde(default = "default_work_lead_ticks")]
+    pub work_lead_ticks: i64,
+}
+
+fn default_commit_ticks() -> i64 {
+    15
+}
+
+fn default_commitment() -> String {
+    "ticks".to_string()
+}
+
+fn default_critical_need() -> f64 {
+    0.15
+}
+
+fn default_work_lead_ticks() -> i64 {
+    120
 }
 
 impl Default for ActionSettings {
     fn default() -> Self {
         ActionSettings {
             mode: "option".to_string(),
+            commit_ticks: default_commit_ticks(),
+            commitment: default_commitment(),
+            critical_need: default_critical_need(),
+            work_lead_ticks: default_work_lead_ticks(),
         }
     }
 }

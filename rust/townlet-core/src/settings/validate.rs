@@ -417,8 +417,21 @@ impl WorldSettings {
                 ),
             );
         }
-        let q = &self.queues;
         let max = Some(crate::state::MAX_TICK);
+        let a = &self.actions;
+        p.int("actions.commit_ticks", a.commit_ticks, 0, max);
+        if !matches!(a.commitment.as_str(), "ticks" | "until_done") {
+            p.add(
+                "actions.commitment",
+                format!("expected 'ticks' or 'until_done', got '{}'", a.commitment),
+            );
+        }
+        p.float("actions.critical_need", a.critical_need, 0.0, Some(1.0));
+        p.int("actions.work_lead_ticks", a.work_lead_ticks, 0, max);
+        let c = &self.controllers;
+        p.int("controllers.rival_detour", c.rival_detour, 0, max);
+        p.int("controllers.max_queue_wait", c.max_queue_wait, 1, max);
+        let q = &self.queues;
         p.int("queues.queue_radius", q.queue_radius, 0, Some(256));
         p.int("queues.ghost_step_after", q.ghost_step_after, 0, max);
         p.float(
