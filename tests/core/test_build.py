@@ -98,3 +98,17 @@ def test_telemetry_spec_with_several_items_is_multi(tmp_path):
 
 def test_run_ids_are_fresh():
     assert new_run_id() != new_run_id()
+
+
+@pytest.mark.parametrize("mode", ["option", "primitive"])
+def test_random_policy_acts_in_the_configured_action_mode(mode):
+    cfg = townlet.load_config(
+        REPO / "configs" / "default.yaml", overrides={"actions.mode": mode}
+    )
+    with townlet.build_simulation(cfg, world="python", telemetry="none") as sim:
+        assert sim.policy.action_mode == mode
+        sim.run(30)
+        assert sim.tick == 30
+        assert sim.buffers is not None
+        width = sim.buffers.action_mask.shape[1]
+    assert width == (8 if mode == "option" else 19)

@@ -21,6 +21,7 @@ from townlet.core.registry import (
     ProviderContext,
     register,
 )
+from townlet.core.types import ActionMode
 from townlet.policy.random import RandomPolicy
 from townlet.policy.stub import StubPolicy
 from townlet.telemetry.discard import NullSink, StubSink
@@ -32,9 +33,16 @@ DEFAULT_POLICY = "random"
 """The default policy of this slice (the spec's default, ``scripted``, comes later)."""
 
 DEFAULT_POLICY_REASON = (
-    "scripted policy arrives with a later issue; running random masked primitive "
-    "actions (the default of this slice)"
+    "scripted policy arrives with a later issue; running random masked actions in "
+    "the configured action mode (the default of this slice)"
 )
+
+
+def _action_mode(context: ProviderContext) -> ActionMode:
+    """The configured ``actions.mode`` (``option`` by default, learning.md 2.1)."""
+    config = context.config
+    mode: ActionMode = "option" if config is None else config.actions.mode
+    return mode
 
 
 def _world_settings(context: ProviderContext) -> dict[str, Any]:
@@ -79,8 +87,8 @@ register("world", "python", _python_world, reason="pure-Python world requested")
 register(
     "policy",
     "random",
-    lambda context: RandomPolicy(),
-    reason="uniform over allowed primitive actions (learning.md 4.5)",
+    lambda context: RandomPolicy(action_mode=_action_mode(context)),
+    reason="uniform over allowed actions (learning.md 4.5)",
 )
 register(
     "policy",
