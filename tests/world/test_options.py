@@ -379,3 +379,18 @@ def test_every_controller_primitive_maps_onto_exactly_one_primitive_id() -> None
                 assert len(primitive_ids(state, triple)) == 1, triple
                 kinds.add(agent.action)
     assert {0, 1, 2, 3, 4, 5, 6, 7, 9} <= kinds, kinds  # every kind but BUY
+
+
+def test_sleep_is_masked_and_fails_without_a_bed(provider: str) -> None:
+    world = town(provider)
+    spawn(world, 10, 6)
+    tree = world.export_state()
+    tree["agents"][0]["home"] = None
+    tree["agents"][0]["bed"] = None
+    tree["agents"][0]["needs"]["energy"] = 0.3
+    tree["objects"][BED]["owner"] = None
+    world.import_state(tree)
+    assert mask(world)[SLEEP] == 0
+    step(world, SLEEP)
+    assert me(world)["option"]["last"] == "failure"
+    assert features(world)[34] == 1.0  # last_option_failed
