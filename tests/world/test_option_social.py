@@ -72,7 +72,7 @@ def test_socialise_walks_to_the_partner_and_chats(provider: str) -> None:
     events: list[dict[str, Any]] = []
     for _ in range(40):
         events += act(world, SOCIALISE, WAIT)
-        if option(world, 0)["last"] != "none":
+        if option(world, 0)["active"] == -1:  # ended
             break
     chats = [e for e in events if e["name"] in ("chat_succeeded", "chat_failed")]
     assert len(chats) == 1

@@ -217,6 +217,8 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
             triple = (RELEASE, 0, 0)
         else:
             o.emitted = o.active >= 0
+            if chosen == WAIT:
+                o.last = "success"  # Wait succeeds after its one tick (2.4)
             out = emit(state, fields, agent, o)
             if out is None:
                 o.end("failure")
