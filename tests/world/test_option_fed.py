@@ -90,7 +90,7 @@ def run_fed(world: Any, ticks: int = 200) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for _ in range(ticks):
         events += step(world, GET_FED)
-        if me(world)["option"]["last"] != "none":
+        if me(world)["option"]["active"] == -1:  # ended
             break
     return events
 

@@ -72,7 +72,7 @@ def test_socialise_walks_to_the_partner_and_chats(provider: str) -> None:
     events: list[dict[str, Any]] = []
     for _ in range(40):
         events += act(world, SOCIALISE, WAIT)
-        if option(world, 0)["last"] != "none":
+        if option(world, 0)["active"] == -1:  # ended
             break
     chats = [e for e in events if e["name"] in ("chat_succeeded", "chat_failed")]
     assert len(chats) == 1
@@ -138,3 +138,61 @@ def test_wait_steps_off_a_rivals_tile_and_reports_it(provider: str) -> None:
     agents = world.export_state()["agents"]
     assert agents[0]["position"] == agents[1]["position"] == [5, 1]
     assert agents[2]["position"] == [7, 3]  # no rival: Wait stays put
+
+
+GYM2 = """townlet-map 1
+size 12 8
+object B bed
+object S shower
+zone home_a home 0 0 2 2
+zone gym gym 3 0 11 7
+grid
+############
+#B.........#
+#....S...S.#
+#..........#
+#..........#
+#..........#
+#.........@#
+############
+"""
+"""Two gym showers: shower_1 at (5, 2), shower_2 at (9, 2) (indices 1 and 2)."""
+
+
+def test_get_clean_detours_around_a_rival_at_the_nearest_shower(provider: str) -> None:
+    from test_options import GET_CLEAN
+
+    world = build_world(
+        provider,
+        GYM2,
+        lifecycle__population_target=0,
+        lifecycle__mortality=False,
+        personalities__distribution=[["balanced", 1.0]],
+        jobs=[],
+        actions={"mode": "option"},
+    )
+    for k, (x, y) in enumerate([(5, 3), (5, 1)]):
+        world.apply_command(
+            {
+                "cmd_id": f"s{k}",
+                "name": "spawn",
+                "args": {"position": [x, y], "profile": "balanced", "wallet": 5.0},
+            }
+        )
+    world.step(np.zeros(0, dtype=np.int32), "option")
+    world.apply_command(
+        {
+            "cmd_id": "r",
+            "name": "set_rel",
+            "args": {"agent_a": "agent_1", "agent_b": "agent_0", "rivalry": 0.9},
+        }
+    )
+    act(world, WAIT, WAIT)
+    act(world, GET_CLEAN, WAIT)  # agent_0 starts showering at shower_1
+    assert world.export_state()["agents"][0]["engagement"]["object"] == 1
+    events = act(world, WAIT, GET_CLEAN)
+    assert [e for e in events if e["name"] == "rival_avoided"] == [
+        {"tick": world.tick, "seq": 0, "name": "rival_avoided",
+         "agent_id": "agent_1", "rival": "agent_0", "object_id": "shower_1"},
+    ]  # fmt: skip
+    assert option(world, 1)["target"] == 2  # shower_2 is 4 steps farther (<= 15)

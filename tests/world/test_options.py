@@ -137,7 +137,7 @@ def test_go_home_walks_the_anchor_field_and_succeeds_inside(provider: str) -> No
     spawn(world, 10, 6)
     for _ in range(40):
         step(world, GO_HOME)
-        if me(world)["option"]["last"] != "none":
+        if me(world)["option"]["active"] == -1:  # ended
             break
     a = me(world)
     assert a["option"]["last"] == "success"
@@ -171,7 +171,7 @@ def test_sleep_walks_to_the_bed_and_succeeds_when_sleep_completes(
     events: list[dict[str, Any]] = []
     for _ in range(700):
         events += step(world, SLEEP)
-        if me(world)["option"]["last"] != "none":
+        if me(world)["option"]["active"] == -1:  # ended
             break
     names = [e["name"] for e in events]
     assert "affordance_started" in names
@@ -189,7 +189,7 @@ def test_get_clean_uses_the_gym_shower(provider: str) -> None:
     events: list[dict[str, Any]] = []
     for _ in range(60):
         events += step(world, GET_CLEAN)
-        if me(world)["option"]["last"] != "none":
+        if me(world)["option"]["active"] == -1:  # ended
             break
     assert me(world)["option"]["last"] == "success"
     started = [e for e in events if e["name"] == "affordance_started"]
@@ -287,7 +287,7 @@ def test_work_walks_into_the_site_and_stays_until_shift_end(provider: str) -> No
     for _ in range(200):
         step(world, WORK)
         last = me(world)["option"]["last"]
-        if last != "none":
+        if me(world)["option"]["active"] == -1:  # ended
             break
     assert last == "success"
     assert world.minute == 519
@@ -321,7 +321,7 @@ def test_option_state_round_trips_and_is_checked(provider: str) -> None:
         "step": 0,
         "wait": 0,
         "packed": False,
-        "last": "none",
+        "last": "success",  # the Wait of the spawn step
     }
     other = town(provider)
     other.import_state(tree)
@@ -379,3 +379,18 @@ def test_every_controller_primitive_maps_onto_exactly_one_primitive_id() -> None
                 assert len(primitive_ids(state, triple)) == 1, triple
                 kinds.add(agent.action)
     assert {0, 1, 2, 3, 4, 5, 6, 7, 9} <= kinds, kinds  # every kind but BUY
+
+
+def test_sleep_is_masked_and_fails_without_a_bed(provider: str) -> None:
+    world = town(provider)
+    spawn(world, 10, 6)
+    tree = world.export_state()
+    tree["agents"][0]["home"] = None
+    tree["agents"][0]["bed"] = None
+    tree["agents"][0]["needs"]["energy"] = 0.3
+    tree["objects"][BED]["owner"] = None
+    world.import_state(tree)
+    assert mask(world)[SLEEP] == 0
+    step(world, SLEEP)
+    assert me(world)["option"]["last"] == "failure"
+    assert features(world)[34] == 1.0  # last_option_failed

@@ -36,6 +36,7 @@ __all__ = [
     "SRC_FRIDGE",
     "SRC_MEAL",
     "SRC_RAW",
+    "Pick",
     "bound",
     "carried",
     "choose",
@@ -43,6 +44,7 @@ __all__ = [
     "nearest",
     "outcome",
     "own",
+    "rival_at",
     "vendor_aff",
 ]
 
@@ -111,29 +113,66 @@ def _cost(
     return d + _crowd(state, obj) * dur + dur
 
 
+def rival_at(state: WorldState, agent: Agent, obj: int) -> int | None:
+    """The lowest uid among the residents ``agent`` avoids that hold or wait at
+    ``obj``."""
+    q = state.queues[obj]
+    avoid = state.ties.avoid_threshold
+    found = None
+    for uid in [h.uid for h in q.holders] + [w.uid for w in q.waiters]:
+        tie = agent.ties.get(uid)
+        if uid != agent.uid and tie is not None and tie.rivalry >= avoid:
+            found = uid if found is None else min(found, uid)
+    return found
+
+
+Pick = tuple[int, int, tuple[int, int] | None]
+
+
 def nearest(
     state: WorldState,
     fields: TargetFields,
     agent: Agent,
     candidate: Callable[[int], bool],
     pick: Callable[[int], int | None],
-) -> tuple[int, int] | None:
-    """The nearest reachable object ``candidate`` accepts for which ``pick`` finds an
-    affordance (ties to the lower index): ``(object, affordance)``."""
-    best: tuple[int, int, int] | None = None
-    for o in state.grid.objects:
-        if not candidate(o.index):
-            continue
-        field = fields.field(o.index)
-        if field is None:
-            continue
-        d = dist(state, agent, field)
-        if d < 0 or (best is not None and d >= best[0]):
-            continue
-        a = pick(o.index)
-        if a is not None:
-            best = (d, o.index, a)
-    return None if best is None else (best[1], best[2])
+) -> Pick | None:
+    """Target choice (learning.md 2.4 rule 3): the nearest reachable object
+    ``candidate`` accepts for which ``pick`` finds an affordance (ties to the lower
+    index); when an avoided resident holds or waits there, the nearest such object
+    without one at most ``controllers.rival_detour`` steps farther replaces it.
+    Returns ``(object, affordance, (rival, object given up) or None)``."""
+
+    def scan(limit: int | None) -> tuple[int, int, int] | None:
+        best: tuple[int, int, int] | None = None
+        for o in state.grid.objects:
+            if not candidate(o.index):
+                continue
+            field = fields.field(o.index)
+            if field is None:
+                continue
+            d = dist(state, agent, field)
+            if d < 0 or (best is not None and d >= best[0]):
+                continue
+            if limit is not None and (
+                d > limit or rival_at(state, agent, o.index) is not None
+            ):
+                continue
+            a = pick(o.index)
+            if a is not None:
+                best = (d, o.index, a)
+        return best
+
+    first = scan(None)
+    if first is None:
+        return None
+    d, o, a = first
+    rival = rival_at(state, agent, o)
+    if rival is None:
+        return o, a, None
+    other = scan(d + state.settings.options.rival_detour)
+    if other is None:
+        return o, a, None
+    return other[1], other[2], (rival, o)
 
 
 def own(state: WorldState, agent: Agent, obj: int, type_name: str) -> bool:
@@ -159,7 +198,7 @@ def _meal_item(state: WorldState) -> int | None:
 
 def _fetch(
     state: WorldState, fields: TargetFields, agent: Agent, source: int, tick: int
-) -> tuple[int, int] | None:
+) -> Pick | None:
     if source == SRC_FRIDGE:
         r = role("take_meal")
         return nearest(
@@ -201,7 +240,7 @@ def _fetch(
 
 def _stove(
     state: WorldState, fields: TargetFields, agent: Agent, tick: int, missing_ok: bool
-) -> tuple[int, int] | None:
+) -> Pick | None:
     r = role("cook")
     return nearest(
         state,
@@ -239,7 +278,7 @@ def choose(
         f = _fetch(state, fields, agent, SRC_FRIDGE, tick)
         offer(
             SRC_FRIDGE,
-            None if f is None else _cost(state, agent, fields, *f) + dur_eat,
+            None if f is None else _cost(state, agent, fields, f[0], f[1]) + dur_eat,
         )
         raw = carried(agent, None if eat_raw is None else eat_raw[0]) > 0
         take: int | None
@@ -247,17 +286,17 @@ def choose(
             take = 0
         else:
             t = _fetch(state, fields, agent, SRC_COOK, tick)
-            take = None if t is None else _cost(state, agent, fields, *t)
+            take = None if t is None else _cost(state, agent, fields, t[0], t[1])
         cook: int | None = None
         if take is not None:
             s = _stove(state, fields, agent, tick, not raw)
             if s is not None:
-                cook = take + _cost(state, agent, fields, *s) + dur_eat
+                cook = take + _cost(state, agent, fields, s[0], s[1]) + dur_eat
         offer(SRC_COOK, cook)
         c = _fetch(state, fields, agent, SRC_CAFE, tick)
         offer(
             SRC_CAFE,
-            None if c is None else _cost(state, agent, fields, *c) + dur_eat,
+            None if c is None else _cost(state, agent, fields, c[0], c[1]) + dur_eat,
         )
     if agent.hunger < state.settings.options.critical_need:
         r = can_eat(eat_raw)
@@ -297,6 +336,8 @@ def emit(
             if found is None:
                 return None
             target = found[0]
+            if found[2] is not None:
+                o.avoided = found[2]
         o.target = target
         if phase == 1:
             return use_object(state, fields, agent, target, role("cook"))

@@ -19,7 +19,7 @@ from townlet.world.controller_base import (
     use_object,
     walk,
 )
-from townlet.world.controller_fed import bound, carried, nearest, own, vendor_aff
+from townlet.world.controller_fed import Pick, bound, carried, nearest, own, vendor_aff
 from townlet.world.engage import BUY
 from townlet.world.option_state import OptState
 from townlet.world.state import WorldState
@@ -40,32 +40,30 @@ def _can_buy(state: WorldState, agent: Agent, obj: int, item: int, tick: int) ->
 
 def _till(
     state: WorldState, fields: TargetFields, agent: Agent, tick: int
-) -> int | None:
+) -> Pick | None:
     item = _raw_item(state)
     if item is None:
         return None
-    found = nearest(
+    return nearest(
         state,
         fields,
         agent,
         lambda o: vendor_aff(state, o, item) is not None,
         lambda o: 0 if _can_buy(state, agent, o, item, tick) else None,
     )
-    return None if found is None else found[0]
 
 
 def _fridge(
     state: WorldState, fields: TargetFields, agent: Agent, tick: int
-) -> int | None:
+) -> Pick | None:
     r = role("store_raw_food")
-    found = nearest(
+    return nearest(
         state,
         fields,
         agent,
         lambda o: own(state, agent, o, "fridge"),
         lambda o: bound(state, agent, r, o, tick, False),
     )
-    return None if found is None else found[0]
 
 
 def _stock_limit(state: WorldState, obj: int, item: int) -> int:
@@ -98,7 +96,9 @@ def emit(
             found = _till(state, fields, agent, t)
             if found is None:
                 return None
-            target = found
+            target = found[0]
+            if found[2] is not None:
+                o.avoided = found[2]
         o.target = target
         if (agent.eng_obj == target and agent.eng != "none") or agent.eng in (
             "running",
@@ -119,7 +119,9 @@ def emit(
         found = _fridge(state, fields, agent, t)
         if found is None:
             return None
-        target = found
+        target = found[0]
+        if found[2] is not None:
+            o.avoided = found[2]
     o.target = target
     return use_object(state, fields, agent, target, role("store_raw_food"))
 

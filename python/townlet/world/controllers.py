@@ -61,46 +61,35 @@ __all__ = [
 WAIT, GET_FED, GET_CLEAN, SLEEP, WORK, SHOP, SOCIALISE, GO_HOME = range(8)
 
 
-def _usable(
-    state: WorldState,
-    fields: TargetFields,
-    agent: Agent,
-    obj: int,
-    role: int,
-    tick: int,
-) -> int | None:
-    field = fields.field(obj)
-    if field is None:
-        return None
-    d = dist(state, agent, field)
-    ok = d >= 0 and bound_affordance(state, agent, role, obj, tick) is not None
-    return d if ok else None
-
-
 def shower_target(
     state: WorldState, fields: TargetFields, agent: Agent, tick: int
-) -> int | None:
+) -> controller_fed.Pick | None:
     """GetClean's target: the nearest usable shower in the own home, else in a
-    ``gym`` zone; ties to the lower object index."""
+    ``gym`` zone; ties to the lower object index; with the rival detour of
+    ``controller_fed.nearest``."""
     kinds = {z.name: z.kind for z in state.grid.zones}
     wash = role("wash")
-    best: list[tuple[int, int] | None] = [None, None]
-    for o in state.grid.objects:
-        if o.zone is not None and o.zone == agent.home:
-            cls = 0
-        elif o.zone is not None and kinds.get(o.zone) == "gym":
-            cls = 1
-        else:
-            continue
-        if o.type_name != "shower":
-            continue
-        d = _usable(state, fields, agent, o.index, wash, tick)
-        if d is not None:
-            b = best[cls]
-            if b is None or d < b[0]:
-                best[cls] = (d, o.index)
-    pick = best[0] or best[1]
-    return None if pick is None else pick[1]
+
+    def shower(o: int, gym: bool) -> bool:
+        x = state.grid.objects[o]
+        home = x.zone is not None and x.zone == agent.home
+        if x.type_name != "shower":
+            return False
+        if gym:
+            return x.zone is not None and kinds.get(x.zone) == "gym" and not home
+        return home
+
+    def pick(o: int) -> int | None:
+        return bound_affordance(state, agent, wash, o, tick)
+
+    found = controller_fed.nearest(
+        state, fields, agent, lambda o: shower(o, False), pick
+    )
+    if found is None:
+        found = controller_fed.nearest(
+            state, fields, agent, lambda o: shower(o, True), pick
+        )
+    return found
 
 
 def inside(state: WorldState, agent: Agent, zone: str) -> bool:
@@ -144,7 +133,9 @@ def emit(
             found = shower_target(state, fields, agent, state.tick)
             if found is None:
                 return None
-            target = found
+            target = found[0]
+            if found[2] is not None:
+                o.avoided = found[2]
         triple = use_object(state, fields, agent, target, role("wash"))
         return None if triple is None else (triple, target)
     if o.active == SLEEP:
@@ -226,6 +217,8 @@ def run_controllers(state: WorldState, fields: TargetFields) -> None:
             triple = (RELEASE, 0, 0)
         else:
             o.emitted = o.active >= 0
+            if chosen == WAIT:
+                o.last = "success"  # Wait succeeds after its one tick (2.4)
             out = emit(state, fields, agent, o)
             if out is None:
                 o.end("failure")

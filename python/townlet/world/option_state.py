@@ -43,7 +43,7 @@ class OptState:
         """End the active option with ``outcome``, keeping nothing but the outcome."""
         self.active, self.start, self.lock_end, self.target = -1, -1, -1, -1
         self.step, self.wait, self.packed = 0, 0, False
-        self.last, self.emitted = outcome, False
+        self.last, self.emitted, self.avoided = outcome, False, None
 
     def copy(self) -> OptState:
         """An independent copy."""

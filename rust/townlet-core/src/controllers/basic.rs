@@ -85,53 +85,32 @@ pub fn use_object(
     }
 }
 
-/// Whether agent `i` can use object `obj` for `role` now: reachable and a bound
-/// affordance passes the start checks (the checks knowable in advance).
-pub fn usable(
-    state: &WorldState,
-    fields: &TargetFields,
-    i: usize,
-    obj: usize,
-    role: usize,
-    tick: i64,
-) -> Option<i32> {
-    let d = dist(state, i, fields.field(obj)?);
-    (d >= 0 && bound_affordance(state, i, role, obj, tick).is_some()).then_some(d)
-}
-
 /// GetClean's target: the nearest usable shower in the own home, else the nearest
-/// usable one in a `gym` zone; ties to the lower object index.
+/// usable one in a `gym` zone; ties to the lower object index; with the rival detour
+/// of `fed::nearest`.
 pub fn shower_target(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
     tick: i64,
-) -> Option<usize> {
+) -> Option<super::fed::Pick> {
     let home = state.agents[i].home;
     let wash = role("wash");
-    let mut best: [Option<(i32, usize)>; 2] = [None, None];
-    for o in &state.grid.objects {
-        let class = if o.zone.is_some() && o.zone == home {
-            0
-        } else if o
-            .zone
-            .and_then(|z| state.grid.zones.get(z))
-            .is_some_and(|z| z.kind == "gym")
-        {
-            1
-        } else {
-            continue;
-        };
-        if o.type_name != "shower" {
-            continue;
-        }
-        if let Some(d) = usable(state, fields, i, o.index, wash, tick) {
-            if best[class].is_none_or(|(b, _)| d < b) {
-                best[class] = Some((d, o.index));
+    let shower = |o: usize, gym: bool| {
+        let x = &state.grid.objects[o];
+        x.type_name == "shower"
+            && if gym {
+                x.zone
+                    .and_then(|z| state.grid.zones.get(z))
+                    .is_some_and(|z| z.kind == "gym")
+                    && !(x.zone.is_some() && x.zone == home)
+            } else {
+                x.zone.is_some() && x.zone == home
             }
-        }
-    }
-    best[0].or(best[1]).map(|(_, o)| o)
+    };
+    let pick = |o: usize| bound_affordance(state, i, wash, o, tick);
+    super::fed::nearest(state, fields, i, |o| shower(o, false), pick)
+        .or_else(|| super::fed::nearest(state, fields, i, |o| shower(o, true), pick))
 }
 
 /// Whether agent `i` stands in zone `z`.
@@ -174,7 +153,11 @@ pub fn emit(
             }
             let target = match usize::try_from(o.target) {
                 Ok(t) => t,
-                Err(_) => shower_target(state, fields, i, state.tick)?,
+                Err(_) => {
+                    let (obj, _, avoided) = shower_target(state, fields, i, state.tick)?;
+                    o.avoided = avoided.map(|(rival, given_up)| (rival, given_up as i64));
+                    obj
+                }
             };
             (
                 use_object(state, fields, i, target, role("wash"))?,

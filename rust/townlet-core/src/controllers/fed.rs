@@ -103,32 +103,66 @@ fn cost(state: &WorldState, i: usize, fields: &TargetFields, obj: usize, a: usiz
     i64::from(d) + crowd(state, obj) * dur + dur
 }
 
-/// The nearest object (ties to the lower index) among those `candidate` accepts that is
-/// reachable and for which `pick` finds an affordance; `(object, affordance)`.
+/// The lowest uid among the residents agent `i` avoids that hold or wait at `obj`.
+pub(super) fn rival_at(state: &WorldState, i: usize, obj: usize) -> Option<u32> {
+    let a = &state.agents[i];
+    let q = state.queues.get(obj)?;
+    let avoid = state.settings.relationships.avoid_threshold;
+    q.holders
+        .iter()
+        .map(|h| h.uid)
+        .chain(q.waiters.iter().map(|w| w.uid))
+        .filter(|&uid| uid != a.uid && a.ties.get(uid).is_some_and(|t| t.rivalry >= avoid))
+        .min()
+}
+
+/// A chosen target: `(object, affordance, avoided)` where `avoided` is `(rival, the
+/// object given up)` when the rival detour applied.
+pub(super) type Pick = (usize, usize, Option<(u32, usize)>);
+
+/// Target choice (learning.md 2.4 rule 3): the nearest object (ties to the lower
+/// index) among those `candidate` accepts that is reachable and for which `pick` finds
+/// an affordance; when an avoided resident holds or waits there, the nearest such
+/// object without one at most `controllers.rival_detour` steps farther replaces it.
 pub(super) fn nearest(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
     candidate: impl Fn(usize) -> bool,
     pick: impl Fn(usize) -> Option<usize>,
-) -> Option<(usize, usize)> {
-    let mut best: Option<(i32, usize, usize)> = None;
-    for o in &state.grid.objects {
-        if !candidate(o.index) {
-            continue;
+) -> Option<Pick> {
+    let scan = |limit: Option<i32>| {
+        let mut best: Option<(i32, usize, usize)> = None;
+        for o in &state.grid.objects {
+            if !candidate(o.index) {
+                continue;
+            }
+            let Some(field) = fields.field(o.index) else {
+                continue;
+            };
+            let d = dist(state, i, field);
+            if d < 0 || best.is_some_and(|(b, _, _)| d >= b) {
+                continue;
+            }
+            if limit.is_some_and(|l| d > l || rival_at(state, i, o.index).is_some()) {
+                continue;
+            }
+            if let Some(a) = pick(o.index) {
+                best = Some((d, o.index, a));
+            }
         }
-        let Some(field) = fields.field(o.index) else {
-            continue;
-        };
-        let d = dist(state, i, field);
-        if d < 0 || best.is_some_and(|(b, _, _)| d >= b) {
-            continue;
-        }
-        if let Some(a) = pick(o.index) {
-            best = Some((d, o.index, a));
-        }
-    }
-    best.map(|(_, o, a)| (o, a))
+        best
+    };
+    let (d, o, a) = scan(None)?;
+    let Some(rival) = rival_at(state, i, o) else {
+        return Some((o, a, None));
+    };
+    let detour = state.settings.controllers.rival_detour;
+    let limit = i32::try_from(i64::from(d) + detour).unwrap_or(i32::MAX);
+    Some(match scan(Some(limit)) {
+        Some((_, o2, a2)) => (o2, a2, Some((rival, o))),
+        None => (o, a, None),
+    })
 }
 
 pub(super) fn own(state: &WorldState, i: usize, obj: usize, type_name: &str) -> bool {
@@ -156,7 +190,7 @@ fn fetch(
     i: usize,
     source: i64,
     tick: i64,
-) -> Option<(usize, usize)> {
+) -> Option<Pick> {
     match source {
         SRC_FRIDGE => nearest(
             state,
@@ -197,7 +231,7 @@ fn stove(
     i: usize,
     tick: i64,
     missing_ok: bool,
-) -> Option<(usize, usize)> {
+) -> Option<Pick> {
     nearest(
         state,
         fields,
@@ -231,25 +265,25 @@ pub fn choose(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) ->
         offer(
             SRC_FRIDGE,
             fetch(state, fields, i, SRC_FRIDGE, tick)
-                .map(|(o, a)| cost(state, i, fields, o, a) + dur_eat),
+                .map(|(o, a, _)| cost(state, i, fields, o, a) + dur_eat),
         );
         let raw = carried(state, i, eat_raw.map(|(item, _)| item)) > 0;
         let take = if raw {
             Some(0)
         } else {
-            fetch(state, fields, i, SRC_COOK, tick).map(|(o, a)| cost(state, i, fields, o, a))
+            fetch(state, fields, i, SRC_COOK, tick).map(|(o, a, _)| cost(state, i, fields, o, a))
         };
         offer(
             SRC_COOK,
             take.and_then(|t| {
                 stove(state, fields, i, tick, !raw)
-                    .map(|(o, a)| t + cost(state, i, fields, o, a) + dur_eat)
+                    .map(|(o, a, _)| t + cost(state, i, fields, o, a) + dur_eat)
             }),
         );
         offer(
             SRC_CAFE,
             fetch(state, fields, i, SRC_CAFE, tick)
-                .map(|(o, a)| cost(state, i, fields, o, a) + dur_eat),
+                .map(|(o, a, _)| cost(state, i, fields, o, a) + dur_eat),
         );
     }
     let critical = agent.needs[0] < state.settings.actions.critical_need;
@@ -285,8 +319,15 @@ pub fn emit(
         0 | 1 => {
             let target = match usize::try_from(o.target) {
                 Ok(obj) => obj,
-                Err(_) if phase == 0 => fetch(state, fields, i, source, t)?.0,
-                Err(_) => stove(state, fields, i, t, false)?.0,
+                Err(_) => {
+                    let (obj, _, avoided) = if phase == 0 {
+                        fetch(state, fields, i, source, t)?
+                    } else {
+                        stove(state, fields, i, t, false)?
+                    };
+                    o.avoided = avoided.map(|(rival, given_up)| (rival, given_up as i64));
+                    obj
+                }
             };
             o.target = target as i64;
             if phase == 1 {

@@ -272,6 +272,10 @@ pub fn run_controllers(state: &mut WorldState, fields: &TargetFields) {
             } else {
                 emit(state, fields, i, &mut o)
             };
+            if chosen == WAIT {
+                // Wait succeeds after its one tick (learning.md 2.4).
+                o.last = Outcome::Success;
+            }
             match out {
                 Some(triple) => triple,
                 None => {

@@ -4,7 +4,7 @@
 //! `controller_shop.py`.
 
 use super::basic::{dist, role, use_object, walk, Triple, WAIT_TRIPLE};
-use super::fed::{bound, carried, nearest, own, vendor_aff};
+use super::fed::{bound, carried, nearest, own, vendor_aff, Pick};
 use super::{OptState, Outcome};
 use crate::affordances::engage::BUY;
 use crate::affordances::{start_check, stock_limit, AffResult};
@@ -25,7 +25,7 @@ fn can_buy(state: &WorldState, i: usize, obj: usize, item: usize, tick: i64) -> 
 }
 
 /// The nearest till agent `i` can buy raw food at.
-fn till(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Option<usize> {
+fn till(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Option<Pick> {
     let item = raw_item(state)?;
     nearest(
         state,
@@ -34,11 +34,10 @@ fn till(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Optio
         |o| vendor_aff(state, o, item).is_some(),
         |o| can_buy(state, i, o, item, tick).then_some(0),
     )
-    .map(|(o, _)| o)
 }
 
 /// The nearest own fridge taking a `store_raw_food` now.
-fn fridge(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Option<usize> {
+fn fridge(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Option<Pick> {
     nearest(
         state,
         fields,
@@ -46,7 +45,6 @@ fn fridge(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Opt
         |o| own(state, i, o, "fridge"),
         |o| bound(state, i, role("store_raw_food"), o, tick, false),
     )
-    .map(|(o, _)| o)
 }
 
 /// The mask rule: a reachable usable till, raw food below its carry limit (part of
@@ -78,7 +76,11 @@ pub fn emit(
     if o.step == 0 {
         let target = match usize::try_from(o.target) {
             Ok(obj) => obj,
-            Err(_) => till(state, fields, i, t)?,
+            Err(_) => {
+                let (obj, _, avoided) = till(state, fields, i, t)?;
+                o.avoided = avoided.map(|(rival, given_up)| (rival, given_up as i64));
+                obj
+            }
         };
         o.target = target as i64;
         if agent.eng.object() == Some(target) || agent.eng.is_active() {
@@ -96,7 +98,11 @@ pub fn emit(
     }
     let target = match usize::try_from(o.target) {
         Ok(obj) => obj,
-        Err(_) => fridge(state, fields, i, t)?,
+        Err(_) => {
+            let (obj, _, avoided) = fridge(state, fields, i, t)?;
+            o.avoided = avoided.map(|(rival, given_up)| (rival, given_up as i64));
+            obj
+        }
     };
     o.target = target as i64;
     use_object(state, fields, i, target, role("store_raw_food"))
