@@ -35,6 +35,15 @@ pub struct ManifestTables {
     pub vendor: Vec<Option<usize>>,
     /// Per affordance, its compiled preconditions.
     pub preconditions: Vec<Vec<Precondition>>,
+    /// Per affordance, per item (manifest order): `[consume, take, on_complete.items,
+    /// on_complete.stock]` counts, so the start checks compare numbers, not names.
+    pub counts: Vec<Vec<[i64; 4]>>,
+    /// Per object type, per item: its stock limit (0 when the type lists none).
+    pub stock_limits: Vec<Vec<i64>>,
+    /// Per role (`settings.roles` order): the item of its first bound name, if any.
+    pub role_item: Vec<Option<usize>>,
+    /// Per role: the indexes of its bound affordances that exist, in binding order.
+    pub role_affordances: Vec<Vec<usize>>,
 }
 
 impl ManifestTables {
@@ -90,7 +99,55 @@ impl ManifestTables {
                     .collect()
             })
             .collect();
+        let count = |pairs: &[(String, u32)], name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, c)| i64::from(*c))
+        };
+        let counts = affordances
+            .iter()
+            .map(|aff| {
+                items
+                    .iter()
+                    .map(|name| {
+                        [
+                            count(&aff.consume, name),
+                            count(&aff.take, name),
+                            count(&aff.on_complete.items, name),
+                            count(&aff.on_complete.stock, name),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        let stock_limits = settings
+            .manifest
+            .object_types
+            .iter()
+            .map(|t| {
+                items
+                    .iter()
+                    .map(|name| count(&t.stock_limit, name))
+                    .collect()
+            })
+            .collect();
+        let aff_position = |name: &str| affordances.iter().position(|a| a.id == name);
+        let role_item = settings
+            .roles
+            .iter()
+            .map(|(_, names)| names.first().and_then(|n| position(n)))
+            .collect();
+        let role_affordances = settings
+            .roles
+            .iter()
+            .map(|(_, names)| names.iter().filter_map(|n| aff_position(n)).collect())
+            .collect();
         Ok(ManifestTables {
+            counts,
+            stock_limits,
+            role_item,
+            role_affordances,
             item_index: items
                 .iter()
                 .enumerate()

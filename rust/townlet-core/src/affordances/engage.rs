@@ -143,15 +143,15 @@ pub fn role_candidate(
     tick: i64,
 ) -> Option<(i32, usize, usize)> {
     let how = ROLES.get(role)?.1;
-    let names = &state.settings.roles.get(role)?.1;
+    let tables = &state.tables;
+    let bound_all = tables.role_affordances.get(role)?;
     let agent = &state.agents[i];
     if agent.eng.is_active() {
         return None;
     }
-    let tables = &state.tables;
     match how {
         How::Use => {
-            let item = *tables.item_index.get(names.first()?.as_str())?;
+            let item = (*tables.role_item.get(role)?)?;
             let a = (*tables.item_use.get(item)?)?;
             if agent.eng != Engagement::None || start_check(state, agent, a, None, tick).0 != 0 {
                 return None;
@@ -159,17 +159,14 @@ pub fn role_candidate(
             Some((USE_ITEM, item, 0))
         }
         How::Buy => {
-            let item = *tables.item_index.get(names.first()?.as_str())?;
+            let item = (*tables.role_item.get(role)?)?;
             let (obj, a) = vendor(state, i, item)?;
             can_start(state, i, a, obj, tick).then_some((BUY, item, 0))
         }
         How::Interact => {
             for &obj in state.objects_at(agent.x, agent.y) {
                 let offered = tables.offered.get(state.grid.objects[obj].type_index)?;
-                let bound = names
-                    .iter()
-                    .filter_map(|n| tables.affordance_index.get(n.as_str()).copied())
-                    .filter(|a| offered.contains(a));
+                let bound = bound_all.iter().copied().filter(|a| offered.contains(a));
                 for a in bound.clone() {
                     if start_check(state, agent, a, Some(obj), tick).0 == 0 {
                         return Some((INTERACT, obj, a));

@@ -202,22 +202,14 @@ fn item_of(state: &WorldState, name: &str) -> usize {
 
 /// The stock limit of `item` in object `obj` (0 when its type lists none).
 pub fn stock_limit(state: &WorldState, obj: usize, item: usize) -> i64 {
-    let Some(o) = state.grid.objects.get(obj) else {
-        return 0;
-    };
-    let Some(t) = state.settings.manifest.object_types.get(o.type_index) else {
-        return 0;
-    };
-    let name = state
-        .settings
-        .manifest
-        .items
-        .get(item)
-        .map(|i| i.name.as_str());
-    t.stock_limit
-        .iter()
-        .find(|(n, _)| Some(n.as_str()) == name)
-        .map_or(0, |(_, l)| i64::from(*l))
+    state
+        .grid
+        .objects
+        .get(obj)
+        .and_then(|o| state.tables.stock_limits.get(o.type_index))
+        .and_then(|limits| limits.get(item))
+        .copied()
+        .unwrap_or(0)
 }
 
 fn count(pairs: &[(String, u32)], name: &str) -> i64 {
@@ -275,33 +267,26 @@ pub fn start_check(
                 .unwrap_or(0),
         )
     };
-    if items
-        .iter()
-        .enumerate()
-        .any(|(i, item)| have(i) < count(&aff.consume, &item.name))
-    {
+    // Per item [consume, take, on_complete.items, on_complete.stock] (manifest tables).
+    let counts: &[[i64; 4]] = state.tables.counts.get(a).map_or(&[], Vec::as_slice);
+    let n = |i: usize, k: usize| counts.get(i).map_or(0, |c| c[k]);
+    if (0..items.len()).any(|i| have(i) < n(i, 0)) {
         return (21, None);
     }
     if let Some(o) = obj {
-        if items
-            .iter()
-            .enumerate()
-            .any(|(i, item)| stock(o, i) < count(&aff.take, &item.name))
-        {
+        if (0..items.len()).any(|i| stock(o, i) < n(i, 1)) {
             return (22, None);
         }
     }
     for (i, item) in items.iter().enumerate() {
-        let after =
-            have(i) - count(&aff.consume, &item.name) + count(&aff.on_complete.items, &item.name);
+        let after = have(i) - n(i, 0) + n(i, 2);
         if after > i64::from(item.carry_limit) {
             return (23, None);
         }
     }
     if let Some(o) = obj {
-        for (i, item) in items.iter().enumerate() {
-            let after = stock(o, i) - count(&aff.take, &item.name)
-                + count(&aff.on_complete.stock, &item.name);
+        for i in 0..items.len() {
+            let after = stock(o, i) - n(i, 1) + n(i, 3);
             if after > stock_limit(state, o, i) {
                 return (24, None);
             }
