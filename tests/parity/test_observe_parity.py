@@ -30,10 +30,14 @@ TIME = [10, 11]  # time_sin, time_cos
 
 
 def observe_both(
-    py: PythonWorld, native: NativeWorld, variant: str, extra_rows: int = 2
+    py: PythonWorld,
+    native: NativeWorld,
+    variant: str,
+    extra_rows: int = 2,
+    mode: str = "primitive",
 ) -> tuple[ObservationBuffers, ObservationBuffers]:
     rows = len(py.agent_ids()) + extra_rows
-    spec = py.observation_spec(variant, "primitive")
+    spec = py.observation_spec(variant, mode)  # type: ignore[arg-type]
     a = ObservationBuffers.allocate(spec, rows)
     b = ObservationBuffers.allocate(spec, rows)
     # Garbage in every buffer: both worlds must overwrite every cell.
