@@ -243,6 +243,31 @@ mod tests {
     }
 
     #[test]
+    fn counts_limits_and_roles_are_precomputed_by_index() {
+        let mut s = town();
+        s.roles[0].1 = vec!["nope".into(), "sleep".into()];
+        let t = ManifestTables::build(&s).unwrap();
+        // Per item (raw_food, meal): [consume, take, on_complete.items, on_complete.stock].
+        assert_eq!(t.counts[3], vec![[1, 0, 0, 0], [0, 0, 1, 0]]); // cook_meal
+        assert_eq!(t.counts[6], vec![[1, 0, 0, 1], [0, 0, 0, 0]]); // store_raw_food
+        assert_eq!(t.counts[5], vec![[0, 0, 0, 0], [0, 1, 1, 0]]); // buy_meal
+        let fridge = s
+            .manifest
+            .object_types
+            .iter()
+            .position(|t| t.name == "fridge");
+        assert_eq!(t.stock_limits[fridge.unwrap()], vec![10, 6]);
+        let items: Vec<Option<usize>> = [None; 7]
+            .into_iter()
+            .chain([Some(1), Some(0), None, Some(1), Some(0)])
+            .collect();
+        assert_eq!(t.role_item, items);
+        assert_eq!(t.role_affordances[0], vec![0]); // the unknown name is dropped
+        assert_eq!(t.role_affordances[1], vec![1, 2]); // shower, public_shower
+        assert_eq!(t.role_affordances[7], Vec::<usize>::new()); // buy: an item name
+    }
+
+    #[test]
     fn a_bad_precondition_is_a_settings_error() {
         let mut s = town();
         s.manifest.affordances[11].preconditions = vec!["object.zone == agent.home".into()];
