@@ -26,7 +26,8 @@ def test_assembly_sums_left_to_right_then_guard_clip_terminal() -> None:
     assert comps[1, COL["clip_adj"]] == 0.0
     assert total[1] == 0.0
     assert total[2] == np.float32(-1.0)
-    assert c32.dtype == np.float32 and total.dtype == np.float32
+    assert c32.dtype == np.float32
+    assert total.dtype == np.float32
 
 
 def test_guard_leaves_negative_totals_alone() -> None:
