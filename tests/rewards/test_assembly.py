@@ -54,9 +54,12 @@ def test_a_faint_stays_minus_one_after_a_saturated_clip() -> None:
 def test_clip_caps_a_large_positive_tick() -> None:
     ev = [{"name": "shift_started", "agent_id": "agent_0", "status": "on_time"}]
     result, tree = tick([agent(0)], events=ev * 5)
-    out = engine().step(result, tree)
+    eng = engine()
+    out = eng.step(result, tree)
     assert out.total[0] == np.float32(0.2)
     assert out.components[0, COL["clip_adj"]] < 0
+    assert eng.clipped == 1
+    assert eng.guarded == 0
 
 
 @pytest.mark.parametrize(

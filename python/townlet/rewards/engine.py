@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from townlet.core.types import REWARD_COMPONENTS, StepResult
 from townlet.errors import SimulationError
-from townlet.rewards.assembly import TERMINAL, assemble
+from townlet.rewards.assembly import CLIP, GUARD, TERMINAL, assemble
 from townlet.rewards.needs_terms import homeostasis, shaping
 from townlet.rewards.params import STAGES, RewardParams
 from townlet.rewards.social import AvoidMemory, chat_terms
@@ -62,6 +62,10 @@ class RewardEngine:
 
     Args:
         params: resolved reward settings.
+
+    Attributes:
+        clipped: agent-ticks with ``clip_adj != 0`` so far (3.3 rule 3).
+        guarded: agent-ticks with ``guard_adj != 0`` so far.
     """
 
     def __init__(self, params: RewardParams) -> None:
@@ -69,6 +73,8 @@ class RewardEngine:
         self.stage: str = params.rewards.social_stage
         self._wages = WageTracker()
         self._avoid = AvoidMemory()
+        self.clipped = 0
+        self.guarded = 0
 
     def set_stage(self, stage: str) -> None:
         """Switch the social stage (a training schedule does this).
@@ -156,4 +162,6 @@ class RewardEngine:
         comps[spawned, :] = 0.0
         guard = terminated | (rows.hunger_low >= 1) | rows.exit_pending
         comps32, total = assemble(comps, guard, clip=r.clip_per_tick)
+        self.clipped += int(np.count_nonzero(comps[:, CLIP]))
+        self.guarded += int(np.count_nonzero(comps[:, GUARD]))
         return RewardBreakdown(list(rows.ids), comps32, total)
