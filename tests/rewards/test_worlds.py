@@ -32,12 +32,16 @@ def command(name: str, **args: Any) -> dict[str, Any]:
     return {"cmd_id": "c", "name": name, "args": args}
 
 
-def step(world: Any, eng: RewardEngine, *commands: Any) -> RewardBreakdown:
-    """Queue ``commands``, step with everyone waiting, return the rewards."""
+def step(
+    world: Any, eng: RewardEngine, *commands: Any, act: dict[int, int] | None = None
+) -> RewardBreakdown:
+    """Queue ``commands``, step (everyone waits but the rows in ``act``), rewards."""
     for c in commands:
         world.apply_command(c)
-    rows = len(world.agent_ids())
-    result = world.step(np.zeros(rows, dtype=np.int32), "primitive")
+    actions = np.zeros(len(world.agent_ids()), dtype=np.int32)
+    for i, a in (act or {}).items():
+        actions[i] = a
+    result = world.step(actions, "primitive")
     return eng.step(result, world.export_state())
 
 
@@ -60,26 +64,33 @@ def test_a_punctual_clerk_earns_the_wage_each_tick(provider: str) -> None:
     assert sum(punctual) == pytest.approx(0.05)
 
 
+EAT_MEAL = 15
+
+
 def test_guard_on_a_faint_streak_and_an_escape_by_eating(provider: str) -> None:
-    world = build_world(provider, lifecycle__population_target=2)
+    world = build_world(provider, lifecycle__population_target=3)
     eng = make_engine(world, needs_scale=0.0001, punctuality_bonus=0.001)
-    starve = command("setneed", agent_id="agent_0", needs={"hunger": 0.05})
-    first = step(world, eng, starve)
-    streak = [first] + [step(world, eng) for _ in range(10)]
+    starve = [
+        command("setneed", agent_id=f"agent_{uid}", needs={"hunger": 0.05})
+        for uid in (0, 1)
+    ]
+    streak = [step(world, eng, *starve)] + [step(world, eng) for _ in range(4)]
     for out in streak[1:]:  # positive NT on every streak tick, all taken back
-        assert out.components[0, COL["guard_adj"]] < 0
-        assert out.total[0] == 0.0
-    assert streak[-1].total[1] > 0  # agent_1 is not guarded
-    eat = command("setneed", agent_id="agent_0", needs={"hunger": 0.9})
-    escaped = step(world, eng, eat)
+        for r in (0, 1):
+            assert out.components[r, COL["guard_adj"]] < 0
+            assert out.total[r] == 0.0
+        assert out.total[2] > 0  # agent_2 is not guarded
+    started = step(world, eng, act={0: EAT_MEAL})  # takes the meal; still starving
+    assert started.total[0] == 0.0
+    escaped = step(world, eng, act={0: EAT_MEAL})  # hunger rises: streak over
     assert escaped.components[0, COL["guard_adj"]] == 0.0
     assert escaped.total[0] > 0.0
-    step(world, eng, starve)
-    outs = [step(world, eng) for _ in range(40)]
-    fainted = [o for o in outs if o.components[0, COL["terminal"]] != 0]
+    assert escaped.total[1] == 0.0  # agent_1 still starving
+    outs = [step(world, eng) for _ in range(30)]
+    fainted = [o for o in outs if o.components[1, COL["terminal"]] != 0]
     assert len(fainted) == 1
-    assert fainted[0].components[0, COL["terminal"]] == np.float32(-1.0)
-    assert fainted[0].total[0] == np.float32(-1.0)
+    assert fainted[0].components[1, COL["terminal"]] == np.float32(-1.0)
+    assert fainted[0].total[1] == np.float32(-1.0)
 
 
 def draw(rng: Rng, mask: np.ndarray) -> np.ndarray:
