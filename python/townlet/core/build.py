@@ -27,6 +27,7 @@ from townlet.core.protocols import TelemetrySink
 from townlet.core.providers import DEFAULT_POLICY, DEFAULT_POLICY_REASON
 from townlet.core.registry import known_names, resolve
 from townlet.core.types import ProviderInfo
+from townlet.rewards import RewardEngine, RewardParams
 from townlet.telemetry.jsonl import FileSink
 from townlet.telemetry.multi import MultiSink
 from townlet.telemetry.spec import parse_telemetry_spec
@@ -169,4 +170,5 @@ def build_simulation(
         progress_every_ticks=int(
             _config_value(config, "log.progress_every_ticks", 1440)
         ),
+        rewards=RewardEngine(RewardParams.from_config(config)),
     )

@@ -4,8 +4,11 @@ The loop talks to the three protocols only. Per tick it asks the policy for acti
 on the observation written at the end of the previous tick, checks them against the
 mask it handed out (learning.md 2.5: an action outside the mask runs as 0 and is
 counted), steps the world, observes into buffers allocated once, and emits telemetry.
-Steps of section 4 that belong to later issues (console queue, reward engine,
-stability monitor, autosave) are marked ``SEAM`` below and do nothing yet.
+Step 4 runs the reward engine (:mod:`townlet.rewards`) when one is given: its totals
+go to ``policy.on_step_end`` and its per-agent breakdown to telemetry as
+``loop.rewards``; without an engine the rewards are zeros. Steps of section 4 that
+belong to later issues (console queue, stability monitor, autosave) are marked
+``SEAM`` below and do nothing yet.
 
 The loop owns the ``policy`` random stream (``Rng.for_stream(seed, "policy")``) and
 binds it to stochastic policies, so a run is a pure function of config, seed and
@@ -48,6 +51,7 @@ from townlet.core.types import (
     TelemetryEvent,
 )
 from townlet.errors import SimulationError
+from townlet.rewards import RewardBreakdown, RewardEngine
 from townlet.telemetry.log_config import ensure_logging, get_logger
 from townlet.world.rng import Rng
 
@@ -94,6 +98,7 @@ class SimulationLoop(StartStop):
         config_id: identity of the config, published with the providers.
         progress_every_ticks: ticks between ``sim.progress`` INFO log lines
             (operations.md T-53; 0 turns them off).
+        rewards: the reward engine (``None``: every reward is 0).
     """
 
     def __init__(
@@ -110,6 +115,7 @@ class SimulationLoop(StartStop):
         run_id: str = "run",
         config_id: str = "",
         progress_every_ticks: int = 1440,
+        rewards: RewardEngine | None = None,
     ) -> None:
         self._world = world
         self._policy = policy
@@ -126,6 +132,8 @@ class SimulationLoop(StartStop):
         self._spec: ObservationSpec | None = None
         self._buffers: ObservationBuffers | None = None
         self._agent_ids: list[str] = []
+        self._reward_engine = rewards
+        self._last_rewards: RewardBreakdown | None = None
         self._started = False
         self._stopped = False
         self._stop_requested = False
@@ -180,6 +188,16 @@ class SimulationLoop(StartStop):
         return self._buffers
 
     @property
+    def reward_engine(self) -> RewardEngine | None:
+        """The reward engine, or ``None`` when rewards are zeros."""
+        return self._reward_engine
+
+    @property
+    def last_rewards(self) -> RewardBreakdown | None:
+        """The reward breakdown of the last tick (``None`` before the first)."""
+        return self._last_rewards
+
+    @property
     def is_running(self) -> bool:
         """True between ``start()`` and ``stop()``."""
         return self._started and not self._stopped
@@ -211,6 +229,8 @@ class SimulationLoop(StartStop):
         if self._started:
             return
         self._world.reset(self.seed)
+        if self._reward_engine is not None:
+            self._reward_engine.prime(self._world.export_state())
         self._policy_rng = Rng.for_stream(self.seed, POLICY_STREAM)
         if isinstance(self._policy, StochasticPolicy):
             self._policy.bind_rng(self._policy_rng)
@@ -355,8 +375,16 @@ class SimulationLoop(StartStop):
         return actions, int(alive.sum())
 
     def _rewards(self, result: StepResult) -> npt.NDArray[np.float64]:
-        """Step 4. SEAM (reward issue): the reward engine replaces these zeros."""
-        return np.zeros(len(result.agent_ids), dtype=np.float64)
+        """Step 4: the reward engine's totals (zeros without an engine).
+
+        The engine reads ``world.export_state()`` once per tick (tree adapter,
+        :mod:`townlet.rewards.tree`).
+        """
+        if self._reward_engine is None:
+            return np.zeros(len(result.agent_ids), dtype=np.float64)
+        breakdown = self._reward_engine.step(result, self._world.export_state())
+        self._last_rewards = breakdown
+        return breakdown.total.astype(np.float64)
 
     def _observe(self) -> None:
         """Step 6: observe for the next decision; regrow buffers only when needed."""
@@ -396,6 +424,8 @@ class SimulationLoop(StartStop):
         """Step 7: world events, then the ``loop.tick`` summary."""
         assert self._buffers is not None
         self._emit_world_events(result.events)
+        if self._last_rewards is not None and self._last_rewards.agent_ids:
+            self._emit("loop.rewards", result.tick, self._last_rewards.as_telemetry())
         rows = len(self._agent_ids)
         self._emit(
             "loop.tick",

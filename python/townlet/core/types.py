@@ -21,6 +21,7 @@ import numpy.typing as npt
 __all__ = [
     "NEEDS",
     "PRIMITIVE_ACTION_NAMES",
+    "REWARD_COMPONENTS",
     "ActionMode",
     "CommandResult",
     "ObservationBatch",
@@ -38,6 +39,22 @@ ActionMode = Literal["option", "primitive"]
 
 NEEDS: tuple[str, str, str] = ("hunger", "hygiene", "energy")
 """The needs, in the canonical order every array and loop uses (world.md section 5)."""
+
+REWARD_COMPONENTS: tuple[str, ...] = (
+    "survival",
+    "homeostasis",
+    "shaping",
+    "wage",
+    "punctuality",
+    "lateness",
+    "chat",
+    "chat_fail",
+    "avoid",
+    "guard_adj",
+    "clip_adj",
+    "terminal",
+)
+"""The K = 12 reward components in their fixed order (learning.md 3.1)."""
 
 PRIMITIVE_ACTION_NAMES: tuple[str, ...] = (
     "wait",
@@ -166,6 +183,7 @@ class ObservationSpec:
         action_mode: ``option`` or ``primitive``.
         action_names: action names in id order (``A = len(action_names)``).
         blocks: feature block name -> ``(start, stop)``.
+        reward_components: the reward component names in order (learning.md 3.2).
     """
 
     action_mode: ActionMode
@@ -176,6 +194,7 @@ class ObservationSpec:
     map_channels: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     blocks: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    reward_components: tuple[str, ...] = REWARD_COMPONENTS
 
     @property
     def num_actions(self) -> int:
