@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from townlet.core.types import REWARD_COMPONENTS
 from townlet.errors import ConfigError, ProviderError
 
 __all__ = [
@@ -63,10 +64,6 @@ PRIMITIVE_ACTIONS = (
     "wait", "move_n", "move_e", "move_s", "move_w", "sleep", "wash", "cook",
     "take_meal", "take_raw_food", "store_meal", "store_raw_food", "buy_meal",
     "buy_raw_food", "rest", "eat_meal", "eat_raw_food", "chat", "release",
-)  # fmt: skip
-REWARD_COMPONENTS = (
-    "survival", "homeostasis", "shaping", "wage", "punctuality", "lateness", "chat",
-    "chat_fail", "avoid", "guard_adj", "clip_adj", "terminal",
 )  # fmt: skip
 SELF_FEATURES = (
     "hunger", "hygiene", "energy", "wallet", "carry_raw_food", "carry_meal",
