@@ -43,7 +43,7 @@ optional; unknown keys are errors that name the closest valid key.
   `world.queues`, `world.economy`, `world.jobs`, `world.employment`, `world.exits`,
   `world.relationships`, `world.perturbations`. Learning and operations sections
   sit at the top level: `observations`, `actions`, `controllers`, `rewards`,
-  `policy`, `training`, `providers`, `telemetry`, `console`, `serve`, `snapshot`,
+  `policy`, `env`, `training`, `providers`, `telemetry`, `console`, `serve`, `snapshot`,
   `log`, plus `seed` and `label`.
 - **`world.agents: <int>`** is shorthand for `world.lifecycle.population_target`
   (so `load_config(path, overrides={"world.agents": 20})` works); otherwise

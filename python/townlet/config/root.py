@@ -2,7 +2,7 @@
 
 World rules sit under ``world:`` (world.md); learning and operations sections sit
 at the top level (``observations``, ``actions``, ``controllers``, ``rewards``,
-``policy``, ``training``, ``providers``, ``telemetry``, ``console``, ``serve``,
+``policy``, ``env``, ``training``, ``providers``, ``telemetry``, ``console``, ``serve``,
 ``snapshot``, ``log``), with ``seed`` and ``label``. A loaded config also
 carries the files it names (map text, manifest, hashes) as
 :attr:`TownletConfig.files`.
@@ -20,6 +20,7 @@ from pydantic import PrivateAttr, model_validator
 from townlet.config.actions import ActionsConfig, ControllersConfig
 from townlet.config.base import CrossCheckError, Problem, Section, setting
 from townlet.config.console import ConsoleConfig
+from townlet.config.env import EnvConfig
 from townlet.config.files import ConfigFiles, read_files
 from townlet.config.log import LogConfig
 from townlet.config.manifest import Manifest
@@ -58,6 +59,9 @@ class TownletConfig(Section):
     )
     rewards: RewardsConfig = setting(RewardsConfig, "Rewards (learning.md 3).")
     policy: PolicyConfig = setting(PolicyConfig, "Policy settings (learning.md 5).")
+    env: EnvConfig = setting(
+        EnvConfig, "Env APIs: episodes, names, seats (learning.md 4)."
+    )
     training: TrainingConfig = setting(
         TrainingConfig, "Training (learning.md 6); not part of config_id."
     )
@@ -108,6 +112,22 @@ class TownletConfig(Section):
             )
         if problems:
             raise CrossCheckError(problems)
+        return self
+
+    @model_validator(mode="after")
+    def _seats_fit(self) -> TownletConfig:
+        target = self.world.lifecycle.population_target
+        seats = self.env.max_population
+        if seats is not None and seats < target:
+            raise CrossCheckError(
+                [
+                    Problem(
+                        "env.max_population",
+                        f"must be >= world.lifecycle.population_target ({target})",
+                        seats,
+                    )
+                ]
+            )
         return self
 
     @property
