@@ -24,8 +24,9 @@ def test_defaults_come_from_the_config(tmp_path, monkeypatch):
     sim = townlet.build_simulation()
     assert sim.world_provider.requested == "auto"
     assert sim.policy_provider.requested == "scripted"
-    assert sim.policy_provider.name == "random"
-    assert "scripted policy arrives with a later issue" in sim.policy_provider.reason
+    assert sim.policy_provider.name == "scripted"
+    assert "learning.md 5" in sim.policy_provider.reason
+    assert sim.kpis is not None
     assert sim.telemetry_provider.name == "file"
     assert isinstance(sim.telemetry, FileSink)
     assert sim.telemetry.path == Path("runs") / sim.run_id / "telemetry.jsonl"
@@ -84,8 +85,8 @@ def test_auto_without_native_is_degraded_to_python(monkeypatch):
 
 
 def test_unknown_policy_is_a_config_error():
-    with pytest.raises(townlet.ConfigError, match="known: random, stub"):
-        townlet.build_simulation(policy="scripted", telemetry="null")
+    with pytest.raises(townlet.ConfigError, match="known: random, scripted, stub"):
+        townlet.build_simulation(policy="ppo", telemetry="null")
 
 
 def test_telemetry_spec_with_several_items_is_multi(tmp_path):
@@ -105,10 +106,20 @@ def test_random_policy_acts_in_the_configured_action_mode(mode):
     cfg = townlet.load_config(
         REPO / "configs" / "default.yaml", overrides={"actions.mode": mode}
     )
-    with townlet.build_simulation(cfg, world="python", telemetry="none") as sim:
+    with townlet.build_simulation(
+        cfg, world="python", policy="random", telemetry="none"
+    ) as sim:
         assert sim.policy.action_mode == mode
         sim.run(30)
         assert sim.tick == 30
         assert sim.buffers is not None
         width = sim.buffers.action_mask.shape[1]
     assert width == (8 if mode == "option" else 19)
+
+
+def test_default_scripted_policy_refuses_primitive_mode():
+    cfg = townlet.load_config(
+        REPO / "configs" / "default.yaml", overrides={"actions.mode": "primitive"}
+    )
+    with pytest.raises(townlet.ProviderError, match="option mode only"):
+        townlet.build_simulation(cfg, world="python", telemetry="none")

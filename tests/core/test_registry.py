@@ -92,7 +92,8 @@ def test_file_sink_takes_path_argument_and_defaults_under_runs(tmp_path):
 
 def test_unknown_name_lists_known_names():
     with pytest.raises(
-        ConfigError, match=r"unknown policy provider 'ppo'; known: random, stub"
+        ConfigError,
+        match=r"unknown policy provider 'ppo'; known: random, scripted, stub",
     ):
         resolve("policy", "ppo")
     with pytest.raises(ConfigError, match=r"known: auto, native, python"):

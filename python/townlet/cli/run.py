@@ -2,9 +2,11 @@
 
 architecture.md section 6, operations.md section 5 (L-3, L-4). With no arguments it
 runs the packaged default config for 1,440 ticks with file telemetry. The config is
-checked against its map too (world.md 2.6), so ``--set world.agents=50`` on the
-10-bed default town is refused with ``config.beds``; the Python API leaves that
-check to the caller (``load_config(..., map_checks=True)``). The first
+checked against its map too (world.md 2.6). A population above the beds of the map
+(``config.beds``) is only a warning here: ``--set world.agents=60`` on the 10-bed
+default town runs a crowded town whose extra residents are homeless (world.md 11,
+spawn rule 4); any other map problem still fails with exit 2. The Python API leaves
+the map checks to the caller (``load_config(..., map_checks=True)``). The first
 SIGINT finishes the current tick, closes normally and exits 130; a second one aborts
 at once.
 """
@@ -119,6 +121,23 @@ def _log_settings(ctx: click.Context, config: Any) -> None:
     configure_logging(level, fmt)
 
 
+def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any:
+    """The config with map checks; more residents than beds only warns."""
+    from townlet.config import load_config
+    from townlet.errors import ConfigError
+
+    try:
+        return load_config(config_path, set_args=set_args, map_checks=True)
+    except ConfigError as err:
+        if err.code != "config.beds" or len(err.errors) != 1:
+            raise
+        click.echo(
+            f"warning: {err.errors[0]}; the residents without a bed are homeless",
+            err=True,
+        )
+        return load_config(config_path, set_args=set_args)
+
+
 @click.command()
 @config_option(help="Config YAML (default: the packaged default town).")
 @click.option(
@@ -136,7 +155,9 @@ def _log_settings(ctx: click.Context, config: Any) -> None:
     help="World provider (default: the config's, normally auto).",
 )
 @click.option(
-    "--policy", default=None, help="Policy provider: random or stub in this slice."
+    "--policy",
+    default=None,
+    help="Policy provider: scripted (default), random or stub.",
 )
 @click.option(
     "--telemetry",
@@ -181,10 +202,8 @@ def run(
     With no arguments: the default town, 1,440 ticks (one day), file telemetry
     under runs/<run_id>/.
     """
-    from townlet.config import load_config
-
     parse_telemetry_spec(telemetry_spec)  # bad spec: exit 2 before any work
-    config = load_config(config_path, set_args=set_args, map_checks=True)
+    config = _load_run_config(config_path, set_args)
     _log_settings(ctx, config)
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)

@@ -3,7 +3,8 @@
 One record, two renderings: text lines for stderr and the ``--summary-json`` object
 (``ticks``, ``final_tick``, ``seed``, ``config_id``, ``wall_seconds``,
 ``ticks_per_second``, ``agent_steps_per_second``, ``providers``, ``state_hash``,
-``deaths``, ``kpis``). KPIs stay empty until the world computes them.
+``deaths``, ``kpis``). ``kpis`` holds the loop's KPI tracker (learning.md 5.4,
+:mod:`townlet.policy.kpi`) by the spec's names; empty without a tracker.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class RunSummary:
         deaths: terminations by reason.
         invalid_actions: actions outside the mask, run as 0.
         telemetry: the sink's counters.
-        kpis: town-life KPIs (empty in this slice).
+        kpis: town-life KPIs by name (``None`` where a denominator is empty).
     """
 
     ticks: int
@@ -51,7 +52,7 @@ class RunSummary:
     deaths: dict[str, int]
     invalid_actions: int
     telemetry: dict[str, Any]
-    kpis: dict[str, float] = field(default_factory=dict)
+    kpis: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_loop(
@@ -78,6 +79,7 @@ class RunSummary:
                 "dropped": status.dropped,
                 "last_error": status.last_error,
             },
+            kpis=loop.kpis.as_dict() if loop.kpis is not None else {},
         )
 
     @property
@@ -112,6 +114,42 @@ class RunSummary:
         }
 
 
+SHOWN_KPIS = (
+    "starvation_incidents",
+    "needs_ok_fraction",
+    "attendance",
+    "presence",
+    "evictions",
+    "option_switch_rate",
+    "reward_per_agent_tick",
+    "needs_floor_ratio",
+    "attendance_ratio",
+    "late_shift_ratio",
+    "lateness_mean_ticks",
+)
+"""KPIs printed in the text summary, in order (all of them go to the JSON)."""
+
+
+def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
+    """``kpis`` lines: measured window first, then the values, four per line.
+
+    >>> _kpi_lines({})
+    ['  kpis       none (no KPI tracker)']
+    """
+    if not kpis:
+        return [f"  {'kpis':<10} none (no KPI tracker)"]
+    if not kpis.get("measured_ticks"):
+        return [f"  {'kpis':<10} n/a (KPIs are measured from the second day on)"]
+    cells = []
+    for name in SHOWN_KPIS:
+        value = kpis.get(name)
+        shown = "n/a" if value is None else f"{value:.4g}"
+        cells.append(f"{name} {shown}")
+    head = f"  {'kpis':<10} over {kpis['measured_ticks']} ticks: "
+    rows = [", ".join(cells[i : i + 4]) for i in range(0, len(cells), 4)]
+    return [head + rows[0], *(f"  {'':<10} {row}" for row in rows[1:])]
+
+
 def format_summary(summary: RunSummary) -> str:
     """Human-readable summary lines (for stderr)."""
     deaths = (
@@ -127,7 +165,7 @@ def format_summary(summary: RunSummary) -> str:
         stub = " [stub]" if info["is_stub"] else ""
         lines.append(f"  {kind:<10} {info['name']}{stub} ({info['reason']})")
     lines.append(f"  {'deaths':<10} {deaths}")
-    lines.append(f"  {'kpis':<10} none yet (town-life KPIs arrive with a later issue)")
+    lines.extend(_kpi_lines(summary.kpis))
     lines.append(
         f"  {'events':<10} {summary.telemetry['sent']} sent to telemetry, "
         f"{summary.telemetry['dropped']} dropped"

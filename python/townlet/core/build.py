@@ -1,13 +1,10 @@
 """``townlet.build_simulation``: config + provider names -> a ready SimulationLoop.
 
 Resolution order for each provider: the keyword argument, else the config's
-``providers`` section, else the default (world ``auto``, policy ``random``, telemetry
-``null``). The telemetry argument is a ``--telemetry`` spec (``stdout,file:PATH``);
-several items make a ``multi`` sink.
-
-The config's default policy is ``scripted``, which arrives with a later issue. Until
-it is registered, a ``scripted`` that comes from the config (not from an explicit
-argument) runs the ``random`` policy, and its ProviderInfo reason says so.
+``providers`` section, else the default (world ``auto``, policy ``scripted``,
+telemetry ``null``). The telemetry argument is a ``--telemetry`` spec
+(``stdout,file:PATH``); several items make a ``multi`` sink. The loop gets the reward
+engine and a KPI tracker (:mod:`townlet.policy.kpi`).
 
 >>> new_run_id().startswith("r-")
 True
@@ -24,9 +21,10 @@ from typing import Any
 
 from townlet.core.loop import SimulationLoop
 from townlet.core.protocols import TelemetrySink
-from townlet.core.providers import DEFAULT_POLICY, DEFAULT_POLICY_REASON
-from townlet.core.registry import known_names, resolve
+from townlet.core.providers import DEFAULT_POLICY
+from townlet.core.registry import resolve
 from townlet.core.types import ProviderInfo
+from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardEngine, RewardParams
 from townlet.telemetry.jsonl import FileSink
 from townlet.telemetry.multi import MultiSink
@@ -97,13 +95,8 @@ def resolve_telemetry(
 def _resolve_policy(
     requested: str | None, config: Any, allow_fallback: bool, seed: int
 ) -> tuple[Any, ProviderInfo]:
-    """Resolve the policy; a config-default ``scripted`` runs ``random`` for now."""
+    """Resolve the policy: the argument, else ``providers.policy``."""
     name = str(requested or _config_value(config, "providers.policy", DEFAULT_POLICY))
-    if requested is None and name == "scripted" and name not in known_names("policy"):
-        policy, info = resolve("policy", DEFAULT_POLICY, config, seed=seed)
-        return policy, dataclasses.replace(
-            info, requested=name, reason=DEFAULT_POLICY_REASON
-        )
     return resolve("policy", name, config, allow_fallback=allow_fallback, seed=seed)
 
 
@@ -123,7 +116,7 @@ def build_simulation(
         config: a ``TownletConfig``, a path to a YAML config, or ``None`` for the
             packaged default.
         world: ``auto``, ``native`` or ``python`` (default: config, else ``auto``).
-        policy: a policy provider name (default: config, else ``random``).
+        policy: a policy provider name (default: config, else ``scripted``).
         telemetry: a telemetry spec (default: config, else ``null``).
         seed: master seed (default: the config's ``seed``, else 0).
         run_id: run identifier (default: a fresh :func:`new_run_id`).
@@ -171,4 +164,5 @@ def build_simulation(
             _config_value(config, "log.progress_every_ticks", 1440)
         ),
         rewards=RewardEngine(RewardParams.from_config(config)),
+        kpis=KpiTracker.from_config(config),
     )

@@ -51,6 +51,7 @@ from townlet.core.types import (
     TelemetryEvent,
 )
 from townlet.errors import SimulationError
+from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardBreakdown, RewardEngine
 from townlet.telemetry.log_config import ensure_logging, get_logger
 from townlet.world.rng import Rng
@@ -99,6 +100,7 @@ class SimulationLoop(StartStop):
         progress_every_ticks: ticks between ``sim.progress`` INFO log lines
             (operations.md T-53; 0 turns them off).
         rewards: the reward engine (``None``: every reward is 0).
+        kpis: the town-life KPI tracker (learning.md 5.4), fed every tick.
     """
 
     def __init__(
@@ -116,6 +118,7 @@ class SimulationLoop(StartStop):
         config_id: str = "",
         progress_every_ticks: int = 1440,
         rewards: RewardEngine | None = None,
+        kpis: KpiTracker | None = None,
     ) -> None:
         self._world = world
         self._policy = policy
@@ -133,6 +136,7 @@ class SimulationLoop(StartStop):
         self._buffers: ObservationBuffers | None = None
         self._agent_ids: list[str] = []
         self._reward_engine = rewards
+        self._kpis = kpis
         self._last_rewards: RewardBreakdown | None = None
         self._started = False
         self._stopped = False
@@ -193,6 +197,11 @@ class SimulationLoop(StartStop):
         return self._reward_engine
 
     @property
+    def kpis(self) -> KpiTracker | None:
+        """The KPI tracker, or ``None`` when KPIs are not measured."""
+        return self._kpis
+
+    @property
     def last_rewards(self) -> RewardBreakdown | None:
         """The reward breakdown of the last tick (``None`` before the first)."""
         return self._last_rewards
@@ -241,6 +250,8 @@ class SimulationLoop(StartStop):
         self._buffers = self._allocate(self._spec, len(self._agent_ids))
         self._world.observe(self._buffers)
         self._policy.on_episode_start(self._spec, list(self._agent_ids))
+        if self._kpis is not None:
+            self._kpis.start(self._spec)
         self._telemetry.start()
         self._started = True
         self._progress_mark = (time.perf_counter(), 0)
@@ -334,6 +345,9 @@ class SimulationLoop(StartStop):
             self._policy.on_step_end(result, rewards)
             phase = "world.observe"
             self._observe()
+            if self._kpis is not None:
+                phase = "kpis"
+                self._track(result, rewards)
             phase = "telemetry"
             self._count(result, alive_rows)
             self._emit_tick(result)
@@ -372,6 +386,8 @@ class SimulationLoop(StartStop):
         if invalid.any():
             actions = np.where(invalid, 0, actions).astype(np.int32)
             self.counters.invalid_actions += int(invalid.sum())
+        if self._kpis is not None:
+            self._kpis.on_decide(self._world.tick + 1, self._buffers, actions, rows)
         return actions, int(alive.sum())
 
     def _rewards(self, result: StepResult) -> npt.NDArray[np.float64]:
@@ -385,6 +401,15 @@ class SimulationLoop(StartStop):
         breakdown = self._reward_engine.step(result, self._world.export_state())
         self._last_rewards = breakdown
         return breakdown.total.astype(np.float64)
+
+    def _track(self, result: StepResult, rewards: npt.NDArray[np.float64]) -> None:
+        """Feed the KPI tracker the tick's rows and their alive flags after the
+        step (aligned with ``result.agent_ids``); ``_decide`` fed it the decision.
+        """
+        assert self._kpis is not None
+        assert self._buffers is not None
+        rows = len(self._agent_ids)
+        self._kpis.on_step(result, rewards, self._buffers.alive[:rows])
 
     def _observe(self) -> None:
         """Step 6: observe for the next decision; regrow buffers only when needed."""

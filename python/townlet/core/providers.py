@@ -3,7 +3,7 @@
 | kind | names |
 |---|---|
 | world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
-| policy | ``random`` (default of this slice), ``stub`` |
+| policy | ``scripted`` (the default, option mode only), ``random``, ``stub`` |
 | telemetry | ``stdout``, ``file[:PATH]``, ``null``, ``stub`` / ``none`` |
 
 World factories turn the config into the settings dict both worlds take
@@ -23,19 +23,15 @@ from townlet.core.registry import (
 )
 from townlet.core.types import ActionMode
 from townlet.policy.random import RandomPolicy
+from townlet.policy.scripted import ScriptedPolicy
 from townlet.policy.stub import StubPolicy
 from townlet.telemetry.discard import NullSink, StubSink
 from townlet.telemetry.jsonl import FileSink, StdoutSink, default_file_path
 
-__all__ = ["DEFAULT_POLICY", "DEFAULT_POLICY_REASON"]
+__all__ = ["DEFAULT_POLICY"]
 
-DEFAULT_POLICY = "random"
-"""The default policy of this slice (the spec's default, ``scripted``, comes later)."""
-
-DEFAULT_POLICY_REASON = (
-    "scripted policy arrives with a later issue; running random masked actions in "
-    "the configured action mode (the default of this slice)"
-)
+DEFAULT_POLICY = "scripted"
+"""The default policy (learning.md 4.5), also ``providers.policy``'s default."""
 
 
 def _action_mode(context: ProviderContext) -> ActionMode:
@@ -84,6 +80,12 @@ register(
 )
 register("world", "python", _python_world, reason="pure-Python world requested")
 
+register(
+    "policy",
+    "scripted",
+    lambda context: ScriptedPolicy.from_config(context.config, _action_mode(context)),
+    reason="scripted utilities over the features (learning.md 5)",
+)
 register(
     "policy",
     "random",

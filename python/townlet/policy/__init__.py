@@ -1,11 +1,12 @@
 """Policy backends (learning.md section 4.5).
 
-This slice ships ``random`` (uniform over allowed primitive actions, the baseline)
-and ``stub`` (always action 0). The ``scripted`` default and the torch backends
-(``ppo``, ``bc``, ``anneal``) arrive with later issues.
+``scripted`` (the default, :mod:`townlet.policy.scripted`), ``random`` (uniform over
+allowed actions, the baseline) and ``stub`` (always action 0); :mod:`.kpi` measures
+town-life KPIs. The torch backends (``ppo``, ``bc``, ``anneal``) arrive later.
 """
 
 from townlet.policy.random import RandomPolicy
+from townlet.policy.scripted import ScriptedPolicy
 from townlet.policy.stub import StubPolicy
 
-__all__ = ["RandomPolicy", "StubPolicy"]
+__all__ = ["RandomPolicy", "ScriptedPolicy", "StubPolicy"]
