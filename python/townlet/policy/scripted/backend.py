@@ -1,9 +1,10 @@
 """The ``scripted`` PolicyBackend (learning.md 4.5 and 5).
 
 Markov in the observation: ``decide`` gathers the needed feature columns (looked up
-by name in ``on_episode_start``), computes the ``(N, 8)`` utilities, applies the
-top-up and selects with hysteresis. No randomness, no per-agent state, option mode
-only.
+by name in ``on_episode_start``), evaluates the compiled rules (utilities and
+top-up, :mod:`.program`), runs the pre-sleep pass and selects with hysteresis: about
+twenty whole-array numpy calls per tick whatever the number of rows. No
+randomness, no per-agent state, option mode only.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from townlet.core.types import (
     StepResult,
 )
 from townlet.errors import ProviderError
-from townlet.policy.scripted.columns import BUSY, column_index
+from townlet.policy.scripted import columns as col
+from townlet.policy.scripted.columns import COLUMNS, column_index
 from townlet.policy.scripted.constants import ScriptedConstants
-from townlet.policy.scripted.selection import select
-from townlet.policy.scripted.topup import top_up
-from townlet.policy.scripted.utilities import utilities
+from townlet.policy.scripted.program import Builder, Program, evaluate
+from townlet.policy.scripted.selection import active_option, select
+from townlet.policy.scripted.topup import add_top_up_rules, pre_sleep
+from townlet.policy.scripted.utilities import add_utility_rules
 
 if TYPE_CHECKING:
     from townlet.config import TownletConfig
 
-__all__ = ["OPTION_NAMES", "ScriptedPolicy"]
+__all__ = ["OPTION_NAMES", "ScriptedPolicy", "compile_rules", "decide_rows", "scores"]
 
 OPTION_NAMES: tuple[str, ...] = (
     "Wait",
@@ -44,6 +47,36 @@ OPTION_NAMES: tuple[str, ...] = (
     "GoHome",
 )
 """The option ids the utilities are computed for (learning.md 2.1)."""
+
+
+def compile_rules(c: ScriptedConstants) -> Program:
+    """The utility and top-up rules of ``c`` as one :class:`Program`."""
+    b = Builder(COLUMNS)
+    add_utility_rules(b, c)
+    add_top_up_rules(b, c)
+    return b.build(len(OPTION_NAMES))
+
+
+def scores(
+    x: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_], p: Program
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Utilities after the top-up (both passes) and the literal matrix."""
+    u, lits = evaluate(x, p)
+    return pre_sleep(u, mask, lits, p), lits
+
+
+def decide_rows(
+    x: npt.NDArray[np.float64],
+    mask: npt.NDArray[np.bool_],
+    alive: npt.NDArray[np.bool_],
+    p: Program,
+    margin: float,
+) -> npt.NDArray[np.int32]:
+    """Option ids for gathered rows ``x`` (the whole policy on arrays)."""
+    u, _ = scores(x, mask, p)
+    active = active_option(x[:, col.OPT0 : col.OPT0 + 7])
+    return select(u, mask, active, x[:, col.BUSY] > 0.5, alive, margin)
+
 
 PRIMITIVE_REFUSED = (
     "the scripted policy works in option mode only (learning.md 5.1); "
@@ -77,6 +110,7 @@ class ScriptedPolicy:
         self._c = (
             constants if constants is not None else ScriptedConstants.from_config(None)
         )
+        self._program = compile_rules(self._c)
         self._index: npt.NDArray[np.intp] | None = None
 
     @classmethod
@@ -124,11 +158,9 @@ class ScriptedPolicy:
         buffers = batch.buffers
         x = buffers.features[:rows].take(index, axis=1).astype(np.float64)
         mask = buffers.action_mask[:rows] != 0
-        u, derived = utilities(x, self._c)
-        top_up(u, x, derived, mask, self._c)
-        busy = x[:, BUSY] > 0.5
-        alive = buffers.alive[:rows]
-        return select(u, mask, derived.active, busy, alive, self._c.switch_margin)
+        return decide_rows(
+            x, mask, buffers.alive[:rows], self._program, self._c.switch_margin
+        )
 
     def _index_for(self, spec: ObservationSpec) -> npt.NDArray[np.intp]:
         """Look columns up on first use (callers that skip ``on_episode_start``)."""

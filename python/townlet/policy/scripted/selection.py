@@ -24,7 +24,22 @@ import numpy.typing as npt
 
 from townlet.policy.scripted.utilities import CRITICAL, LUNCH
 
-__all__ = ["select"]
+__all__ = ["active_option", "select"]
+
+_IDS = np.arange(1.0, 8.0)
+
+
+def active_option(opt: npt.NDArray[np.floating]) -> npt.NDArray[np.intp]:
+    """Active option id from the ``opt_*`` one-hot columns (0 when idle).
+
+    >>> active_option(np.array([[0, 0, 0, 1, 0, 0, 0], [0] * 7])).tolist()
+    [4, 0]
+    """
+    out: npt.NDArray[np.intp] = (opt @ _IDS + HALF_UP).astype(np.intp)
+    return out
+
+
+HALF_UP = 0.5
 
 
 def select(
@@ -56,6 +71,7 @@ def select(
         & ((top < CRITICAL) | (kept >= CRITICAL))
         & ((top < LUNCH) | (kept >= top) | busy)
     )
-    choice = np.where(keep, active, best)
-    out: npt.NDArray[np.int32] = np.where(alive, choice, 0).astype(np.int32)
+    out: npt.NDArray[np.int32] = np.where(keep & alive, active, best * alive).astype(
+        np.int32
+    )
     return out

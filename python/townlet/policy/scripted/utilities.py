@@ -1,43 +1,40 @@
-"""Option utilities of the scripted policy (learning.md 5.2), one ``(N, 8)`` matrix.
+"""The utility rules of learning.md 5.2 as literals and terms (see :mod:`.program`).
 
-Input is the gathered feature matrix ``x`` (columns of
-:mod:`townlet.policy.scripted.columns`, float64); output the utility of each option
-id (Wait, GetFed, GetClean, Sleep, Work, ShopGroceries, Socialise, GoHome) before
-masking, plus the derived arrays the top-up and the selection reuse.
+Options: 0 Wait, 1 GetFed, 2 GetClean, 3 Sleep, 4 Work, 5 ShopGroceries,
+6 Socialise, 7 GoHome. Integer quantities decoded from features (minutes, ticks,
+steps, food units) are compared with a half-unit margin, so the float32 rounding
+of the features never flips a rule.
 
 >>> from townlet.policy.scripted.constants import ScriptedConstants
 >>> from townlet.policy.scripted.columns import COLUMNS
->>> c = ScriptedConstants.from_config(None)
+>>> from townlet.policy.scripted.program import Builder, evaluate
+>>> b = Builder(COLUMNS)
+>>> add_utility_rules(b, ScriptedConstants.from_config(None))
 >>> x = np.zeros((1, len(COLUMNS)))
 >>> x[0, :3] = (0.1, 0.9, 0.9)            # starving, clean, rested
 >>> x[0, 8] = 600 / 1440                  # 10:00
->>> u, d = utilities(x, c)
->>> u[0].tolist()
+>>> evaluate(x, b.build(8))[0][0].tolist()
 [0.1, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
-import numpy.typing as npt
 
-from townlet.policy.scripted import columns as col
+from townlet.core.types import NEEDS
 from townlet.policy.scripted.constants import ScriptedConstants
+from townlet.policy.scripted.program import Builder
 
 __all__ = [
     "CRITICAL",
     "LUNCH",
+    "NEED_OPTIONS",
     "SHOP",
     "WAIT",
     "WORK",
-    "Derived",
-    "utilities",
+    "add_utility_rules",
+    "time_literals",
 ]
-
-Array = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
 
 WAIT = 0.1
 CRITICAL = 4.0
@@ -52,104 +49,109 @@ SOCIAL_MARGIN = 0.15
 SOCIAL_FROM, SOCIAL_TO = 480, 1260  # 08:00 <= minute < 21:00
 SHOP_FOOD_UNITS = 2
 SHOP_MONEY_PRICES = 3
+HALF = 0.5
 
-_OPTION_IDS = np.arange(1.0, 8.0)
+NEED_OPTIONS = (1, 2, 3)
+"""GetFed, GetClean, Sleep serve hunger, hygiene, energy."""
+ACTIVE = ("opt_get_fed", "opt_get_clean", "opt_sleep", "opt_work", "opt_shop")
 
-
-class Derived(NamedTuple):
-    """Arrays computed once per decision and shared with the top-up.
-
-    Attributes:
-        active: ``(N,)`` active option id, 0 when idle.
-        t_start: ``(N,)`` ticks until the shift starts (``T_start``).
-        dist_work: ``(N,)`` steps to the job site.
-        begun: ``(N,)`` the shift window is open and not ``absent``.
-        employed: ``(N,)`` has a job.
-        bedtime_soon: ``(N,)`` the night starts within ``plan_ticks`` and energy
-            is below the night-sleep level (the top-up's pre-sleep trigger).
-    """
-
-    active: npt.NDArray[np.intp]
-    t_start: Array
-    dist_work: Array
-    begun: Bools
-    employed: Bools
-    bedtime_soon: Bools
+_ = np  # numpy is used by the doctest
 
 
-def _night(minute: Array, c: ScriptedConstants) -> Bools:
-    """``minute`` in ``[from, to)``, wrapping midnight when ``from > to``."""
+def minute_before(name: str, b: Builder, c: ScriptedConstants, minute: float) -> None:
+    """Literal ``name``: ``minute of day < minute`` (``minute`` an integer)."""
+    b.lit(name, {"time_linear": float(c.tpd)}, -(minute - HALF))
+
+
+def time_literals(b: Builder, c: ScriptedConstants) -> None:
+    """Night, the social window and the night-sleep energy level."""
     start, end = c.night
-    if start > end:
-        out: Bools = (minute >= start) | (minute < end)
+    minute_before("before_night", b, c, start)  # night part 1: minute >= start
+    minute_before("before_dawn", b, c, end)  # night part 2: minute < end
+    minute_before("before_social", b, c, SOCIAL_FROM)
+    minute_before("before_social_end", b, c, SOCIAL_TO)
+    b.lit("tired", {"energy": 1.0}, -NIGHT_SLEEP_BELOW)
+
+
+def night_terms(
+    option: int, b: Builder, c: ScriptedConstants, plain: list[str], value: float
+) -> None:
+    """``option`` scores ``value`` at night (two terms when the night wraps)."""
+    neg: list[str] = []
+    if c.night[0] > c.night[1]:
+        b.term(option, plain, ["before_night", *neg], value)
+        b.term(option, ["before_dawn", *plain], neg, value)
     else:
-        out = (minute >= start) & (minute < end)
-    return out
+        b.term(option, ["before_dawn", *plain], ["before_night", *neg], value)
 
 
-def utilities(x: Array, c: ScriptedConstants) -> tuple[Array, Derived]:
-    """The ``(N, 8)`` utilities of learning.md 5.2 (before the top-up and mask).
+def day_variants(c: ScriptedConstants) -> list[tuple[list[str], list[str]]]:
+    """``(plain, negated)`` literal lists whose union is "not night"."""
+    if c.night[0] > c.night[1]:
+        return [(["before_night"], ["before_dawn"])]
+    return [([], ["before_dawn"]), (["before_night"], [])]
 
-    Args:
-        x: ``(N, len(COLUMNS))`` gathered features.
-        c: the policy constants.
-    """
-    n = x[:, col.NEED0 : col.NEED0 + 3]
-    opt = x[:, col.OPT0 : col.OPT0 + 7]
-    active = np.rint(opt @ _OPTION_IDS).astype(np.intp)
-    minute = np.rint(x[:, col.TIME] * c.tpd)
-    t_start = np.rint(x[:, col.UNTIL_START] * c.tpd)
-    dist_work = x[:, col.WORK_DIST] * c.distance_scale
-    night = _night(minute, c)
-    employed = x[:, col.HAS_JOB] > 0.5
-    begun = x[:, col.AWAITING : col.AWAITING + 3].sum(axis=1) > 0.5
 
-    # Need options: 4.0 when critical, 1..2 below theta (or active below sigma).
-    seeking = (n < c.seek) | ((opt[:, :3] > 0.5) & (n < c.sated))
-    ramp = 1.0 + (c.seek - np.minimum(n, c.seek)) / c.seek
-    u_need = np.where(n < c.critical, CRITICAL, np.where(seeking, ramp, 0.0))
-    lunch = (
-        (x[:, col.ON_SHIFT] > 0.5) & (n[:, 0] < c.seek[0]) & (x[:, col.CARRY_MEAL] > 0)
+def add_utility_rules(b: Builder, c: ScriptedConstants) -> None:
+    """Register the literals and terms of the learning.md 5.2 table."""
+    time_literals(b, c)
+    for j, need in enumerate(NEEDS):
+        b.lit(f"crit_{need}", {need: 1.0}, -c.critical)
+        b.lit(f"seek_{need}", {need: 1.0}, -float(c.seek[j]))
+        b.lit(f"unsated_{need}", {need: 1.0}, -float(c.sated[j]))
+        b.lit(f"uncomfy_{need}", {need: 1.0}, -(float(c.seek[j]) + SOCIAL_MARGIN))
+    for name in ACTIVE:
+        b.lit(name, {name: -1.0}, HALF)
+    b.lit("employed", {"has_job": -1.0}, HALF)
+    b.lit(
+        "begun",
+        {"shift_awaiting": -1.0, "shift_on_time": -1.0, "shift_late": -1.0},
+        HALF,
     )
-    u_need[lunch, 0] = np.maximum(u_need[lunch, 0], LUNCH)
-    sleepy = night & (n[:, 2] < NIGHT_SLEEP_BELOW)
-    u_need[sleepy, 2] = np.maximum(u_need[sleepy, 2], NIGHT_SLEEP)
+    # T_start <= dist_work + beta (integers: T_start - dist_work < beta + 1/2)
+    to_work = {"until_shift_start": float(c.tpd), "work_dist": -c.distance_scale}
+    b.lit("leave", to_work, -(c.work_buffer + HALF))
+    b.lit("on_shift", {"on_shift": -1.0}, HALF)
+    b.lit("meal_carried", {"carry_meal": -c.carry_meal}, HALF)
+    food = {
+        "carry_raw_food": c.carry_raw,
+        "carry_meal": c.carry_meal,
+        "home_raw_food": c.fridge_raw,
+        "home_meal": c.fridge_meal,
+    }
+    b.lit("food_low", food, -(SHOP_FOOD_UNITS + HALF))
+    b.lit(
+        "short_of_money",
+        {"wallet": c.wallet_scale},
+        -SHOP_MONEY_PRICES * c.raw_food_price,
+    )
+    b.lit("chatted_lately", {"since_chat": 1.0}, -1.0)
+    b.lit("rival_near", {"rival_near": -1.0}, HALF)
 
-    # Work also stays 3.0 once chosen: the walk shortens dist_work, so the leave
-    # rule alone would drop Work half-way to the site.
-    work = employed & ((t_start <= dist_work + c.work_buffer) | begun | (active == 4))
-    food = np.rint(
-        x[:, col.CARRY_RAW] * c.carry_raw
-        + x[:, col.CARRY_MEAL] * c.carry_meal
-        + x[:, col.HOME_RAW] * c.fridge_raw
-        + x[:, col.HOME_MEAL] * c.fridge_meal
-    )
-    # An active ShopGroceries keeps its utility after the first purchase (the food
-    # count rises) so the resident carries the food home and stores it.
-    shop = (
-        ((food <= SHOP_FOOD_UNITS) | (active == 5))
-        & (x[:, col.WALLET] * c.wallet_scale >= SHOP_MONEY_PRICES * c.raw_food_price)
-        & ~night
-        & ~work
-    )
-    social = (
-        (n >= c.seek + SOCIAL_MARGIN).all(axis=1)
-        & (x[:, col.SINCE_CHAT] >= 1.0)
-        & (minute >= SOCIAL_FROM)
-        & (minute < SOCIAL_TO)
-        & ~work
-    )
-    damp = np.where(x[:, col.RIVAL_NEAR] > 0.5, 0.5, 1.0)
+    b.term(0, [], [], WAIT)
+    for j, need in enumerate(NEEDS):
+        option, theta = NEED_OPTIONS[j], float(c.seek[j])
+        b.term(option, [f"crit_{need}"], [], CRITICAL)
+        b.term(option, [f"seek_{need}"], [], ({need: -1.0 / theta}, 2.0))  # 1 + (θ-n)/θ
+        b.term(option, [ACTIVE[j], f"unsated_{need}"], [], 1.0)
+    b.term(1, ["on_shift", "seek_hunger", "meal_carried"], [], LUNCH)
+    night_terms(3, b, c, ["tired"], NIGHT_SLEEP)
 
-    u = np.empty((x.shape[0], 8))
-    u[:, 0] = WAIT
-    u[:, 1:4] = u_need
-    u[:, 4] = np.where(work, WORK, 0.0)
-    u[:, 5] = np.where(shop, SHOP, 0.0)
-    u[:, 6] = np.where(
-        social, (SOCIAL_BASE + SOCIAL_EXT * x[:, col.EXTROVERSION]) * damp, 0.0
-    )
-    u[:, 7] = np.where(night, GO_HOME, 0.0)
-    to_night = (c.night[0] - minute) % c.tpd
-    bedtime_soon = (to_night <= c.plan_ticks) & (n[:, 2] < NIGHT_SLEEP_BELOW)
-    return u, Derived(active, t_start, dist_work, begun, employed, bedtime_soon)
+    b.term(4, ["employed", "leave"], [], WORK)
+    b.term(4, ["employed", "begun"], [], WORK)
+    b.term(4, ["employed", "opt_work"], [], WORK)  # an active Work keeps 3.0
+    no_work = [([], ["employed"]), (["employed"], ["leave", "begun", "opt_work"])]
+    for want in ("food_low", "opt_shop"):  # an active Shop keeps 1.2 after buying
+        for day_plain, day_neg in day_variants(c):
+            for work_plain, work_neg in no_work:
+                plain = [want, *day_plain, *work_plain]
+                b.term(5, plain, ["short_of_money", *day_neg, *work_neg], SHOP)
+    comfy = [f"uncomfy_{need}" for need in NEEDS]
+    for work_plain, work_neg in no_work:
+        plain = ["before_social_end", *work_plain]
+        neg = [*comfy, "chatted_lately", "before_social", *work_neg]
+        social = ({"extroversion": SOCIAL_EXT}, SOCIAL_BASE)
+        damped = ({"extroversion": SOCIAL_EXT / 2}, SOCIAL_BASE / 2)
+        b.term(6, plain, [*neg, "rival_near"], social)
+        b.term(6, [*plain, "rival_near"], neg, damped)
+    night_terms(7, b, c, [], GO_HOME)
