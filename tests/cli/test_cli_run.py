@@ -282,3 +282,16 @@ def test_unwritable_telemetry_path_exits_2(invoke, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("error: cannot open telemetry file")
     assert "hint: pass --telemetry file:PATH" in result.stderr
+
+
+def test_summary_reports_the_kpis_measured_after_the_first_day(invoke, tmp_path):
+    from towns import native_built
+
+    world = "native" if native_built() else "python"
+    summary = run_summary(invoke, tmp_path, "--world", world, "--ticks", "1500")
+    kpis = summary["kpis"]
+    assert kpis["measured_ticks"] == 1500 - 1440 + 1
+    assert kpis["live_agent_ticks"] == 10 * kpis["measured_ticks"]
+    assert 0.0 <= kpis["needs_ok_fraction"] <= kpis["needs_floor_ratio"] <= 1.0
+    assert kpis["starvation_incidents"] == 0
+    assert summary["providers"]["policy"]["name"] == "scripted"

@@ -74,7 +74,16 @@ def test_critical_need_scores_4(need, option):
 )
 def test_below_theta_ramps_from_1_to_2(need, value, expected):
     option = {"hunger": FED, "hygiene": CLEAN, "energy": SLEEP}[need]
-    assert util(row(**{need: value}))[option] == pytest.approx(expected)
+    # a critical hygiene keeps Sleep from being the best option (no top-up pass)
+    other = {"hygiene": 0.1} if need != "hygiene" else {"hunger": 0.1}
+    assert util(row(**{need: value, **other}))[option] == pytest.approx(expected)
+
+
+def test_a_tired_resident_whose_best_option_is_sleep_goes_to_bed_at_3_5():
+    assert util(row(600, energy=0.2))[SLEEP] == 3.5  # best, and below 0.35
+    assert util(row(600, energy=0.2, opt_sleep=1.0))[SLEEP] == pytest.approx(4 / 3)
+    assert util(row(1250, energy=0.34))[SLEEP] == 3.5  # night within 90 ticks
+    assert util(row(1250, energy=0.36))[SLEEP] == 0.0
 
 
 def test_theta_itself_is_not_below_theta():

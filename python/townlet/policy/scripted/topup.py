@@ -10,7 +10,9 @@ duration + 5 <= T_start - dist_work``; always before sleep) scores 3.5, above Wo
 "Before sleep" is Sleep being the best masked option (:func:`pre_sleep`, a second
 pass after the utilities) or, added here, the night starting within ``plan_ticks``
 with energy below the night-sleep level, so dinner and a shower come before 22:00.
-Energy itself is served by Sleep, so only hunger and hygiene top up before sleep.
+Energy does not decay in bed, so its projection is the energy itself: below 0.35
+it lifts Sleep itself to 3.5, and a tired resident leaves a lesser active option
+for bed at once.
 Deviation from learning.md 5.2: the fit leaves out beta (which already delays
 departure), so a resident who lives far from work still has breakfast
 (docs/scripted-policy.md).
@@ -108,7 +110,7 @@ def add_top_up_rules(b: Builder, c: ScriptedConstants) -> None:
         )
         for way_plain, way_neg in ways:
             b.term(option, [*plain, *way_plain], [*shift_neg, *way_neg], LUNCH)
-    for j, need in enumerate(NEEDS[:2]):  # bedtime soon: hunger and hygiene
+    for j, need in enumerate(NEEDS):  # bedtime soon (energy: Sleep itself, 3.5)
         plain = ["tired", "before_bed_end", f"low_sleep_{need}", f"unsated_{need}"]
         b.term(NEED_OPTIONS[j], plain, ["before_bed_window", "opt_sleep"], LUNCH)
 
@@ -119,16 +121,18 @@ def pre_sleep(
     lits: npt.NDArray[np.bool_],
     p: Program,
 ) -> npt.NDArray[np.float64]:
-    """Second pass: where Sleep is the best masked option and not active, hunger and
-    hygiene projected over the sleep below 0.35 (and not sated) score 3.5.
+    """Second pass: where Sleep is the best masked option and not active, needs
+    projected over the sleep below 0.35 (and not sated) score 3.5. For energy (not
+    decaying in bed) that lifts Sleep itself to 3.5 below 0.35, so a tired resident
+    leaves a lesser active option for bed at once.
 
     ``u`` is updated in place and returned.
     """
     best = np.argmax(np.where(mask, u, -np.inf), axis=1)
     rows = (best == SLEEP) & ~lits[:, p.literals["opt_sleep"]]
     if rows.any():
-        low = lits[:, [p.literals["low_sleep_hunger"], p.literals["low_sleep_hygiene"]]]
-        sated = lits[:, [p.literals["unsated_hunger"], p.literals["unsated_hygiene"]]]
+        low = lits[:, [p.literals[f"low_sleep_{need}"] for need in NEEDS]]
+        sated = lits[:, [p.literals[f"unsated_{need}"] for need in NEEDS]]
         lift = low & sated & rows[:, None]
-        u[:, 1:3] = np.where(lift, np.maximum(u[:, 1:3], LUNCH), u[:, 1:3])
+        u[:, 1:4] = np.where(lift, np.maximum(u[:, 1:4], LUNCH), u[:, 1:4])
     return u
