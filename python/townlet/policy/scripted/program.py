@@ -134,9 +134,11 @@ class Builder:
 
 def evaluate(x: Array, p: Program) -> tuple[Array, npt.NDArray[np.bool_]]:
     """Utilities ``(N, options)`` and the literal matrix ``(N, L)`` of rows ``x``."""
-    both = x @ p.weights + p.bias
+    both = np.dot(x, p.weights) + p.bias
     n_lit = p.term_d.shape[0]
     lits = both[:, :n_lit] < 0.0
-    values = both[:, n_lit:] * ((lits @ p.term_d) == p.term_p)
+    # float @ float takes the BLAS path; bool @ float is a slower generic loop
+    counts = np.dot(lits.astype(np.float64), p.term_d)
+    values = both[:, n_lit:] * (counts == p.term_p)
     u: Array = values.reshape(x.shape[0], p.options, p.slots).max(axis=2)
     return u, lits
