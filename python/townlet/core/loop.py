@@ -229,8 +229,6 @@ class SimulationLoop(StartStop):
         if self._started:
             return
         self._world.reset(self.seed)
-        if self._reward_engine is not None:
-            self._reward_engine.prime(self._world.export_state())
         self._policy_rng = Rng.for_stream(self.seed, POLICY_STREAM)
         if isinstance(self._policy, StochasticPolicy):
             self._policy.bind_rng(self._policy_rng)
@@ -377,12 +375,12 @@ class SimulationLoop(StartStop):
     def _rewards(self, result: StepResult) -> npt.NDArray[np.float64]:
         """Step 4: the reward engine's totals (zeros without an engine).
 
-        The engine reads ``world.export_state()`` once per tick (tree adapter,
-        :mod:`townlet.rewards.tree`).
+        The engine reads the ``StepResult`` arrays; from social stage C1 it asks for
+        ``world.export_state()`` on ticks with a chat event (the ties).
         """
         if self._reward_engine is None:
             return np.zeros(len(result.agent_ids), dtype=np.float64)
-        breakdown = self._reward_engine.step(result, self._world.export_state())
+        breakdown = self._reward_engine.step(result, self._world.export_state)
         self._last_rewards = breakdown
         return breakdown.total.astype(np.float64)
 
