@@ -57,50 +57,69 @@ def row_rewards(
     """
     r = params.rewards
     n = wages.shape[0]
-    terminated = flags.terminal != 0
-    zero = np.zeros(n, dtype=np.float64)
+    zero = np.zeros(n)
+    terminal_code = flags.terminal
+    ended = terminal_code.any()
     # 1 homeostasis: -needs_scale * sum_j w_j * (d_j * d_j), d = 1 - need after
     d_after = 1.0 - needs_after
     wdd = (d_after * d_after) * _W
     homeo = -(r.needs_scale * (wdd[:, 0] + wdd[:, 1] + wdd[:, 2]))
     # 2 shaping: gamma * Phi(t) - Phi(t-1), Phi = -phi_scale * sum_j w_j * d_j
     if r.shaping:
-        wd_after = d_after * _W
-        wd_before = (1.0 - needs_before) * _W
-        phi_now = -(r.phi_scale * (wd_after[:, 0] + wd_after[:, 1] + wd_after[:, 2]))
-        phi_now[terminated] = 0.0
-        phi_then = -(
-            r.phi_scale * (wd_before[:, 0] + wd_before[:, 1] + wd_before[:, 2])
-        )
-        shaping = r.shaping_gamma * phi_now - phi_then
+        wd = np.concatenate((1.0 - needs_before, d_after)) * _W
+        phi = -(r.phi_scale * (wd[:, 0] + wd[:, 1] + wd[:, 2]))
+        phi_now = phi[n:]
+        if ended:  # Phi(t) = 0 on the terminating tick
+            phi_now[terminal_code != 0] = 0.0
+        shaping = r.shaping_gamma * phi_now - phi[:n]
     else:
         shaping = zero
     survival = np.full(n, r.survival_tick)
     wage = params.wage_coeff * wages
-    start = flags.shift_start
-    punctual = np.array((0.0, r.punctuality_bonus, 0.0))[start]
-    lateness = np.array((0.0, 0.0, -r.late_penalty))[start] + np.where(
-        flags.shift_absent, -r.absence_penalty, 0.0
-    )
-    terminal = np.array((0.0, r.faint_penalty, r.eviction_penalty, 0.0))[flags.terminal]
-    # 3.2 assembly: NT = c0 + ... + c8 left to right (zero social columns add nothing)
-    nt = survival + homeo + shaping + wage + punctual + lateness
+    # 3.2 assembly: NT = c0 + ... + c8 left to right; zero columns add nothing
+    nt = survival + homeo + shaping + wage
+    start, absent = flags.shift_start, flags.shift_absent
+    if start.any() or absent.any():
+        punctual = np.array((0.0, r.punctuality_bonus, 0.0))[start]
+        lateness = np.array((0.0, 0.0, -r.late_penalty))[start] + np.where(
+            absent, -r.absence_penalty, 0.0
+        )
+        nt = nt + punctual + lateness
+    else:
+        punctual = lateness = zero
     if social is None:
         chat = fail = avoid = zero
     else:
         chat, fail, avoid = social[:, 0], social[:, 1], social[:, 2]
         nt = nt + chat + fail + avoid
-    guard = terminated | (flags.hunger_low_ticks >= 1) | flags.exit_pending
-    guard_adj = np.where(guard & (nt > 0.0), -nt, 0.0)
-    nt2 = nt + guard_adj
-    clip_adj = np.clip(nt2, -r.clip_per_tick, r.clip_per_tick) - nt2
-    total = (nt2 + clip_adj + terminal).astype(np.float32)
+    guard = (flags.hunger_low_ticks > 0) | flags.exit_pending
+    if ended:
+        guard |= terminal_code != 0
+    if guard.any():
+        guard_adj = np.where(guard & (nt > 0.0), -nt, 0.0)
+        nt = nt + guard_adj
+    else:
+        guard_adj = zero
+    clip = r.clip_per_tick
+    if n and (nt.max() > clip or nt.min() < -clip):
+        clip_adj = np.clip(nt, -clip, clip) - nt
+        total = nt + clip_adj
+    else:
+        clip_adj, total = zero, nt
+    if ended:
+        terminal = np.array((0.0, r.faint_penalty, r.eviction_penalty, 0.0))[
+            terminal_code
+        ]
+        total = total + terminal
+    else:
+        terminal = zero
     columns = (survival, homeo, shaping, wage, punctual, lateness, chat, fail, avoid)
     comps = np.stack(
         (*columns, guard_adj, clip_adj, terminal), axis=1, dtype=np.float32
     )
+    total32 = total.astype(np.float32)
     spawned = flags.spawned
     if spawned.any():  # every component is 0 on a resident's spawn tick
         comps[spawned] = 0.0
-        total[spawned] = 0.0
-    return comps, total
+        total32[spawned] = 0.0
+    return comps, total32
