@@ -363,7 +363,7 @@ class SimulationLoop(StartStop):
         actions = actions.astype(np.int32, copy=False)
         alive = self._buffers.alive[:rows]
         mask = self._buffers.action_mask[:rows]
-        if rows and 0 <= actions.min() and actions.max() < mask.shape[1]:
+        if rows and actions.min() >= 0 and actions.max() < mask.shape[1]:
             allowed = mask[self._row_index(rows), actions] != 0
         else:
             in_range = (actions >= 0) & (actions < mask.shape[1])
