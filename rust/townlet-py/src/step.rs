@@ -12,7 +12,6 @@ use std::sync::Arc;
 use numpy::ndarray::ArrayView2;
 use numpy::{PyArray1, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::PyAnyMethods;
 use pyo3::types::{PyList, PyTuple, PyTupleMethods};
 use townlet_core::agents::Agent;
 use townlet_core::events::Event;
@@ -74,12 +73,20 @@ impl PyStepRows {
         }
     }
 
-    /// Column `k` of the byte flags as a new `(N,)` array of `dtype` (`bool` or `int8`).
-    fn flag<'py>(&self, py: Python<'py>, k: usize, dtype: &str) -> PyResult<Bound<'py, PyAny>> {
-        let column: Vec<u8> = self.marks.iter().map(|m| m[k]).collect();
-        PyArray1::from_vec(py, column)
-            .into_any()
-            .call_method1(pyo3::intern!(py, "astype"), (dtype,))
+    /// Column `k` of the byte flags as a new `(N,)` bool array.
+    fn flag_bool<'py>(&self, py: Python<'py>, k: usize) -> Bound<'py, PyAny> {
+        let column: Vec<bool> = self.marks.iter().map(|m| m[k] != 0).collect();
+        PyArray1::from_vec(py, column).into_any()
+    }
+
+    /// Column `k` of the byte flags as a new `(N,)` int8 array.
+    fn flag_i8<'py>(&self, py: Python<'py>, k: usize) -> Bound<'py, PyAny> {
+        let column: Vec<i8> = self
+            .marks
+            .iter()
+            .map(|m| i8::try_from(m[k]).unwrap_or(i8::MAX))
+            .collect();
+        PyArray1::from_vec(py, column).into_any()
     }
 
     fn needs_rows<'py>(&self, py: Python<'py>, half: usize) -> PyResult<Bound<'py, PyArray2<f64>>> {
@@ -121,11 +128,11 @@ impl PyStepRows {
             py,
             [
                 PyArray1::from_slice(py, &self.hunger_low).into_any(),
-                self.flag(py, 0, "bool")?,
-                self.flag(py, 1, "int8")?,
-                self.flag(py, 2, "bool")?,
-                self.flag(py, 3, "int8")?,
-                self.flag(py, 4, "bool")?,
+                self.flag_bool(py, 0),
+                self.flag_i8(py, 1),
+                self.flag_bool(py, 2),
+                self.flag_i8(py, 3),
+                self.flag_bool(py, 4),
             ],
         )?;
         Ok((
