@@ -53,9 +53,12 @@ class RewardBreakdown:
         """``{agent_id: {total, components: {name: value}}}`` (operations.md 1.3)."""
         names = REWARD_COMPONENTS
         return {
-            agent_id: {"total": total, "components": dict(zip(names, row))}
+            agent_id: {"total": total, "components": dict(zip(names, row, strict=True))}
             for agent_id, total, row in zip(
-                self.agent_ids, self.total.tolist(), self.components.tolist()
+                self.agent_ids,
+                self.total.tolist(),
+                self.components.tolist(),
+                strict=True,
             )
         }
 
