@@ -6,7 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from townlet.core.types import ObservationBuffers, ObservationSpec, StepResult
+from townlet.core.types import (
+    ObservationBuffers,
+    ObservationSpec,
+    RowFlags,
+    StepResult,
+)
 from townlet.policy.kpi import KpiTracker, kpi_failures
 from townlet.policy.scripted import OPTION_NAMES
 
@@ -31,6 +36,7 @@ def step(
         needs_before=arr,
         needs_after=arr,
         wages=np.zeros(len(ids)),
+        flags=RowFlags.empty(len(ids)),
     )
 
 
