@@ -62,6 +62,8 @@ def test_same_seed_envs_agree_for_2000_ticks() -> None:
         assert _same(out1, out2)
         assert env1.state_hash() == env2.state_hash()
         assert np.array_equal(env1.state(), env2.state())
+        # the per-feature bounds are honest: every observation lies in its space
+        assert all(env1.observation_space(a).contains(o) for a, o in out1[0].items())
         terminations += sum(out1[2].values())
     assert env1.session.world.tick == 2000
     assert terminations > 0
