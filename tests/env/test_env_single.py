@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from envs import CHURN, config
 from gymnasium.utils.env_checker import check_env
 
 import townlet.env
+from townlet.core import registry
 from townlet.core.registry import known_names
 from townlet.errors import ConfigError, SimulationError
 
@@ -110,3 +112,61 @@ def test_background_policy_acts_in_the_env_mode() -> None:
     obs, _ = env.reset(seed=1)
     assert obs["action_mask"].shape == (19,)
     env.step(0)
+
+
+class _Recorder:
+    """A background policy that records its hooks and always picks action 0."""
+
+    provider = "env-test-recorder"
+    action_mode = "option"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def on_episode_start(self, spec: object, agent_ids: list[str]) -> None:
+        self.calls.append(f"start:{len(agent_ids)}")
+
+    def decide(self, batch: object) -> np.ndarray:
+        ids = batch.agent_ids  # type: ignore[attr-defined]
+        self.calls.append(f"decide:{batch.tick}")  # type: ignore[attr-defined]
+        return np.zeros(len(ids), dtype=np.int32)
+
+    def on_step_end(self, result: object, rewards: np.ndarray) -> None:
+        self.calls.append(f"end_step:{result.tick}")  # type: ignore[attr-defined]
+
+    def on_episode_end(self) -> None:
+        self.calls.append("end")
+
+    def identity(self) -> object:
+        return None
+
+
+@pytest.fixture
+def recorder() -> Iterator[_Recorder]:
+    """A registered recorder policy; the registry table is restored afterwards."""
+    saved = dict(registry._REGISTRY.table)
+    policy = _Recorder()
+    registry.register("policy", "env-test-recorder", lambda context: policy)
+    yield policy
+    registry._REGISTRY.table.clear()
+    registry._REGISTRY.table.update(saved)
+
+
+def test_background_policy_hooks_follow_the_episodes(recorder: _Recorder) -> None:
+    env = townlet.env.single_agent_env(config=config(), background="env-test-recorder")
+    env.reset(seed=0)
+    env.step(0)
+    env.step(0)
+    env.reset(seed=1)
+    env.close()
+    env.close()
+    assert recorder.calls == [
+        "start:10",
+        "decide:0",
+        "end_step:1",
+        "decide:1",
+        "end_step:2",
+        "end",
+        "start:10",
+        "end",
+    ]

@@ -108,6 +108,7 @@ class TownletSingleAgentEnv(gymnasium.Env[AgentObs, np.int64]):
         self.background_info = info
         self.focal: str | None = None
         self._ended = True
+        self._policy_started = False
 
     @property
     def max_cycles(self) -> int:
@@ -142,9 +143,12 @@ class TownletSingleAgentEnv(gymnasium.Env[AgentObs, np.int64]):
         self.focal = agents[self.focal_seat]
         master = self.session.seeds.current
         assert master is not None
+        if self._policy_started:
+            self.background.on_episode_end()
         if isinstance(self.background, StochasticPolicy):
             self.background.bind_rng(Rng.for_stream(master, POLICY_STREAM))
         self.background.on_episode_start(self.session.spec, list(agents))
+        self._policy_started = True
         self._ended = False
         return obs[self.focal], infos[self.focal]
 
@@ -195,5 +199,7 @@ class TownletSingleAgentEnv(gymnasium.Env[AgentObs, np.int64]):
         return ansi_frame(self.session.view())
 
     def close(self) -> None:
-        """End the background policy's episode."""
-        self.background.on_episode_end()
+        """End the background policy's episode (if one started)."""
+        if self._policy_started:
+            self._policy_started = False
+            self.background.on_episode_end()
