@@ -179,7 +179,6 @@ class TownSession:
         self.world.reset(master)
         tree = self.world.export_state()
         self._engine = RewardEngine(RewardParams.from_config(config))
-        self._engine.prime(tree)
         self.last_rewards = None
         self.last_result = None
         self._observe(tree)
