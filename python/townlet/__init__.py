@@ -8,6 +8,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from townlet import env
 from townlet.config import load_config
 from townlet.core import (
     PolicyBackend,
@@ -39,6 +40,8 @@ __all__ = [  # noqa: RUF022 - grouped by purpose (architecture.md section 6)
     "SimulationLoop",
     "build_simulation",
     "load_config",
+    # Environment APIs (townlet.env.parallel_env, townlet.env.single_agent_env)
+    "env",
     # The protocols every consumer talks to, and how providers were chosen
     "PolicyBackend",
     "ProviderInfo",
