@@ -25,9 +25,6 @@ from townlet.world.rng import SplitMix64, fnv1a64
 
 __all__ = ["PythonVector", "town_seed_state"]
 
-_TERMINAL = {"faint": 1, "eviction": 2, "killed": 3}
-"""Termination reasons as the ``terminal`` row flag (0 = none)."""
-
 
 def town_seed_state(master_seed: int, index: int) -> int:
     """The SplitMix64 seed of town ``index``: ``master XOR fnv1a64("town:<i>")``."""
@@ -203,7 +200,6 @@ class PythonVector:
         rollover = result.tick >= self._max_ticks
         self._clear_inputs(slice(base, base + s))
         ended = {agent_id for agent_id, _ in result.terminated}
-        reasons = dict(result.terminated)
         flags = getattr(result, "flags", None)
         scratch = town.observe_scratch()
         finals: list[tuple[int, int]] = []
@@ -219,7 +215,6 @@ class PythonVector:
             b["spawned"][row] = False
             b["terminated"][row] = dead
             b["truncated"][row] = rollover and not dead
-            b["terminal"][row] = _TERMINAL.get(reasons.get(agent_id, ""), 0)
             if flags is not None:
                 b["hunger_low_ticks"][row] = flags.hunger_low_ticks[k]
                 b["exit_pending"][row] = flags.exit_pending[k]

@@ -167,11 +167,10 @@ impl PyVector {
         let shape = self.inner.shape();
         let spec = self.inner.spec();
         let n = Some(shape.rows());
-        let window = if spec.channels == 0 {
-            0
-        } else {
-            ((shape.map / spec.channels) as f64).sqrt().round() as usize
-        };
+        let window = shape
+            .map
+            .checked_div(spec.channels)
+            .map_or(0, |area| (area as f64).sqrt().round() as usize);
         let row = [n];
         let bound = Buffers {
             actions: take(buffers, "actions", "int32", &row)?,
@@ -208,12 +207,9 @@ impl PyVector {
     /// Builds every town from `seed` (town i's streams from `seed XOR
     /// fnv1a64("town:<i>")`) and writes the first observations.
     fn reset(&mut self, py: Python<'_>, seed: &Bound<'_, PyAny>) -> PyResult<()> {
-        let seed: u64 = seed.extract().map_err(|_| {
-            provider(
-                py,
-                "seed: expected an int in [0, 2**64)".to_string(),
-            )
-        })?;
+        let seed: u64 = seed
+            .extract()
+            .map_err(|_| provider(py, "seed: expected an int in [0, 2**64)".to_string()))?;
         self.run(py, |vector, _actions, rows| vector.reset(seed, rows))
     }
 
@@ -241,7 +237,11 @@ impl PyVector {
 
     /// Each town's current tick.
     fn ticks(&self) -> Vec<i64> {
-        self.inner.towns().iter().map(|t| t.world().tick()).collect()
+        self.inner
+            .towns()
+            .iter()
+            .map(|t| t.world().tick())
+            .collect()
     }
 
     /// Hex sha256 of town `index`'s state tree.
