@@ -78,14 +78,9 @@ def measure_vector(
     from townlet.env import VectorTownlet
     from townlet.env.vector import Backend
 
+    name: Backend = "python" if backend == "python" else "native"
     vec = VectorTownlet(
-        towns,
-        config,
-        variant,
-        "option",
-        seed=seed,
-        num_threads=threads,
-        backend=backend,
+        towns, config, variant, "option", seed, num_threads=threads, backend=name
     )
     obs, _ = vec.reset()
     rng = np.random.default_rng(seed)
