@@ -251,6 +251,96 @@ impl Vector {
         let final_map = final_map.unwrap_or(no_map_b);
         let actions: &[i32] = actions.unwrap_or(&[]);
         let towns = &mut self.towns;
+        let body = |i: usize, o: ObsParts<'_>, p: InputParts<'_>| -> Result<(), Error> {
+            let (town, map, features, action_mask, ctx_reset, alive, uid, fmap, ffeat, reset) = o;
+            let (terminated, truncated, nb, na, wages, hlt, exit, ss, sa, term, spawned) = p;
+            let town_actions = actions.get(i * s..(i + 1) * s).unwrap_or(&[]);
+            let rows = TownRows {
+                obs: TownObs {
+                    map: has_map.then_some(map),
+                    features,
+                    action_mask,
+                    ctx_reset,
+                    alive,
+                    uid,
+                },
+                finals: TownFinals {
+                    map: has_map.then_some(fmap),
+                    features: ffeat,
+                },
+                inputs: TownInputs {
+                    terminated,
+                    truncated,
+                    needs_before: nb,
+                    needs_after: na,
+                    wages,
+                    hunger_low_ticks: hlt,
+                    exit_pending: exit,
+                    shift_start: ss,
+                    shift_absent: sa,
+                    terminal: term,
+                    spawned,
+                },
+            };
+            *reset = work(town, town_actions, channels, &spec, rows)?;
+            Ok(())
+        };
+        if spec.threads == 1 {
+            // One thread: run on the caller's thread, no pool hand-off.
+            let mut obs = (
+                map.chunks_exact_mut(map_chunk),
+                features.chunks_exact_mut(s * shape.features),
+                action_mask.chunks_exact_mut(s * shape.columns),
+                ctx_reset.chunks_exact_mut(s),
+                alive.chunks_exact_mut(s),
+                uid.chunks_exact_mut(s),
+                final_map.chunks_exact_mut(map_chunk),
+                final_features.chunks_exact_mut(s * shape.features),
+                town_reset.iter_mut(),
+            );
+            let mut inputs = (
+                terminated.chunks_exact_mut(s),
+                truncated.chunks_exact_mut(s),
+                needs_before.chunks_exact_mut(s * 3),
+                needs_after.chunks_exact_mut(s * 3),
+                wages.chunks_exact_mut(s),
+                hunger_low_ticks.chunks_exact_mut(s),
+                exit_pending.chunks_exact_mut(s),
+                shift_start.chunks_exact_mut(s),
+                shift_absent.chunks_exact_mut(s),
+                terminal.chunks_exact_mut(s),
+                spawned.chunks_exact_mut(s),
+            );
+            for (i, town) in towns.iter_mut().enumerate() {
+                let o = (
+                    town,
+                    next(&mut obs.0)?,
+                    next(&mut obs.1)?,
+                    next(&mut obs.2)?,
+                    next(&mut obs.3)?,
+                    next(&mut obs.4)?,
+                    next(&mut obs.5)?,
+                    next(&mut obs.6)?,
+                    next(&mut obs.7)?,
+                    next(&mut obs.8)?,
+                );
+                let p = (
+                    next(&mut inputs.0)?,
+                    next(&mut inputs.1)?,
+                    next(&mut inputs.2)?,
+                    next(&mut inputs.3)?,
+                    next(&mut inputs.4)?,
+                    next(&mut inputs.5)?,
+                    next(&mut inputs.6)?,
+                    next(&mut inputs.7)?,
+                    next(&mut inputs.8)?,
+                    next(&mut inputs.9)?,
+                    next(&mut inputs.10)?,
+                );
+                body(i, o, p)?;
+            }
+            return Ok(());
+        }
         let obs = (
             towns.par_iter_mut(),
             map.par_chunks_exact_mut(map_chunk),
@@ -280,54 +370,46 @@ impl Vector {
             (obs, inputs)
                 .into_par_iter()
                 .enumerate()
-                .try_for_each(|(i, (o, p))| {
-                    let (
-                        town,
-                        map,
-                        features,
-                        action_mask,
-                        ctx_reset,
-                        alive,
-                        uid,
-                        fmap,
-                        ffeat,
-                        reset,
-                    ) = o;
-                    let (terminated, truncated, nb, na, wages, hlt, exit, ss, sa, term, spawned) =
-                        p;
-                    let town_actions = actions.get(i * s..(i + 1) * s).unwrap_or(&[]);
-                    let rows = TownRows {
-                        obs: TownObs {
-                            map: has_map.then_some(map),
-                            features,
-                            action_mask,
-                            ctx_reset,
-                            alive,
-                            uid,
-                        },
-                        finals: TownFinals {
-                            map: has_map.then_some(fmap),
-                            features: ffeat,
-                        },
-                        inputs: TownInputs {
-                            terminated,
-                            truncated,
-                            needs_before: nb,
-                            needs_after: na,
-                            wages,
-                            hunger_low_ticks: hlt,
-                            exit_pending: exit,
-                            shift_start: ss,
-                            shift_absent: sa,
-                            terminal: term,
-                            spawned,
-                        },
-                    };
-                    *reset = work(town, town_actions, channels, &spec, rows)?;
-                    Ok(())
-                })
+                .try_for_each(|(i, (o, p))| body(i, o, p))
         })
     }
+}
+
+/// One town's observation slices (and its town and `town_reset` cell).
+type ObsParts<'a> = (
+    &'a mut Town,
+    &'a mut [f32],
+    &'a mut [f32],
+    &'a mut [i8],
+    &'a mut [bool],
+    &'a mut [bool],
+    &'a mut [i64],
+    &'a mut [f32],
+    &'a mut [f32],
+    &'a mut bool,
+);
+
+/// One town's outcome and reward-input slices.
+type InputParts<'a> = (
+    &'a mut [bool],
+    &'a mut [bool],
+    &'a mut [f64],
+    &'a mut [f64],
+    &'a mut [f64],
+    &'a mut [i32],
+    &'a mut [bool],
+    &'a mut [i8],
+    &'a mut [bool],
+    &'a mut [i8],
+    &'a mut [bool],
+);
+
+/// The next chunk of a buffer; the lengths were checked, so running out is a bug
+/// reported as an error rather than a panic.
+fn next<T>(chunks: &mut impl Iterator<Item = T>) -> Result<T, Error> {
+    chunks
+        .next()
+        .ok_or_else(|| Error::provider("vector buffers: fewer rows than towns"))
 }
 
 #[cfg(test)]
