@@ -24,9 +24,11 @@ class StepRows:
         npt.NDArray[np.float64],
         npt.NDArray[np.float64],
         npt.NDArray[np.float64],
+        tuple[npt.NDArray[Any], ...],
     ]:
-        """``(agent_ids, needs_before, needs_after, wages)``: the ids of the rows, the
-        ``(N, 3)`` needs at the start and end of the tick, ``(N,)`` zero wages."""
+        """``(agent_ids, needs_before, needs_after, wages, flags)``: the ids of the
+        rows, the ``(N, 3)`` needs at the start and end of the tick, the ``(N,)`` wage
+        credited this tick and the six ``RowFlags`` arrays in field order."""
 
     def __len__(self) -> int: ...
 

@@ -16,6 +16,7 @@ from townlet.core.types import (
     PRIMITIVE_ACTION_NAMES,
     ObservationBuffers,
     ObservationSpec,
+    RowFlags,
     StepResult,
     TelemetryEvent,
     WorldView,
@@ -73,6 +74,7 @@ class FakeWorld:
             needs_before=np.zeros((n, 3)),
             needs_after=np.zeros((n, 3)),
             wages=np.zeros(n),
+            flags=RowFlags.empty(n),
         )
 
     def observation_spec(self, variant: str, mode: Any = None) -> ObservationSpec:

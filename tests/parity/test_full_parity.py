@@ -23,11 +23,10 @@ from typing import Any
 import numpy as np
 import pytest
 from test_observe_parity import compare, observe_both, relate
-from test_parity import _busy_perturbations, divergence, first_difference
+from test_parity import _busy_perturbations, compare_step, divergence
 from towns import make_settings, map_text, native_built
 
 from townlet.world import NativeWorld, PythonWorld
-from townlet.world.canonical import canonical_encode
 from townlet.world.rng import Rng
 
 pytestmark = [
@@ -92,21 +91,6 @@ DRAWS: dict[str, Callable[[Rng, np.ndarray], np.ndarray]] = {
     "option": draw_option,
 }
 """Action mode -> draw from the compact observation's mask."""
-
-
-def compare_step(tick: int, a: Any, b: Any) -> None:
-    """Events, step rows and needs of one step agree."""
-    if canonical_encode(a.events) != canonical_encode(b.events):
-        diff = first_difference(a.events, b.events, "events")
-        raise AssertionError(f"events diverge at tick {tick}: {diff}")
-    assert (a.tick, a.agent_ids, a.terminated, a.spawned) == (
-        b.tick,
-        b.agent_ids,
-        b.terminated,
-        b.spawned,
-    ), f"step results diverge at tick {tick}"
-    assert np.array_equal(a.needs_before, b.needs_before), f"needs_before, {tick}"
-    assert np.array_equal(a.needs_after, b.needs_after), f"needs_after, {tick}"
 
 
 def run_full(agents: int, seed: int, days: int, mode: str) -> dict[str, int]:

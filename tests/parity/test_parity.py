@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from towns import PERTURBATIONS, make_settings, map_text, native_built
 
-from townlet.core.types import ObservationBuffers
+from townlet.core.types import ObservationBuffers, RowFlags
 from townlet.world import NativeWorld, PythonWorld
 from townlet.world.canonical import canonical_encode
 from townlet.world.rng import Rng
@@ -134,6 +134,50 @@ def draw_queue_actions(rng: Rng, rows: int) -> np.ndarray:
     return np.array(ids, dtype=np.int32)
 
 
+def compare_step(tick: int, a: Any, b: Any) -> None:
+    """Events, step rows, needs, wages and flags of one step agree, and the flags
+    agree with the events."""
+    if canonical_encode(a.events) != canonical_encode(b.events):
+        diff = first_difference(a.events, b.events, "events")
+        raise AssertionError(f"events diverge at tick {tick}: {diff}")
+    assert (a.tick, a.agent_ids, a.terminated, a.spawned) == (
+        b.tick,
+        b.agent_ids,
+        b.terminated,
+        b.spawned,
+    ), f"step results diverge at tick {tick}"
+    assert np.array_equal(a.needs_before, b.needs_before), f"needs_before, {tick}"
+    assert np.array_equal(a.needs_after, b.needs_after), f"needs_after, {tick}"
+    assert np.array_equal(a.wages, b.wages), f"wages, {tick}"
+    for name in RowFlags.__dataclass_fields__:
+        x, y = getattr(a.flags, name), getattr(b.flags, name)
+        assert x.dtype == y.dtype, f"flags.{name} dtype, {tick}"
+        assert np.array_equal(x, y), f"flags.{name}, {tick}"
+    check_flags_match_events(tick, a)
+
+
+def check_flags_match_events(tick: int, r: Any) -> None:
+    """The flags say what the events say (one world's result)."""
+    index = {agent_id: i for i, agent_id in enumerate(r.agent_ids)}
+    start = np.zeros(len(index), dtype=np.int8)
+    absent = np.zeros(len(index), dtype=np.bool_)
+    for e in r.events:
+        if e["name"] == "shift_started":
+            start[index[e["agent_id"]]] = 2 if e["status"] == "late" else 1
+        elif e["name"] == "shift_absent":
+            absent[index[e["agent_id"]]] = True
+    assert np.array_equal(r.flags.shift_start, start), f"shift_start, {tick}"
+    assert np.array_equal(r.flags.shift_absent, absent), f"shift_absent, {tick}"
+    codes = {"faint": 1, "eviction": 2, "killed": 3}
+    terminal = np.zeros(len(index), dtype=np.int8)
+    for agent_id, reason in r.terminated:
+        terminal[index[agent_id]] = codes[reason]
+    assert np.array_equal(r.flags.terminal, terminal), f"terminal, {tick}"
+    spawned = np.isin(np.array(r.agent_ids), np.array(r.spawned, dtype=str))
+    assert np.array_equal(r.flags.spawned, spawned), f"spawned, {tick}"
+    assert (r.wages >= 0).all(), f"wages, {tick}"
+
+
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     """The first path where two trees differ (kinds included), or ``None``."""
     if type(a) is not type(b):
@@ -220,19 +264,9 @@ def run_lockstep(scenario: str, seed: int, ticks: int = TICKS) -> dict[str, int]
         actions = draw(rng, len(py.agent_ids()))
         a, b = py.step(actions, "primitive"), native.step(actions, "primitive")
         tick = a.tick
-        if canonical_encode(a.events) != canonical_encode(b.events):
-            diff = first_difference(a.events, b.events, "events")
-            raise AssertionError(f"events diverge at tick {tick}: {diff}")
+        compare_step(tick, a, b)
         if py.state_hash() != native.state_hash():
             raise AssertionError(divergence(tick, "state_hash", py, native))
-        assert (a.tick, a.agent_ids, a.terminated, a.spawned) == (
-            b.tick,
-            b.agent_ids,
-            b.terminated,
-            b.spawned,
-        ), f"step results diverge at tick {tick}"
-        assert np.array_equal(a.needs_before, b.needs_before), f"needs_before, {tick}"
-        assert np.array_equal(a.needs_after, b.needs_after), f"needs_after, {tick}"
         if tick % 97 == 0:
             compare_masks(tick, py, native)
             compare_views(tick, py, native)

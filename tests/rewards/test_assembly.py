@@ -41,11 +41,11 @@ def test_guard_leaves_negative_totals_alone() -> None:
 def test_a_faint_stays_minus_one_after_a_saturated_clip() -> None:
     result, tree = tick(
         [agent(0, hunger_low_ticks=30)],
-        events=[{"name": "shift_absent", "agent_id": "agent_0"}] * 6,
+        events=[{"name": "shift_absent", "agent_id": "agent_0"}],
         terminated=[("agent_0", "faint")],
     )
-    out = engine().step(result, tree)
-    # NT = 0.002 - 6 * 0.05 = -0.298 -> clipped to -0.2, then the -1 faint
+    out = engine(absence_penalty=0.3).step(result, tree)
+    # NT = 0.002 - 0.3 = -0.298 -> clipped to -0.2, then the -1 faint
     assert out.components[0, COL["clip_adj"]] == np.float32(-0.2 - (0.002 - 0.3))
     assert out.components[0, COL["terminal"]] == np.float32(-1.0)
     assert out.total[0] == np.float32(-1.2)
@@ -53,8 +53,8 @@ def test_a_faint_stays_minus_one_after_a_saturated_clip() -> None:
 
 def test_clip_caps_a_large_positive_tick() -> None:
     ev = [{"name": "shift_started", "agent_id": "agent_0", "status": "on_time"}]
-    result, tree = tick([agent(0)], events=ev * 5)
-    eng = engine()
+    result, tree = tick([agent(0)], events=ev)
+    eng = engine(survival_tick=0.25)
     out = eng.step(result, tree)
     assert out.total[0] == np.float32(0.2)
     assert out.components[0, COL["clip_adj"]] < 0

@@ -83,53 +83,26 @@ def test_spawn_tick_gives_zero_for_every_component() -> None:
     assert out.total[0] == 0.0
 
 
-def working(uid: int, day: int, present: int, fine: float, state: str = "on_time"):  # type: ignore[no-untyped-def]
-    """An agent on a clerk shift."""
-    return agent(
-        uid,
-        job="clerk",
-        shift={
-            "state": state,
-            "day": day,
-            "present_ticks": present,
-            "fine_outstanding": fine,
-        },
-    )
-
-
-def test_wage_credits_w_minus_h_exactly() -> None:
-    eng = engine()
-    eng.prime({"agents": [working(0, 1, 3, 0.0), working(1, 1, 3, 0.004, "late")]})
-    result, tree = tick([working(0, 1, 4, 0.0), working(1, 1, 4, 0.0, "late")])
-    out = eng.step(result, tree)
+def test_wage_is_the_coefficient_times_the_credited_wage() -> None:
+    # auto wage_coeff: a tick at the highest wage (0.01) pays 0.002
+    result, tree = tick([agent(0), agent(1), agent(2)], wages=[0.01, 0.006, 0.0])
+    out = engine().step(result, tree)
     assert comp(out, 0, "wage") == np.float32(0.2 * 0.01)
-    assert comp(out, 1, "wage") == np.float32(0.2 * (0.01 - 0.004))
-    # no presence this tick: no wage
-    result, tree = tick([working(0, 1, 4, 0.0), working(1, 1, 4, 0.0, "late")])
-    out = eng.step(result, tree)
-    assert comp(out, 0, "wage") == 0.0
+    assert comp(out, 1, "wage") == np.float32(0.2 * 0.006)
+    assert comp(out, 2, "wage") == 0.0
 
 
-def test_late_start_owes_the_fine_first() -> None:
-    eng = engine()
-    eng.prime(
-        {"agents": [agent(0, job="clerk", shift={"state": "awaiting", "day": 2})]}
-    )
-    ev = [{"name": "shift_started", "agent_id": "agent_0", "status": "late"}]
-    result, tree = tick([working(0, 2, 1, 0.29, "late")], events=ev)
-    out = eng.step(result, tree)
-    assert comp(out, 0, "wage") == 0.0
+def test_late_start_is_penalised_and_punctual_start_rewarded() -> None:
+    ev = [
+        {"name": "shift_started", "agent_id": "agent_0", "status": "late"},
+        {"name": "shift_started", "agent_id": "agent_1", "status": "on_time"},
+    ]
+    result, tree = tick([agent(0), agent(1)], events=ev)
+    out = engine().step(result, tree)
     assert comp(out, 0, "lateness") == np.float32(-0.02)
-
-
-def test_new_shift_record_starts_counting_from_zero() -> None:
-    eng = engine()
-    eng.prime({"agents": [working(0, 1, 480, 0.0)]})
-    ev = [{"name": "shift_started", "agent_id": "agent_0", "status": "on_time"}]
-    result, tree = tick([working(0, 2, 1, 0.0)], events=ev)
-    out = eng.step(result, tree)
-    assert comp(out, 0, "wage") == np.float32(0.002)
-    assert comp(out, 0, "punctuality") == np.float32(0.05)
+    assert comp(out, 0, "punctuality") == 0.0
+    assert comp(out, 1, "punctuality") == np.float32(0.05)
+    assert comp(out, 1, "lateness") == 0.0
 
 
 def test_absence_penalty() -> None:

@@ -19,11 +19,10 @@ OFFICE_ANCHOR = [36, 31]
 
 
 def make_engine(world: Any, **rewards: Any) -> RewardEngine:
-    """An engine for the default test settings, primed from ``world``."""
+    """An engine for the default test settings."""
     eng = RewardEngine(
         RewardParams.from_settings(RewardsConfig(**rewards), make_settings())
     )
-    eng.prime(world.export_state())
     return eng
 
 
@@ -42,7 +41,7 @@ def step(
     for i, a in (act or {}).items():
         actions[i] = a
     result = world.step(actions, "primitive")
-    return eng.step(result, world.export_state())
+    return eng.step(result, world.export_state)
 
 
 def row(out: RewardBreakdown, agent_id: str) -> int:
@@ -133,3 +132,22 @@ def test_native_and_python_worlds_give_equal_rewards(seed: int) -> None:
         seen |= (outs[0].components != 0).any(axis=0)
     for name in ("survival", "homeostasis", "shaping", "lateness", "chat"):
         assert seen[COL[name]], f"the drive never exercised {name}"
+
+
+def test_a_late_clerk_repays_the_fine_before_any_wage(provider: str) -> None:
+    world = build_world(provider, lifecycle__population_target=3)
+    clerk = next(a["id"] for a in world.export_state()["agents"] if a["job"] == "clerk")
+    waiting = np.zeros(3, dtype=np.int32)
+    for _ in range(139):  # the shift starts at tick 120; nobody comes
+        world.step(waiting, "primitive")
+    world.apply_command(command("teleport", agent_id=clerk, position=OFFICE_ANCHOR))
+    results = [world.step(waiting, "primitive") for _ in range(60)]
+    r = results[0].agent_ids.index(clerk)
+    assert results[0].flags.shift_start[r] == 2  # late: 20 ticks after the start
+    wages = [float(res.wages[r]) for res in results]
+    # W§9.4: h = min(w, fine) is withheld until the 0.30 fine is repaid
+    assert wages[:29] == [0.0] * 29
+    assert wages[31:] == [0.01] * 29
+    assert sum(wages) == pytest.approx(60 * 0.01 - 0.30)
+    others = [i for i in range(3) if i != r]
+    assert not any(res.wages[others].any() for res in results)

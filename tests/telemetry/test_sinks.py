@@ -6,6 +6,7 @@ import io
 import json
 import sys
 
+import numpy as np
 import pytest
 
 from townlet.core.protocols import TelemetrySink
@@ -143,3 +144,17 @@ def test_unwritable_file_is_a_provider_error(tmp_path):
     sink = FileSink(blocker / "t.jsonl")
     with pytest.raises(ProviderError, match="cannot open telemetry file"):
         sink.start()
+
+
+def test_encoding_keeps_nulls_and_refuses_non_finite_floats():
+    from townlet.telemetry.jsonl import encode_event
+
+    line = encode_event(TelemetryEvent("x", 2, {"late": None, "v": np.float32(0.5)}))
+    assert json.loads(line) == {
+        "kind": "x",
+        "tick": 2,
+        "payload": {"late": None, "v": 0.5},
+    }
+    for bad in (float("inf"), np.array([1.0, np.nan])):
+        with pytest.raises(ValueError, match="JSON compliant"):
+            encode_event(TelemetryEvent("x", 2, {"bad": bad}))

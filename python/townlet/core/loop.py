@@ -134,6 +134,7 @@ class SimulationLoop(StartStop):
         self._agent_ids: list[str] = []
         self._reward_engine = rewards
         self._last_rewards: RewardBreakdown | None = None
+        self._rows_arange: npt.NDArray[np.intp] = np.arange(0)
         self._started = False
         self._stopped = False
         self._stop_requested = False
@@ -229,8 +230,6 @@ class SimulationLoop(StartStop):
         if self._started:
             return
         self._world.reset(self.seed)
-        if self._reward_engine is not None:
-            self._reward_engine.prime(self._world.export_state())
         self._policy_rng = Rng.for_stream(self.seed, POLICY_STREAM)
         if isinstance(self._policy, StochasticPolicy):
             self._policy.bind_rng(self._policy_rng)
@@ -364,25 +363,34 @@ class SimulationLoop(StartStop):
         actions = actions.astype(np.int32, copy=False)
         alive = self._buffers.alive[:rows]
         mask = self._buffers.action_mask[:rows]
-        in_range = (actions >= 0) & (actions < mask.shape[1])
-        allowed = np.zeros(rows, dtype=np.bool_)
-        row_ids = np.flatnonzero(in_range)
-        allowed[row_ids] = mask[row_ids, actions[row_ids]] != 0
+        if rows and actions.min() >= 0 and actions.max() < mask.shape[1]:
+            allowed = mask[self._row_index(rows), actions] != 0
+        else:
+            in_range = (actions >= 0) & (actions < mask.shape[1])
+            allowed = np.zeros(rows, dtype=np.bool_)
+            row_ids = np.flatnonzero(in_range)
+            allowed[row_ids] = mask[row_ids, actions[row_ids]] != 0
         invalid = alive & ~allowed
         if invalid.any():
             actions = np.where(invalid, 0, actions).astype(np.int32)
             self.counters.invalid_actions += int(invalid.sum())
         return actions, int(alive.sum())
 
+    def _row_index(self, rows: int) -> npt.NDArray[np.intp]:
+        """``arange(rows)``, kept between ticks."""
+        if self._rows_arange.shape[0] != rows:
+            self._rows_arange = np.arange(rows)
+        return self._rows_arange
+
     def _rewards(self, result: StepResult) -> npt.NDArray[np.float64]:
         """Step 4: the reward engine's totals (zeros without an engine).
 
-        The engine reads ``world.export_state()`` once per tick (tree adapter,
-        :mod:`townlet.rewards.tree`).
+        The engine reads the ``StepResult`` arrays; from social stage C1 it asks for
+        ``world.export_state()`` on ticks with a chat event (the ties).
         """
         if self._reward_engine is None:
             return np.zeros(len(result.agent_ids), dtype=np.float64)
-        breakdown = self._reward_engine.step(result, self._world.export_state())
+        breakdown = self._reward_engine.step(result, self._world.export_state)
         self._last_rewards = breakdown
         return breakdown.total.astype(np.float64)
 

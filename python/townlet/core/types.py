@@ -22,6 +22,7 @@ __all__ = [
     "NEEDS",
     "PRIMITIVE_ACTION_NAMES",
     "REWARD_COMPONENTS",
+    "TERMINAL_CODES",
     "ActionMode",
     "CommandResult",
     "ObservationBatch",
@@ -29,6 +30,7 @@ __all__ = [
     "ObservationSpec",
     "PolicyIdentity",
     "ProviderInfo",
+    "RowFlags",
     "StepResult",
     "TelemetryEvent",
     "TransportStatus",
@@ -138,6 +140,53 @@ class CommandResult:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+Int8Array = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
+
+TERMINAL_CODES: dict[str, int] = {"faint": 1, "eviction": 2, "killed": 3}
+"""``RowFlags.terminal`` codes per termination reason (0: not terminated)."""
+
+
+@dataclass(frozen=True)
+class RowFlags:
+    """Per-row facts of one tick that the reward engine and KPIs need (architecture.md
+    2.1 "flags"), aligned with ``StepResult.agent_ids``.
+
+    >>> flags = RowFlags.empty(2)
+    >>> flags.terminal.dtype, flags.spawned.shape
+    (dtype('int8'), (2,))
+
+    Attributes:
+        hunger_low_ticks: ``(N,)`` int32, the faint streak after the tick (W§5.3).
+        exit_pending: ``(N,)`` bool, in the exit queue after the tick (W§9.6).
+        shift_start: ``(N,)`` int8, this tick's ``shift_started``: 0 none, 1 on time,
+            2 late.
+        shift_absent: ``(N,)`` bool, ``shift_absent`` this tick.
+        terminal: ``(N,)`` int8, terminated this tick: 0 no, else
+            :data:`TERMINAL_CODES` (1 faint, 2 eviction, 3 killed).
+        spawned: ``(N,)`` bool, spawned this tick.
+    """
+
+    hunger_low_ticks: Int32Array
+    exit_pending: BoolArray
+    shift_start: Int8Array
+    shift_absent: BoolArray
+    terminal: Int8Array
+    spawned: BoolArray
+
+    @classmethod
+    def empty(cls, rows: int) -> RowFlags:
+        """All-clear flags for ``rows`` rows."""
+        return cls(
+            np.zeros(rows, dtype=np.int32),
+            np.zeros(rows, dtype=np.bool_),
+            np.zeros(rows, dtype=np.int8),
+            np.zeros(rows, dtype=np.bool_),
+            np.zeros(rows, dtype=np.int8),
+            np.zeros(rows, dtype=np.bool_),
+        )
+
+
 @dataclass(frozen=True)
 class StepResult:
     """What one ``world.step()`` produced (architecture.md section 2.1).
@@ -156,7 +205,8 @@ class StepResult:
         needs_before: ``(N, 3)`` needs at the start of the tick (spawn values for
             agents spawned this tick), columns in :data:`NEEDS` order.
         needs_after: ``(N, 3)`` needs at the end of the tick.
-        wages: ``(N,)`` wages paid this tick.
+        wages: ``(N,)`` the wage credited this tick, ``w - h`` (W§9.4).
+        flags: per-row flags of the tick (:class:`RowFlags`).
     """
 
     tick: int
@@ -168,6 +218,7 @@ class StepResult:
     needs_before: Float64Array
     needs_after: Float64Array
     wages: Float64Array
+    flags: RowFlags
 
 
 @dataclass(frozen=True)

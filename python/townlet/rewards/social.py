@@ -97,12 +97,13 @@ class AvoidMemory:
         self,
         tick: int,
         events: Sequence[Mapping[str, Any]],
-        rows: TreeRows,
+        ids: Sequence[str],
         amount: float,
     ) -> F64:
-        """``+amount`` per ``rival_avoided`` not paid for the pair in 60 ticks."""
-        out = np.zeros(len(rows.ids), dtype=np.float64)
-        index = {agent_id: i for i, agent_id in enumerate(rows.ids)}
+        """``+amount`` per ``rival_avoided`` not paid for the pair in 60 ticks;
+        rows are ``ids``."""
+        out = np.zeros(len(ids), dtype=np.float64)
+        index = {agent_id: i for i, agent_id in enumerate(ids)}
         for event in events:
             if event["name"] != "rival_avoided":
                 continue

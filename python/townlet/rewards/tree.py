@@ -1,14 +1,13 @@
-"""What the engine reads from ``world.export_state()`` (the state-tree adapter).
+"""The ties the chat terms read from ``world.export_state()`` (stage C1 and later).
 
-``StepResult`` carries needs and a ``wages`` array that both worlds leave at zero, so
-the engine reads the tree once per tick for the per-row facts it lacks: the guard's
-``hunger_low_ticks`` and ``exit_pending``, each shift record (for the wage credited
-this tick) and the ties (for the chat terms). The tree's ``agents`` are the rows of
-the ``StepResult`` (uid order, alive and awaiting purge).
+``StepResult`` carries every per-row fact the engine needs but the ties, so from
+social stage C1 the engine reads the exported tree on ticks with a chat event. The
+tree's ``agents`` are the rows of the ``StepResult`` (uid order, alive and awaiting
+purge).
 
->>> rows = TreeRows.read({"agents": []})
->>> rows.hunger_low.shape
-(0,)
+>>> rows = TreeRows.read({"agents": [{"id": "agent_3", "uid": 3, "ties": []}]})
+>>> rows.ids, rows.uids
+(['agent_3'], [3])
 """
 
 from __future__ import annotations
@@ -17,63 +16,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
-__all__ = ["ShiftMark", "TreeRows", "tie_of"]
-
-
-@dataclass(frozen=True)
-class ShiftMark:
-    """The parts of one shift record the wage term compares between ticks."""
-
-    day: int
-    present_ticks: int
-    fine_outstanding: float
+__all__ = ["TreeRows", "tie_of"]
 
 
 @dataclass(frozen=True)
 class TreeRows:
-    """Per-row facts of one tree, aligned with its ``agents``.
+    """The agents of one tree with their ids and uids.
 
     Attributes:
         ids: agent ids.
         uids: agent uids.
-        hunger_low: ``hunger_low_ticks`` per row.
-        exit_pending: ``exit_pending`` per row.
-        jobs: job id per row (None without a job).
-        shift_states: shift state per row.
-        shifts: shift marks per row.
         agents: the raw agent nodes (ties are read from them on demand).
     """
 
     ids: list[str]
     uids: list[int]
-    hunger_low: npt.NDArray[np.int64]
-    exit_pending: npt.NDArray[np.bool_]
-    jobs: list[str | None]
-    shift_states: list[str]
-    shifts: list[ShiftMark]
     agents: Sequence[Mapping[str, Any]]
 
     @classmethod
     def read(cls, tree: Mapping[str, Any]) -> TreeRows:
         """Read the rows of one exported state tree."""
         agents: Sequence[Mapping[str, Any]] = tree["agents"]
-        shifts = [a["shift"] for a in agents]
         return cls(
             ids=[str(a["id"]) for a in agents],
             uids=[int(a["uid"]) for a in agents],
-            hunger_low=np.array(
-                [a["hunger_low_ticks"] for a in agents], dtype=np.int64
-            ),
-            exit_pending=np.array([a["exit_pending"] for a in agents], dtype=np.bool_),
-            jobs=[a["job"] for a in agents],
-            shift_states=[s["state"] for s in shifts],
-            shifts=[
-                ShiftMark(s["day"], s["present_ticks"], s["fine_outstanding"])
-                for s in shifts
-            ],
             agents=agents,
         )
 

@@ -116,12 +116,16 @@ class Agent:
         "progressed",
         "rent_missed_streak",
         "shift",
+        "shift_absent_mark",
+        "shift_start_mark",
         "slot",
         "spawned_tick",
         "target",
+        "term_mark",
         "terminated_tick",
         "ties",
         "uid",
+        "wage_paid",
         "wallet",
         "x",
         "y",
@@ -178,6 +182,11 @@ class Agent:
         self.action = 0
         self.target = -1
         self.needs_before = needs
+        # Scratch of this tick for StepResult.wages / flags (core.types.RowFlags).
+        self.wage_paid = 0.0
+        self.shift_start_mark = 0
+        self.shift_absent_mark = False
+        self.term_mark = 0
         # Engagement (world.md 6.2): kind, object (-1 for none and item uses), the
         # intent or running affordance (-1 for none), remaining progress ticks, start
         # tick (-1 unless running/using) and the money charged at start.

@@ -10,10 +10,12 @@ and ``step`` the ticks waited at the park. Mirrors
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from townlet.world.actions import KIND_CHAT, chat_busy, chat_check
 from townlet.world.agents import Agent
 from townlet.world.controller_base import WAIT_TRIPLE, Triple
-from townlet.world.grid import bfs_distances
+from townlet.world.grid import distances_from
 from townlet.world.option_state import OptState
 from townlet.world.state import WorldState
 from townlet.world.targets import TargetFields
@@ -56,11 +58,11 @@ def allowed(state: WorldState, fields: TargetFields, agent: Agent) -> bool:
     )
 
 
-def _bfs(state: WorldState, x: int, y: int) -> list[int]:
+def _bfs(state: WorldState, x: int, y: int) -> Sequence[int]:
     grid = state.grid
     if not grid.is_walkable(x, y):
         return [-1] * (grid.width * grid.height)
-    return bfs_distances(grid.width, grid.height, grid.walkable, [(x, y)])
+    return distances_from(grid.width, grid.height, grid.walkable, x, y)
 
 
 def _choose(state: WorldState, fields: TargetFields, agent: Agent) -> int | None:

@@ -187,6 +187,7 @@ def employment_step(state: WorldState) -> None:
                 shift.fine_outstanding = rules.lateness_fine
             else:
                 shift.state = "on_time"
+            agent.shift_start_mark = 2 if late else 1
             state.events.emit(
                 "shift_started",
                 agent_id=agent.id,
@@ -198,6 +199,7 @@ def employment_step(state: WorldState) -> None:
                 _with_coworkers(state, index, j, HELPED_LATE, here, prev)
         elif shift.state == "awaiting" and e >= rules.absent_after_ticks:
             shift.state = "absent"
+            agent.shift_absent_mark = True
             agent.absence_days.append(shift.day)
             count = absences(agent.absence_days, today, s.exits.absence_window_days)
             state.events.emit(
@@ -215,6 +217,7 @@ def employment_step(state: WorldState) -> None:
             h = wage if wage < shift.fine_outstanding else shift.fine_outstanding
             shift.fine_outstanding -= h
             agent.wallet += wage - h
+            agent.wage_paid = wage - h
             shift.paid += wage - h
             shift.withheld += h
 

@@ -11,6 +11,7 @@ keeps the per-tick movement check to one lookup. Distance fields are multi-sourc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ __all__ = [
     "MapObject",
     "Zone",
     "bfs_distances",
+    "distances_from",
 ]
 
 DIRECTIONS: tuple[tuple[int, int], ...] = ((0, -1), (1, 0), (0, 1), (-1, 0))
@@ -141,18 +143,49 @@ def bfs_distances(
         if walkable[i] and dist[i] < 0:
             dist[i] = 0
             frontier.append(i)
+    neighbours = _neighbours(width, height, walkable)
     d = 0
     while frontier:
         d += 1
         nxt: list[int] = []
         for i in frontier:
-            x, y = i % width, i // width
-            for dx, dy in DIRECTIONS:
-                nx, ny = x + dx, y + dy
-                if 0 <= nx < width and 0 <= ny < height:
-                    j = ny * width + nx
-                    if walkable[j] and dist[j] < 0:
-                        dist[j] = d
-                        nxt.append(j)
+            for j in neighbours[i]:
+                if dist[j] < 0:
+                    dist[j] = d
+                    nxt.append(j)
         frontier = nxt
     return dist
+
+
+@functools.lru_cache(maxsize=512)
+def distances_from(
+    width: int, height: int, walkable: bytes, x: int, y: int
+) -> tuple[int, ...]:
+    """BFS distances from the one walkable tile ``(x, y)``, cached: the map never
+    changes during a run, so a tile's field is computed once (the on-demand BFS of
+    the Socialise controller asks for the same few tiles tick after tick).
+
+    >>> distances_from(3, 1, b"\\x01\\x01\\x01", 2, 0)
+    (2, 1, 0)
+    """
+    return tuple(bfs_distances(width, height, walkable, [(x, y)]))
+
+
+@functools.lru_cache(maxsize=8)
+def _neighbours(
+    width: int, height: int, walkable: bytes
+) -> tuple[tuple[int, ...], ...]:
+    """The walkable 4-neighbours of every tile, in N, E, S, W order."""
+    out = []
+    for i in range(width * height):
+        x, y = i % width, i // width
+        out.append(
+            tuple(
+                (y + dy) * width + x + dx
+                for dx, dy in DIRECTIONS
+                if 0 <= x + dx < width
+                and 0 <= y + dy < height
+                and walkable[(y + dy) * width + x + dx]
+            )
+        )
+    return tuple(out)

@@ -8,6 +8,7 @@ tick can report it (Decision D5: it keeps its slot, bed and home fields).
 
 from __future__ import annotations
 
+from townlet.core.types import TERMINAL_CODES
 from townlet.world.agents import Agent, agent_name, sample_profile
 from townlet.world.employment import assign_job
 from townlet.world.exits import forget
@@ -136,6 +137,7 @@ def terminate(
     state.slots.release(agent.slot, tick)
     agent.alive = False
     agent.terminated_tick = tick
+    agent.term_mark = TERMINAL_CODES.get(reason, 3)
     agent.ties.ties.clear()
     agent.chat_cooldowns.clear()
     for other in state.agents:

@@ -29,6 +29,7 @@ from townlet.core.types import (
     CommandResult,
     ObservationBuffers,
     ObservationSpec,
+    RowFlags,
     StepResult,
     WorldView,
 )
@@ -124,15 +125,18 @@ class _Converted(Generic[_T]):
                 attrs["needs_before"],
                 attrs["needs_after"],
                 attrs["wages"],
+                flags,
             ) = attrs["_rows"].rows()
+            attrs["flags"] = RowFlags(*flags)
         value: _T = attrs[self.name]
         return value
 
 
 class _NativeStepResult(StepResult):
-    """A ``StepResult`` over the binding's ``StepRows``: ``events``, and the row fields
-    ``agent_ids``, ``needs_before``, ``needs_after`` and ``wages``, are built on their
-    first read, then kept, so a tick whose outputs nobody reads converts nothing.
+    """A ``StepResult`` over the binding's ``StepRows``: ``events``, and the row
+    fields ``agent_ids``, ``needs_before``, ``needs_after``, ``wages`` and ``flags``,
+    are built on their first read, then kept, so a tick whose outputs nobody reads
+    converts nothing.
     Pickled (and copied) as the plain ``StepResult`` with the same fields."""
 
     events = _Converted[list[dict[str, Any]]]()
@@ -140,6 +144,7 @@ class _NativeStepResult(StepResult):
     needs_before = _Converted[npt.NDArray[np.float64]]()
     needs_after = _Converted[npt.NDArray[np.float64]]()
     wages = _Converted[npt.NDArray[np.float64]]()
+    flags = _Converted[RowFlags]()
 
     def __reduce__(self) -> tuple[Any, ...]:
         fields = {name: getattr(self, name) for name in StepResult.__dataclass_fields__}

@@ -12,7 +12,7 @@ queue in arrival order (``townlet.world.console``) and the step's result carries
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from townlet.core.types import (
     CommandResult,
     ObservationBuffers,
     ObservationSpec,
+    RowFlags,
     StepResult,
     WorldView,
 )
@@ -92,15 +93,27 @@ def check_actions(actions: object, rows: int) -> npt.NDArray[np.int64]:
     return array.astype(np.int64, copy=False)
 
 
+def row_flags(agents: Sequence[Agent], tick: int) -> RowFlags:
+    """The :class:`RowFlags` of ``agents`` after the step of ``tick``."""
+    return RowFlags(
+        hunger_low_ticks=np.array([a.hunger_low_ticks for a in agents], dtype=np.int32),
+        exit_pending=np.array([a.exit_pending for a in agents], dtype=np.bool_),
+        shift_start=np.array([a.shift_start_mark for a in agents], dtype=np.int8),
+        shift_absent=np.array([a.shift_absent_mark for a in agents], dtype=np.bool_),
+        terminal=np.array([a.term_mark for a in agents], dtype=np.int8),
+        spawned=np.array([a.spawned_tick == tick for a in agents], dtype=np.bool_),
+    )
+
+
 def step_result(
     tick: int,
     events: list[dict[str, Any]],
-    agent_ids: list[str],
-    needs_before: npt.NDArray[np.float64],
-    needs_after: npt.NDArray[np.float64],
+    agents: Sequence[Agent],
     command_results: list[CommandResult],
 ) -> StepResult:
-    """Assemble a ``StepResult``; ``terminated`` and ``spawned`` come from events."""
+    """Assemble a ``StepResult`` from the agents after the step; ``terminated`` and
+    ``spawned`` come from events."""
+    n = len(agents)
     return StepResult(
         tick=tick,
         events=events,
@@ -111,10 +124,13 @@ def step_result(
         ],
         spawned=[e["agent_id"] for e in events if e["name"] == "agent_spawned"],
         command_results=command_results,
-        agent_ids=agent_ids,
-        needs_before=needs_before,
-        needs_after=needs_after,
-        wages=np.zeros(len(agent_ids), dtype=np.float64),
+        agent_ids=[a.id for a in agents],
+        needs_before=np.array(
+            [a.needs_before for a in agents], dtype=np.float64
+        ).reshape(n, 3),
+        needs_after=np.array([a.needs for a in agents], dtype=np.float64).reshape(n, 3),
+        wages=np.array([a.wage_paid for a in agents], dtype=np.float64),
+        flags=row_flags(agents, tick),
     )
 
 
@@ -188,17 +204,8 @@ class PythonWorld:
         commands, self._commands = self._commands, []
         fields = self._obs.targets if mode == "option" else None
         results = step_tick(state, ids, commands, fields)
-        agents = state.agents
         self._last_events = state.events.events
-        n = len(agents)
-        return step_result(
-            state.tick,
-            list(state.events.events),
-            [a.id for a in agents],
-            np.array([a.needs_before for a in agents], dtype=np.float64).reshape(n, 3),
-            np.array([a.needs for a in agents], dtype=np.float64).reshape(n, 3),
-            results,
-        )
+        return step_result(state.tick, list(state.events.events), state.agents, results)
 
     def observation_spec(
         self, variant: str, mode: ActionMode | None = None

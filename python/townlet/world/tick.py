@@ -52,6 +52,10 @@ def begin_tick(state: WorldState, actions: Sequence[int]) -> None:
         agent.ctx_reset = False
         agent.progressed = -1
         agent.needs_before = (agent.hunger, agent.hygiene, agent.energy)
+        agent.wage_paid = 0.0
+        agent.shift_start_mark = 0
+        agent.shift_absent_mark = False
+        agent.term_mark = 0
 
 
 def decay_all_ties(state: WorldState) -> None:

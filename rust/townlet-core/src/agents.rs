@@ -164,7 +164,8 @@ pub struct SpawnKit {
 
 /// One resident's state (world.md 4.2; the fields of this slice).
 ///
-/// `action`, `target` and `needs_before` are per-tick scratch values, not state.
+/// `action`, `target`, `needs_before` and the `*_mark`/`wage_paid` fields are per-tick
+/// scratch values, not state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agent {
     /// Never reused.
@@ -253,6 +254,14 @@ pub struct Agent {
     pub possessed: bool,
     /// Scratch: the triple queued by console `act` for this tick's step 6.
     pub act: Option<(i32, u32, usize)>,
+    /// Scratch: the wage credited this tick, `w - h` (world.md 9.4).
+    pub wage_paid: f64,
+    /// Scratch: this tick's `shift_started`: 0 none, 1 on time, 2 late.
+    pub shift_start_mark: u8,
+    /// Scratch: whether `shift_absent` was emitted for the agent this tick.
+    pub shift_absent_mark: bool,
+    /// Scratch: this tick's termination: 0 none, 1 faint, 2 eviction, 3 killed.
+    pub term_mark: u8,
 }
 
 impl Agent {
@@ -315,6 +324,10 @@ impl Agent {
             opt: crate::controllers::OptState::default(),
             possessed: false,
             act: None,
+            wage_paid: 0.0,
+            shift_start_mark: 0,
+            shift_absent_mark: false,
+            term_mark: 0,
         }
     }
 

@@ -309,6 +309,7 @@ pub fn employment_step(state: &mut WorldState) {
                 } else {
                     a.shift.state = ShiftState::OnTime;
                 }
+                a.shift_start_mark = if late { 2 } else { 1 };
             }
             state.events.emit(EventData::ShiftStarted {
                 uid,
@@ -322,6 +323,7 @@ pub fn employment_step(state: &mut WorldState) {
             let window = state.settings.exits.absence_window_days;
             let count = state.agents.get_mut(index).map_or(0, |a| {
                 a.shift.state = ShiftState::Absent;
+                a.shift_absent_mark = true;
                 a.absence_days.push(a.shift.day);
                 absences(&a.absence_days, today, window)
             });
@@ -345,6 +347,7 @@ pub fn employment_step(state: &mut WorldState) {
                 };
                 a.shift.fine_outstanding -= h;
                 a.wallet += wage - h;
+                a.wage_paid = wage - h;
                 a.shift.paid += wage - h;
                 a.shift.withheld += h;
             }

@@ -155,6 +155,7 @@ pub fn terminate(
     state.slots.release(agent.slot as usize, tick);
     agent.alive = false;
     agent.terminated_tick = tick;
+    agent.term_mark = term_mark(reason);
     agent.ties = Ties::new();
     agent.chat_cooldowns.clear();
     let (uid, position, needs, wallet, lived_ticks) = (
@@ -180,6 +181,16 @@ pub fn terminate(
             wallet,
             lived_ticks,
         })));
+}
+
+/// The `term_mark` of a termination reason: 1 faint, 2 eviction, 3 anything else
+/// (`killed`).
+pub fn term_mark(reason: &str) -> u8 {
+    match reason {
+        "faint" => 1,
+        "eviction" => 2,
+        _ => 3,
+    }
 }
 
 /// Step 12: alive agents (uid order) past the faint threshold terminate (world.md 5.3).

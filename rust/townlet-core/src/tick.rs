@@ -33,6 +33,10 @@ pub fn begin_tick(state: &mut WorldState, actions: &[i32]) {
         agent.ctx_reset = false;
         agent.progressed = None;
         agent.needs_before = agent.needs;
+        agent.wage_paid = 0.0;
+        agent.shift_start_mark = 0;
+        agent.shift_absent_mark = false;
+        agent.term_mark = 0;
     }
 }
 

@@ -141,7 +141,7 @@ impl PyWorld {
             terminated.append(PyTuple::new(py, [id, reason])?)?;
         }
         let ids = self.ids.get(py, agents)?.unbind();
-        let rows = PyStepRows::new(self.inner.shared_events(), ids, agents);
+        let rows = PyStepRows::new(self.inner.shared_events(), ids, agents, outcome.tick);
         let out = PyDict::new(py);
         out.set_item(pyo3::intern!(py, "tick"), outcome.tick)?;
         out.set_item(pyo3::intern!(py, "terminated"), terminated)?;
