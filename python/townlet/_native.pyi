@@ -134,6 +134,9 @@ class Vector:
     def ticks(self) -> list[int]:
         """Each town's current tick."""
 
+    def export_state(self, index: int) -> dict[str, Any]:
+        """Town ``index``'s canonical state tree."""
+
     def state_hash(self, index: int) -> str:
         """Hex sha256 of town ``index``'s state tree."""
 

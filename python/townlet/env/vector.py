@@ -33,11 +33,16 @@ from townlet.core.types import (
     ObservationBatch,
     ObservationBuffers,
     ObservationSpec,
+    RowFlags,
 )
 from townlet.env.vector_buffers import RowShape, vector_buffers
 from townlet.env.vector_kpi import StepRows, VectorKpi
 from townlet.env.vector_python import PythonVector
-from townlet.errors import ProviderError
+from townlet.errors import ProviderError, SimulationError
+from townlet.rewards.params import STAGES
+from townlet.rewards.rows import row_rewards
+from townlet.rewards.social import AvoidMemory, chat_terms
+from townlet.rewards.tree import TreeRows
 from townlet.world.obs_context import ObsSettings
 from townlet.world.observe import observation_spec
 from townlet.world.rng import SplitMix64
@@ -48,6 +53,9 @@ Backend = Literal["auto", "native", "python"]
 
 _REASONS = ("", "faint", "eviction", "killed")
 """``terminal`` row flag -> termination reason."""
+
+_CHAT_EVENTS = frozenset({"chat_succeeded", "chat_failed"})
+"""Events the chat terms read (stage C1 and later)."""
 
 _CORE_BUFFERS = (
     "actions",
@@ -106,7 +114,8 @@ class VectorTownlet:
         buffers: caller-owned arrays by name (learning.md 4.4 table), checked once.
         backend: ``auto`` (native when built), ``native`` or ``python``.
         keep_events: also read each town's events every step (``events(i)``; exact
-            ``attendance`` and ``presence`` KPIs).
+            ``attendance`` and ``presence`` KPIs). Social stages C1 and later keep
+            them anyway (the chat terms read them).
 
     Raises:
         ConfigError: invalid config.
@@ -178,6 +187,16 @@ class VectorTownlet:
             )
         self._core.bind(core)
         self._rewards = RewardParams.from_config(cfg)
+        self.stage: str = self._rewards.rewards.social_stage
+        self._avoid = [AvoidMemory() for _ in range(self.num_towns)]
+        self._flags = RowFlags(
+            self._b["hunger_low_ticks"],
+            self._b["exit_pending"],
+            self._b["shift_start"],
+            self._b["shift_absent"],
+            self._b["terminal"],
+            self._b["spawned"],
+        )
         self._seed = int(cfg.seed if seed is None else seed)
         self._seeds: SplitMix64 | None = None
         self._returns = np.zeros(shape.rows, dtype=np.float64)
@@ -236,6 +255,21 @@ class VectorTownlet:
         """The writable ``(N,)`` int32 actions buffer ``step()`` reads by default."""
         return self._b["actions"]
 
+    def set_stage(self, stage: str) -> None:
+        """Switch the social reward stage (``off``, ``C1``, ``C2``, ``C3``).
+
+        Raises:
+            SimulationError: for an unknown stage.
+        """
+        if stage not in STAGES:
+            raise SimulationError(f"rewards.social_stage: unknown stage {stage!r}")
+        self.stage = stage
+
+    @property
+    def _social_on(self) -> bool:
+        """Whether the stage pays chat terms (C1 and later)."""
+        return bool(self._rewards.stage_at_least(self.stage, "C1"))
+
     def events(self, town: int) -> list[dict[str, Any]]:
         """Town ``town``'s events of the last step (``keep_events`` only)."""
         events: list[dict[str, Any]] = self._core.events(town)
@@ -282,6 +316,7 @@ class VectorTownlet:
         np.copyto(self._prev_uid, b["uid"])
         self._tick = 0
         self._kpi.restart()
+        self._avoid = [AvoidMemory() for _ in range(self.num_towns)]
         infos = [{"episodes": [], "town_reset": True} for _ in range(self.num_towns)]
         return self._batch(), infos
 
@@ -303,7 +338,8 @@ class VectorTownlet:
                     f"actions: expected shape ({self.num_rows},), got {given.shape}"
                 )
             np.copyto(b["actions"], given, casting="unsafe")
-        self._core.step(self.keep_events)
+        keep = self.keep_events or self._social_on
+        self._core.step(keep)
         self._compute_rewards()
         live = ~b["spawned"]
         self._returns += b["rewards"]
@@ -336,10 +372,57 @@ class VectorTownlet:
         return self._batch(), v["rewards"], v["terminated"], v["truncated"], infos
 
     def _compute_rewards(self) -> None:
-        """Rewards of every row in one array call; vacant rows get 0."""
+        """Rewards of every row in one array call (vacant and newly seated rows read
+        as spawned: 0); from stage C1 the chat columns come from each town's events."""
         b = self._b
-        b["rewards"].fill(0.0)
-        b["reward_components"].fill(0.0)
+        comps, total = row_rewards(
+            self._rewards,
+            b["needs_before"],
+            b["needs_after"],
+            b["wages"],
+            self._flags,
+            self._social() if self._social_on else None,
+        )
+        b["reward_components"][...] = comps
+        b["rewards"][...] = total
+
+    def _social(self) -> npt.NDArray[np.float64]:
+        """The chat, chat_fail and avoid columns of every row (learning.md 3.4).
+
+        Rows are seats; each seat's resident is the one seated before the step. The
+        ties come from the town's state tree after the step, read only on a tick
+        with a chat event; a town that rolled over this step has rebuilt its world,
+        so its last tick pays no chat terms (its chat_failed and avoid terms stand).
+        """
+        p, s, stage = self._rewards, self.seats, self.stage
+        b = self._b
+        out = np.zeros((self.num_rows, 3), dtype=np.float64)
+        tick = self._tick + 1
+        resets = b["town_reset"].tolist()
+        for town in range(self.num_towns):
+            events = self._core.events(town)
+            rows = slice(town * s, (town + 1) * s)
+            uids = self._prev_uid[rows].tolist()
+            ids = [f"agent_{u}" if u >= 0 else "" for u in uids]
+            if any(e["name"] in _CHAT_EVENTS for e in events):
+                if resets[town]:
+                    events = [e for e in events if e["name"] != "chat_succeeded"]
+                    agents: list[Any] = [{"ties": []} for _ in uids]
+                else:
+                    tree = self._core.export_state(town)
+                    nodes = {int(a["uid"]): a for a in tree["agents"]}
+                    agents = [nodes.get(u, {"ties": []}) for u in uids]
+                seat_rows = TreeRows(ids, uids, agents)
+                out[rows, 0], out[rows, 1] = chat_terms(
+                    events, seat_rows, b["needs_after"][rows], p, stage
+                )
+            if p.stage_at_least(stage, "C2"):
+                out[rows, 2] = self._avoid[town].terms(
+                    tick, events, ids, p.rewards.C2_avoid
+                )
+            if resets[town]:
+                self._avoid[town] = AvoidMemory()
+        return out
 
     def _infos(self, ended: npt.NDArray[np.bool_]) -> list[dict[str, Any]]:
         """Per-town infos with the episode records of the rows that ended."""

@@ -166,6 +166,10 @@ class PythonVector:
         """Each town's current tick."""
         return [town.world.tick for town in self._towns]
 
+    def export_state(self, index: int) -> dict[str, Any]:
+        """Town ``index``'s canonical state tree."""
+        return self._towns[index].world.export_state()
+
     def state_hash(self, index: int) -> str:
         """Hex sha256 of town ``index``'s state tree."""
         return self._towns[index].world.state_hash()
@@ -200,7 +204,7 @@ class PythonVector:
         rollover = result.tick >= self._max_ticks
         self._clear_inputs(slice(base, base + s))
         ended = {agent_id for agent_id, _ in result.terminated}
-        flags = getattr(result, "flags", None)
+        flags = result.flags
         scratch = town.observe_scratch()
         finals: list[tuple[int, int]] = []
         for k, agent_id in enumerate(result.agent_ids):
@@ -215,12 +219,11 @@ class PythonVector:
             b["spawned"][row] = False
             b["terminated"][row] = dead
             b["truncated"][row] = rollover and not dead
-            if flags is not None:
-                b["hunger_low_ticks"][row] = flags.hunger_low_ticks[k]
-                b["exit_pending"][row] = flags.exit_pending[k]
-                b["shift_start"][row] = flags.shift_start[k]
-                b["shift_absent"][row] = flags.shift_absent[k]
-                b["terminal"][row] = flags.terminal[k]
+            b["hunger_low_ticks"][row] = flags.hunger_low_ticks[k]
+            b["exit_pending"][row] = flags.exit_pending[k]
+            b["shift_start"][row] = flags.shift_start[k]
+            b["shift_absent"][row] = flags.shift_absent[k]
+            b["terminal"][row] = flags.terminal[k]
             if dead or rollover:
                 finals.append((k, row))
         for k, row in finals:

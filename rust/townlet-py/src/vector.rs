@@ -10,6 +10,7 @@ use townlet_core::vector::{RowShape, Vector, VectorRows, VectorSpec};
 use townlet_core::{Error, World};
 
 use crate::buffers::{checked, writable, Expected};
+use crate::convert::to_py;
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::events::events_to_list;
 
@@ -242,6 +243,16 @@ impl PyVector {
             .iter()
             .map(|t| t.world().tick())
             .collect()
+    }
+
+    /// Town `index`'s canonical state tree (docs/world-state.md 3).
+    fn export_state<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>> {
+        let town = self
+            .inner
+            .towns()
+            .get(index)
+            .ok_or_else(|| provider(py, format!("town {index}: no such town")))?;
+        to_py(py, &town.world().export_state())
     }
 
     /// Hex sha256 of town `index`'s state tree.

@@ -17,7 +17,20 @@ pub struct RowMarks {
 }
 
 /// The marks of `agent` after a tick.
+///
+/// ```
+/// let text = include_str!("../../../../python/townlet/data/configs/towns/default.map");
+/// let settings = townlet_core::settings::WorldSettings::default_town("towns/default.map", text);
+/// let mut world = townlet_core::World::new(settings).unwrap();
+/// world.reset(0);
+/// let marks = townlet_core::vector::row_marks(&world.agents()[0]);
+/// assert_eq!((marks.wage, marks.terminal), (0.0, 0));
+/// ```
 pub fn row_marks(agent: &Agent) -> RowMarks {
-    let _ = agent;
-    RowMarks::default()
+    RowMarks {
+        wage: agent.wage_paid,
+        shift_start: i8::try_from(agent.shift_start_mark).unwrap_or(0),
+        shift_absent: agent.shift_absent_mark,
+        terminal: i8::try_from(agent.term_mark).unwrap_or(0),
+    }
 }
