@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from vec_helpers import BACKENDS, churn_config, make
+from vec_towns import BACKENDS, churn_config, make
 
 from townlet.config import load_config
 from townlet.env import VectorTownlet

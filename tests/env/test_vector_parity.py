@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from towns import native_built
-from vec_helpers import churn_config, make, masked_random
+from vec_towns import churn_config, make, masked_random
 
 NAMES = (
     "features",

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from towns import native_built
-from vec_helpers import BACKENDS, churn_config, make, masked_random
+from vec_towns import BACKENDS, churn_config, make, masked_random
 
 from townlet.config import world_settings
 from townlet.env.vector_python import town_seed_state

@@ -1,5 +1,6 @@
-"""Shared builders of the vector API tests: a churn config (fast hunger, so residents
-faint within about 70 ticks) and masked random actions from a seeded generator."""
+"""Builders of the vector API tests (tests/env): a churn config (fast hunger, so
+residents faint within about 70 ticks) and masked random actions from a seeded
+generator."""
 
 from __future__ import annotations
 
