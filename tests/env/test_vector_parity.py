@@ -67,3 +67,37 @@ def test_native_and_python_backends_agree_bit_for_bit() -> None:
     _assert_same(native, python)
     assert any(f["terminated"].any() for f in native)
     assert any((~f["alive"]).any() for f in native)
+
+
+@pytest.mark.skipif(not native_built(), reason="townlet._native is not built")
+@pytest.mark.parametrize(
+    ("variant", "mode"), [("full", "primitive"), ("compact", "option")]
+)
+def test_other_variants_and_modes_agree(variant: str, mode: Any) -> None:
+    from townlet.env import VectorTownlet
+
+    config = churn_config(**{"env.max_ticks": 50})
+
+    def drive(backend: Any) -> list[dict[str, np.ndarray]]:
+        vec = VectorTownlet(1, config, variant, mode, seed=1, backend=backend)
+        obs, _ = vec.reset()
+        rng = np.random.default_rng(4)
+        frames = []
+        for _ in range(80):
+            vec.step(masked_random(obs.buffers.action_mask, rng))
+            frames.append(
+                {
+                    n: vec.buffers[n].copy()
+                    for n in NAMES
+                    if vec.buffers.get(n) is not None
+                }
+            )
+        return frames
+
+    native, python = drive("native"), drive("python")
+    for tick, (x, y) in enumerate(zip(native, python, strict=True)):
+        assert x.keys() == y.keys()
+        for name in x:
+            assert np.array_equal(x[name], y[name]), (
+                f"{name} differs at step {tick + 1}"
+            )
