@@ -51,14 +51,15 @@ class RewardBreakdown:
 
     def as_telemetry(self) -> dict[str, dict[str, Any]]:
         """``{agent_id: {total, components: {name: value}}}`` (operations.md 1.3)."""
-        comps = self.components.tolist()
-        totals = self.total.tolist()
+        names = REWARD_COMPONENTS
         return {
-            agent_id: {
-                "total": totals[i],
-                "components": dict(zip(REWARD_COMPONENTS, comps[i], strict=True)),
-            }
-            for i, agent_id in enumerate(self.agent_ids)
+            agent_id: {"total": total, "components": dict(zip(names, row, strict=True))}
+            for agent_id, total, row in zip(
+                self.agent_ids,
+                self.total.tolist(),
+                self.components.tolist(),
+                strict=True,
+            )
         }
 
 
