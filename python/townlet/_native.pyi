@@ -100,6 +100,46 @@ class World:
     def view(self) -> dict[str, Any]:
         """Clock, tile rows, agents, objects and the last tick's events."""
 
+class Vector:
+    """Many towns of the Rust core stepped together (learning.md 4.4)."""
+
+    def __init__(
+        self,
+        settings_json: str,
+        towns: int,
+        seats: int,
+        max_ticks: int,
+        mode: str,
+        channels: int,
+        threads: int,
+    ) -> None:
+        """``towns`` copies of the town; ``channels`` 18/6/0; ``threads`` 0 = all."""
+
+    @property
+    def shape(self) -> tuple[int, int, int, int, int]:
+        """``(towns, seats, features, columns, map values per row)``."""
+
+    def bind(self, buffers: dict[str, Any]) -> None:
+        """Check and keep the named buffers once (``ProviderError`` names a bad one)."""
+
+    def reset(self, seed: int) -> None:
+        """Build every town from ``seed`` and write the first observations."""
+
+    def step(self, keep_events: bool) -> None:
+        """One step of every town with the bound ``actions`` buffer (GIL released)."""
+
+    def events(self, index: int) -> list[dict[str, Any]]:
+        """Town ``index``'s events of the last step (empty unless kept)."""
+
+    def ticks(self) -> list[int]:
+        """Each town's current tick."""
+
+    def export_state(self, index: int) -> dict[str, Any]:
+        """Town ``index``'s canonical state tree."""
+
+    def state_hash(self, index: int) -> str:
+        """Hex sha256 of town ``index``'s state tree."""
+
 def canonical_encode(tree: Any) -> bytes:
     """The canonical byte encoding of a state tree (architecture.md 5.3)."""
 

@@ -335,6 +335,23 @@ def _parse_agents(text: str) -> list[int]:
     default=None,
     help="Exit 3 when a world's agent-steps/s falls below this.",
 )
+@click.option(
+    "--vector",
+    is_flag=True,
+    help="Time the vector API instead (townlet.cli.bench_vector): --towns towns "
+    "natively, --python-towns on the Python backend; --ticks steps each.",
+)
+@click.option("--towns", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option(
+    "--python-towns", type=click.IntRange(min=0), default=2, show_default=True
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Vector worker threads (0: one per core).",
+)
 @click.pass_context
 def bench(
     ctx: click.Context,
@@ -346,8 +363,21 @@ def bench(
     json_path: Path | None,
     observe_calls: int,
     min_sps: float | None,
+    vector: bool,
+    towns: int,
+    python_towns: int,
+    threads: int,
 ) -> None:
     """Time step + observe of the native and Python worlds side by side."""
+    if vector:
+        from townlet.cli.bench_vector import vector_bench
+
+        vector_failed = vector_bench(
+            config_path, towns, python_towns, ticks, seed, threads, json_path, min_sps
+        )
+        if vector_failed:
+            ctx.exit(EXIT_CHECK_FAILED)
+        return
     counts = _parse_agents(agents_text)
     names = ["native", "python"] if worlds == "both" else [worlds]
     results: list[BenchResult] = []

@@ -1,8 +1,9 @@
-"""Environment APIs over one town (learning.md 4): PettingZoo and Gymnasium.
+"""Environment APIs (learning.md 4): PettingZoo, Gymnasium and the vector API.
 
 ``parallel_env`` builds the PettingZoo ``ParallelEnv`` (4.2), ``single_agent_env``
 the Gymnasium wrapper (4.3). Both need the ``rl`` extra (``pip install
 'townlet[rl]'``); importing this package does not, and never imports torch.
+``VectorTownlet`` (4.4) steps many towns in one native call and needs neither.
 
 >>> import townlet.env
 >>> env = townlet.env.parallel_env(variant="compact")
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from townlet.core.types import ActionMode
 from townlet.env.deps import RL_HINT, RLUnavailableError, require_rl
+from townlet.env.vector import VectorTownlet
 
 if TYPE_CHECKING:
     from townlet.config.root import TownletConfig
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RL_HINT",
     "RLUnavailableError",
+    "VectorTownlet",
     "parallel_env",
     "single_agent_env",
 ]

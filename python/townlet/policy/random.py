@@ -24,7 +24,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ProviderError
 
-__all__ = ["RandomPolicy", "choose_allowed"]
+__all__ = ["RandomPolicy", "choose_allowed", "sample_allowed"]
 
 
 def choose_allowed(
@@ -64,6 +64,26 @@ def choose_allowed(
     picked = np.argmax(np.cumsum(allowed, axis=1) > draws[:, None], axis=1)
     actions[rows] = np.where(draws >= 0, picked, 0).astype(np.int32)
     return actions
+
+
+def sample_allowed(
+    mask: npt.NDArray[np.int8], uniforms: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int32]:
+    """The batched form of :func:`choose_allowed` for the vector API: row i takes
+    allowed action number ``floor(uniforms[i] * k)`` (k = its allowed count, id
+    order), in a few array calls instead of one stream draw per row. A row with no
+    allowed action takes 0.
+
+    >>> mask = np.array([[1, 0, 1, 1], [1, 1, 0, 0], [0, 0, 0, 0]], dtype=np.int8)
+    >>> sample_allowed(mask, np.array([0.99, 0.2, 0.5])).tolist()
+    [3, 0, 0]
+    """
+    counts = np.cumsum(mask, axis=1, dtype=np.int16)
+    pick = (uniforms * counts[:, -1]).astype(np.int16)
+    picked: npt.NDArray[np.int32] = np.argmax(counts > pick[:, None], axis=1).astype(
+        np.int32
+    )
+    return picked
 
 
 class RandomPolicy:

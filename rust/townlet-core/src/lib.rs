@@ -51,6 +51,7 @@ pub mod state;
 pub mod targets;
 pub mod tick;
 pub mod ties;
+pub mod vector;
 pub mod world;
 
 pub use error::Error;

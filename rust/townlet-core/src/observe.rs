@@ -11,7 +11,7 @@
 use crate::actions::{ActionMode, CHAT_ID, NUM_PRIMITIVES};
 use crate::affordances::engage::role_candidate;
 use crate::error::Error;
-use crate::obs_context::ObsContext;
+use crate::obs_context::{ObsContext, ObsScratch};
 use crate::obs_features::write_features;
 use crate::obs_map::{self, Channel};
 use crate::state::WorldState;
@@ -148,7 +148,6 @@ pub fn write_masks(
         .iter_mut()
         .zip(uid.iter_mut())
         .zip(ctx_flags.iter_mut());
-    let tick = state.tick + 1;
     for (index, ((agent, mask), ((alive, uid), flag))) in state
         .agents
         .iter()
@@ -156,42 +155,7 @@ pub fn write_masks(
         .zip(flags)
         .enumerate()
     {
-        if mode == ActionMode::Option {
-            let row = if agent.alive {
-                crate::controllers::option_mask(state, &ctx.targets, index)
-            } else {
-                [true, false, false, false, false, false, false, false]
-            };
-            for (cell, &on) in mask.iter_mut().zip(row.iter()) {
-                *cell = i8::from(on);
-            }
-            (*alive, *uid, *flag) = (
-                agent.alive,
-                i64::from(agent.uid),
-                agent.alive && agent.ctx_reset,
-            );
-            continue;
-        }
-        // One row is built on the stack and copied whole: WAIT, then the open moves.
-        let mut row = [0i8; NUM_PRIMITIVES];
-        row[0] = 1;
-        if agent.alive {
-            if !agent.eng.is_active() {
-                let exits = state.grid.exits_at(agent.x, agent.y);
-                for (direction, cell) in row[1..5].iter_mut().enumerate() {
-                    *cell = i8::from((exits >> direction) & 1 == 1);
-                }
-            }
-            for (role, cell) in row[5..17].iter_mut().enumerate() {
-                *cell = i8::from(role_candidate(state, index, role, tick).is_some());
-            }
-            row[18] = i8::from(agent.eng != crate::affordances::Engagement::None);
-            // Whether id 17 would find a listener in the next step (D16).
-            if let Some(cell) = usize::try_from(CHAT_ID).ok().and_then(|c| row.get_mut(c)) {
-                *cell = i8::from(obs_map::chat_open(state, ctx, &scratch, agent, tick));
-            }
-        }
-        mask.copy_from_slice(&row);
+        write_mask_row(state, ctx, &scratch, index, mode, mask);
         (*alive, *uid, *flag) = (
             agent.alive,
             i64::from(agent.uid),
@@ -209,4 +173,54 @@ pub fn write_masks(
     vacant_ctx.fill(false);
     obs_map::finish(state, ctx, &mut scratch);
     Ok(())
+}
+
+/// Writes the mask row (`A` values) of agent `index` into `out` (option or primitive
+/// columns by `mode`); `scratch` must be prepared ([`obs_map::prepare`]). Used by
+/// [`write_masks`] and by the vector API, which scatters rows to seats.
+pub fn write_mask_row(
+    state: &WorldState,
+    ctx: &ObsContext,
+    scratch: &ObsScratch,
+    index: usize,
+    mode: ActionMode,
+    out: &mut [i8],
+) {
+    let Some(agent) = state.agents.get(index) else {
+        return;
+    };
+    let tick = state.tick + 1;
+    if mode == ActionMode::Option {
+        let row = if agent.alive {
+            crate::controllers::option_mask(state, &ctx.targets, index)
+        } else {
+            [true, false, false, false, false, false, false, false]
+        };
+        for (cell, &on) in out.iter_mut().zip(row.iter()) {
+            *cell = i8::from(on);
+        }
+        return;
+    }
+    // One row is built on the stack and copied whole: WAIT, then the open moves.
+    let mut row = [0i8; NUM_PRIMITIVES];
+    row[0] = 1;
+    if agent.alive {
+        if !agent.eng.is_active() {
+            let exits = state.grid.exits_at(agent.x, agent.y);
+            for (direction, cell) in row[1..5].iter_mut().enumerate() {
+                *cell = i8::from((exits >> direction) & 1 == 1);
+            }
+        }
+        for (role, cell) in row[5..17].iter_mut().enumerate() {
+            *cell = i8::from(role_candidate(state, index, role, tick).is_some());
+        }
+        row[18] = i8::from(agent.eng != crate::affordances::Engagement::None);
+        // Whether id 17 would find a listener in the next step (D16).
+        if let Some(cell) = usize::try_from(CHAT_ID).ok().and_then(|c| row.get_mut(c)) {
+            *cell = i8::from(obs_map::chat_open(state, ctx, scratch, agent, tick));
+        }
+    }
+    for (cell, &value) in out.iter_mut().zip(row.iter()) {
+        *cell = value;
+    }
 }

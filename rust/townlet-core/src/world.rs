@@ -172,9 +172,7 @@ impl World {
                 actions.len()
             )));
         }
-        let commands = std::mem::take(&mut self.commands);
-        let fields = (mode == ActionMode::Option).then_some(&self.obs.targets);
-        let command_results = tick::step_options(&mut self.state, actions, &commands, fields);
+        let command_results = self.advance(actions, mode);
         let mut outcome = StepOutcome {
             tick: self.state.tick,
             command_results,
@@ -190,6 +188,36 @@ impl World {
             }
         }
         Ok(outcome)
+    }
+
+    /// Runs one tick without building a [`StepOutcome`] (the vector API's hot path:
+    /// nothing allocated); the caller has checked `is_reset` and the action count.
+    /// Returns the results of the queued console commands.
+    fn advance(&mut self, actions: &[i32], mode: ActionMode) -> Vec<CommandResult> {
+        let commands = std::mem::take(&mut self.commands);
+        let fields = (mode == ActionMode::Option).then_some(&self.obs.targets);
+        tick::step_options(&mut self.state, actions, &commands, fields)
+    }
+
+    /// Advances one tick like [`World::step`] but reports nothing (no strings, no
+    /// vectors): the vector API reads the agents and events afterwards.
+    ///
+    /// Errors (`Provider`): as [`World::step`].
+    pub fn step_quiet(&mut self, actions: &[i32], mode: ActionMode) -> Result<(), Error> {
+        if !self.is_reset {
+            return Err(Error::provider(
+                "the world has no town yet: call reset(seed) first",
+            ));
+        }
+        let n = self.state.agents.len();
+        if actions.len() != n {
+            return Err(Error::provider(format!(
+                "actions: expected shape ({n},), got ({},)",
+                actions.len()
+            )));
+        }
+        self.advance(actions, mode);
+        Ok(())
     }
 
     /// Queues a console command, given as JSON text `{"cmd_id", "name", "args"}`;

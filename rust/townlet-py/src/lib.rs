@@ -4,7 +4,8 @@
 //! `world.rs` wraps [`townlet_core::World`] as `World`, `step.rs` keeps what a step
 //! produced as `StepRows` (converted when read; `events.rs` builds the event dicts),
 //! `buffers.rs` checks numpy arrays, `convert.rs` turns state trees into Python objects
-//! and back, and `errors.rs` maps core errors onto the classes of `townlet.errors`.
+//! and back, `vector.rs` wraps the many-town [`townlet_core::vector::Vector`], and
+//! `errors.rs` maps core errors onto the classes of `townlet.errors`.
 
 #![warn(missing_docs)]
 
@@ -17,6 +18,7 @@ mod errors;
 mod events;
 mod layout;
 mod step;
+mod vector;
 mod world;
 
 /// The canonical encoding of a state tree (architecture.md 5.3) as bytes.
@@ -41,6 +43,7 @@ fn canonical_hash(py: Python<'_>, tree: &Bound<'_, PyAny>) -> PyResult<String> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<world::PyWorld>()?;
     m.add_class::<step::PyStepRows>()?;
+    m.add_class::<vector::PyVector>()?;
     m.add_function(wrap_pyfunction!(canonical_encode, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_hash, m)?)?;
     layout::register(m)?;

@@ -20,12 +20,17 @@ pub const PARK_WAIT: i64 = 60;
 /// Steps within which a resident without a tie is a partner.
 pub const NEAR_STEPS: i32 = 20;
 
-/// The W§2.5 BFS from `(x, y)` into `dist`, reusing `queue`.
-pub fn bfs_into(
+/// The W§2.5 BFS from `(x, y)` into `dist`, reusing `queue`, stopping early where
+/// the caller reads nothing more: tiles beyond `max_depth` steps stay −1, and the search ends once tile `goal` has its distance
+/// (every tile one step closer to the source has its distance by then, so a path hint
+/// at `goal` reads the same as after a full search).
+pub fn bfs_limited(
     state: &WorldState,
     (x, y): (i32, i32),
     dist: &mut Vec<i32>,
     queue: &mut VecDeque<usize>,
+    max_depth: i32,
+    goal: Option<usize>,
 ) {
     let grid = &state.grid;
     let (w, h) = (grid.width, grid.height);
@@ -34,18 +39,31 @@ pub fn bfs_into(
     queue.clear();
     if let Some(k) = grid.index(x, y).filter(|_| grid.is_walkable(x, y)) {
         dist[k] = 0;
+        if goal == Some(k) {
+            return;
+        }
         queue.push_back(k);
     }
     while let Some(k) = queue.pop_front() {
-        let (cx, cy) = (k as i32 % w, k as i32 / w);
         let d = dist[k];
-        for (dx, dy) in DIRECTIONS {
-            let (nx, ny) = (cx + dx, cy + dy);
-            if let Some(j) = grid.index(nx, ny) {
-                if grid.is_walkable(nx, ny) && dist[j] < 0 {
-                    dist[j] = d + 1;
-                    queue.push_back(j);
+        if d >= max_depth {
+            break;
+        }
+        let (cx, cy) = (k as i32 % w, k as i32 / w);
+        let open = grid.exits_at(cx, cy);
+        for (direction, (dx, dy)) in DIRECTIONS.into_iter().enumerate() {
+            if (open >> direction) & 1 == 0 {
+                continue;
+            }
+            let Some(j) = grid.index(cx + dx, cy + dy) else {
+                continue;
+            };
+            if let Some(cell) = dist.get_mut(j).filter(|c| **c < 0) {
+                *cell = d + 1;
+                if goal == Some(j) {
+                    return;
                 }
+                queue.push_back(j);
             }
         }
     }
@@ -116,7 +134,14 @@ fn choose(
     if let Some((_, uid)) = best {
         return Some(uid);
     }
-    bfs_into(state, (a.x, a.y), &mut scratch.0, &mut scratch.1);
+    bfs_limited(
+        state,
+        (a.x, a.y),
+        &mut scratch.0,
+        &mut scratch.1,
+        NEAR_STEPS,
+        None,
+    );
     let mut near: Option<(i32, u32)> = None;
     for b in &state.agents {
         if !candidate(state, fields, a, b, true) {
@@ -172,7 +197,15 @@ pub fn emit(
     if cheb <= reach {
         return Some(WAIT_TRIPLE);
     }
-    bfs_into(state, (b.x, b.y), &mut scratch.0, &mut scratch.1);
+    let goal = state.grid.index(a.x, a.y);
+    bfs_limited(
+        state,
+        (b.x, b.y),
+        &mut scratch.0,
+        &mut scratch.1,
+        i32::MAX,
+        goal,
+    );
     Some(
         state
             .grid
