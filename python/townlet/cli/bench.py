@@ -341,6 +341,24 @@ def _parse_agents(text: str) -> list[int]:
     help="Time the vector API instead (townlet.cli.bench_vector): --towns towns "
     "natively, --python-towns on the Python backend; --ticks steps each.",
 )
+@click.option(
+    "--loop",
+    is_flag=True,
+    help="Time the whole simulation loop instead (townlet.cli.bench_loop): the "
+    "config's policy, rewards, KPIs, observations and --telemetry, per --agents "
+    "count on the config's map (crowded above its beds).",
+)
+@click.option(
+    "--policy",
+    default=None,
+    help="--loop: policy provider (default: the config's, normally scripted).",
+)
+@click.option(
+    "--telemetry",
+    default="null",
+    show_default=True,
+    help="--loop: telemetry spec (file writes to a temporary directory).",
+)
 @click.option("--towns", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option(
     "--python-towns", type=click.IntRange(min=0), default=2, show_default=True
@@ -364,6 +382,9 @@ def bench(
     observe_calls: int,
     min_sps: float | None,
     vector: bool,
+    loop: bool,
+    policy: str | None,
+    telemetry: str,
     towns: int,
     python_towns: int,
     threads: int,
@@ -380,6 +401,13 @@ def bench(
         return
     counts = _parse_agents(agents_text)
     names = ["native", "python"] if worlds == "both" else [worlds]
+    if loop:
+        from townlet.cli.bench_loop import loop_bench
+
+        args = (ticks, seed, policy, telemetry, json_path, min_sps)
+        if loop_bench(config_path, counts, names, *args):
+            ctx.exit(EXIT_CHECK_FAILED)
+        return
     results: list[BenchResult] = []
     ratios: list[dict[str, Any]] = []
     failed: list[str] = []

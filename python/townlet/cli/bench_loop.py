@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LoopResult", "loop_config", "measure_loop"]
+__all__ = ["LoopResult", "loop_bench", "loop_config", "measure_loop"]
 
 WARMUP_TICKS = 50
 
@@ -109,3 +109,84 @@ def measure_loop(
         steps = loop.counters.agent_steps - steps_before
         state_hash = loop.world.state_hash()
     return LoopResult(world_name, agents, ticks, seconds, steps, state_hash)
+
+
+def loop_bench(
+    config_path: Path | None,
+    counts: list[int],
+    worlds: list[str],
+    ticks: int,
+    seed: int,
+    policy: str | None,
+    telemetry: str,
+    json_path: Path | None,
+    min_sps: float | None,
+) -> bool:
+    """Run and print the loop bench per agent count and world, with the native /
+    Python ratio; returns whether a check failed (``--min-sps``, or the two worlds
+    ending on different state hashes)."""
+    import json
+    import tempfile
+
+    import click
+
+    click.echo(
+        "{:>6}  {:<7} {:>6} {:>12} {:>14}".format(
+            "agents", "world", "ticks", "ticks/s", "agent-steps/s"
+        )
+    )
+    results: list[LoopResult] = []
+    ratios: list[dict[str, Any]] = []
+    failed: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="townlet-bench-loop-") as tmp:
+        spec = (
+            f"file:{Path(tmp) / 'telemetry.jsonl'}"
+            if telemetry == "file"
+            else telemetry
+        )
+        for agents in counts:
+            config = loop_config(config_path, agents)
+            by_world: dict[str, LoopResult] = {}
+            for world in worlds:
+                r = measure_loop(
+                    world,
+                    config,
+                    agents=agents,
+                    ticks=ticks,
+                    seed=seed,
+                    policy=policy,
+                    telemetry=spec,
+                )
+                by_world[world] = r
+                results.append(r)
+                click.echo(
+                    f"{agents:>6}  {world:<7} {ticks:>6} {r.ticks_per_second:>12,.0f} "
+                    f"{r.agent_steps_per_second:>14,.0f}"
+                )
+                if min_sps is not None and r.agent_steps_per_second < min_sps:
+                    failed.append(f"{world} loop at {agents} agents below --min-sps")
+            if len(by_world) == 2:
+                native, python = by_world["native"], by_world["python"]
+                ratio = python.seconds / native.seconds if native.seconds else 0.0
+                same = native.state_hash == python.state_hash
+                ratios.append(
+                    {"agents": agents, "native_over_python": ratio, "parity": same}
+                )
+                click.echo(
+                    f"{agents:>6}  ratio   native/python = {ratio:,.1f}x; final "
+                    f"state_hash {'identical' if same else 'DIFFERENT'}"
+                )
+                if not same:
+                    failed.append(f"loops diverged at {agents} agents")
+    if json_path is not None:
+        report = {
+            "loop": [r.as_dict() for r in results],
+            "ratios": ratios,
+            "policy": policy,
+            "telemetry": telemetry,
+        }
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for line in failed:
+        click.echo(f"check failed: {line}", err=True)
+    return bool(failed)
