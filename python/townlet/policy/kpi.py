@@ -166,7 +166,7 @@ class KpiTracker:
         opt = buffers.features[:rows].take(self._opt_cols, axis=1)
         active = np.rint(opt @ np.arange(1.0, 8.0)).astype(np.int64)
         switched = (active > 0) & (active != actions) & buffers.alive[:rows]
-        self.abandonments += int(switched.sum())
+        self.abandonments += int(np.count_nonzero(switched))
 
     def on_step(
         self,
@@ -187,10 +187,10 @@ class KpiTracker:
         if measured:
             lowest = needs.min(axis=1)
             self.ticks += 1
-            self.agent_ticks += int(alive.sum())
-            self.needs_ok += int(((lowest > NEED_OK) & alive).sum())
-            self.needs_floor += int(((lowest >= NEED_OK) & alive).sum())
-            self.streaks += int((self._streak == STARVING_TICKS).sum())
+            self.agent_ticks += int(np.count_nonzero(alive))
+            self.needs_ok += int(np.count_nonzero((lowest > NEED_OK) & alive))
+            self.needs_floor += int(np.count_nonzero((lowest >= NEED_OK) & alive))
+            self.streaks += int(np.count_nonzero(self._streak == STARVING_TICKS))
             self.reward_sum += float(rewards.sum())
         for event in result.events:
             self._event(event, measured)
