@@ -15,25 +15,13 @@ from gymnasium.utils.env_checker import check_env
 
 import townlet.env
 from townlet.core import registry
-from townlet.core.registry import known_names
 from townlet.errors import ConfigError, SimulationError
-
-SCRIPTED_MISSING = (
-    "the 'scripted' policy provider is not registered yet "
-    "(python/townlet/policy/scripted/ lands on another branch)"
-)
-
-
-def _background(name: str) -> str:
-    if name not in known_names("policy"):
-        pytest.skip(SCRIPTED_MISSING)
-    return name
 
 
 @pytest.mark.parametrize("background", ["random", "scripted"])
 def test_check_env_passes(background: str) -> None:
     env = townlet.env.single_agent_env(
-        config=config(), background=_background(background), render_mode="ansi"
+        config=config(), background=background, render_mode="ansi"
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -43,6 +31,15 @@ def test_check_env_passes(background: str) -> None:
         str(w.message) for w in caught if "render modes" not in str(w.message)
     ] == []
     assert env.background.provider == background
+
+
+def test_scripted_is_the_default_background() -> None:
+    env = townlet.env.single_agent_env(config=config())
+    assert env.background_info.name == "scripted"
+    obs, _ = env.reset(seed=0)
+    for _ in range(20):
+        obs, *_ = env.step(0)
+    assert env.observation_space.contains(obs)
 
 
 def test_same_seed_same_episode_and_background_draws() -> None:
