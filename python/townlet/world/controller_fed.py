@@ -13,7 +13,8 @@ own-fridge meal, cook, cafe, carried raw food (critical only). ``step`` holds
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from townlet.world.affordances import start_check
 from townlet.world.agents import Agent
@@ -26,6 +27,7 @@ from townlet.world.controller_base import (
     walk,
 )
 from townlet.world.engage import BUY, USE_ITEM
+from townlet.world.grid import Grid, MapObject
 from townlet.world.option_state import OptState
 from townlet.world.state import WorldState
 from townlet.world.targets import TargetFields
@@ -42,10 +44,12 @@ __all__ = [
     "choose",
     "emit",
     "nearest",
+    "of_type",
     "outcome",
     "own",
     "rival_at",
     "vendor_aff",
+    "vendors",
 ]
 
 SRC_MEAL, SRC_FRIDGE, SRC_COOK, SRC_CAFE, SRC_RAW = range(5)
@@ -80,6 +84,35 @@ def vendor_aff(state: WorldState, obj: int, item: int) -> int | None:
         if state.settings.affordances[a].sells == name:
             return a
     return None
+
+
+def of_type(state: WorldState, type_name: str) -> tuple[MapObject, ...]:
+    """The objects of ``type_name`` in object order (empty when the map has none)."""
+    return state.grid.objects_of_type.get(type_name, ())
+
+
+def vendors(state: WorldState, item: int) -> tuple[MapObject, ...]:
+    """The objects whose type sells ``item`` (:func:`vendor_aff`), in object order;
+    computed once per map and manifest (neither changes during a run)."""
+    key = (id(state.grid), id(state.tables), item)
+    hit = _VENDORS.get(key)
+    if hit is not None and hit[0] is state.grid and hit[1] is state.tables:
+        return hit[2]
+    name = state.settings.items[item].name
+    affs = state.settings.affordances
+    offered = state.tables.offered
+    found = tuple(
+        o
+        for o in state.grid.objects
+        if any(affs[a].sells == name for a in offered[o.type_index])
+    )
+    if len(_VENDORS) > 64:
+        _VENDORS.clear()
+    _VENDORS[key] = (state.grid, state.tables, found)
+    return found
+
+
+_VENDORS: dict[tuple[int, int, int], tuple[Grid, Any, tuple[MapObject, ...]]] = {}
 
 
 def bound(
@@ -135,16 +168,20 @@ def nearest(
     agent: Agent,
     candidate: Callable[[int], bool],
     pick: Callable[[int], int | None],
+    among: Sequence[MapObject] | None = None,
 ) -> Pick | None:
     """Target choice (learning.md 2.4 rule 3): the nearest reachable object
     ``candidate`` accepts for which ``pick`` finds an affordance (ties to the lower
     index); when an avoided resident holds or waits there, the nearest such object
     without one at most ``controllers.rival_detour`` steps farther replaces it.
+    ``among`` (in object order) narrows the scan to objects ``candidate`` could
+    accept, e.g. one type's; default: every object.
     Returns ``(object, affordance, (rival, object given up) or None)``."""
+    objects = state.grid.objects if among is None else among
 
     def scan(limit: int | None) -> tuple[int, int, int] | None:
         best: tuple[int, int, int] | None = None
-        for o in state.grid.objects:
+        for o in objects:
             if not candidate(o.index):
                 continue
             field = fields.field(o.index)
@@ -207,6 +244,7 @@ def _fetch(
             agent,
             lambda o: own(state, agent, o, "fridge"),
             lambda o: bound(state, agent, r, o, tick, False),
+            of_type(state, "fridge"),
         )
     if source == SRC_COOK:
         r = role("take_raw_food")
@@ -216,6 +254,7 @@ def _fetch(
             agent,
             lambda o: own(state, agent, o, "fridge"),
             lambda o: bound(state, agent, r, o, tick, False),
+            of_type(state, "fridge"),
         )
     if source == SRC_CAFE:
         item = _meal_item(state)
@@ -234,6 +273,7 @@ def _fetch(
             agent,
             lambda o: vendor_aff(state, o, item) is not None,
             sells,
+            vendors(state, item),
         )
     return None
 
@@ -248,6 +288,7 @@ def _stove(
         agent,
         lambda o: _stove_ok(state, agent, o),
         lambda o: bound(state, agent, r, o, tick, missing_ok),
+        of_type(state, "stove"),
     )
 
 

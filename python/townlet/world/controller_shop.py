@@ -19,7 +19,16 @@ from townlet.world.controller_base import (
     use_object,
     walk,
 )
-from townlet.world.controller_fed import Pick, bound, carried, nearest, own, vendor_aff
+from townlet.world.controller_fed import (
+    Pick,
+    bound,
+    carried,
+    nearest,
+    of_type,
+    own,
+    vendor_aff,
+    vendors,
+)
 from townlet.world.engage import BUY
 from townlet.world.option_state import OptState
 from townlet.world.state import WorldState
@@ -50,6 +59,7 @@ def _till(
         agent,
         lambda o: vendor_aff(state, o, item) is not None,
         lambda o: 0 if _can_buy(state, agent, o, item, tick) else None,
+        vendors(state, item),
     )
 
 
@@ -63,6 +73,7 @@ def _fridge(
         agent,
         lambda o: own(state, agent, o, "fridge"),
         lambda o: bound(state, agent, r, o, tick, False),
+        of_type(state, "fridge"),
     )
 
 

@@ -82,12 +82,13 @@ def shower_target(
     def pick(o: int) -> int | None:
         return bound_affordance(state, agent, wash, o, tick)
 
+    showers = controller_fed.of_type(state, "shower")
     found = controller_fed.nearest(
-        state, fields, agent, lambda o: shower(o, False), pick
+        state, fields, agent, lambda o: shower(o, False), pick, showers
     )
     if found is None:
         found = controller_fed.nearest(
-            state, fields, agent, lambda o: shower(o, True), pick
+            state, fields, agent, lambda o: shower(o, True), pick, showers
         )
     return found
 

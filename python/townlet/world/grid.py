@@ -105,6 +105,15 @@ class Grid:
             and self.walkable[y * self.width + x] == 1
         )
 
+    @functools.cached_property
+    def objects_of_type(self) -> dict[str, tuple[MapObject, ...]]:
+        """Type name -> its objects in object order (built on first use; the map
+        never changes, so target scans can skip the other types)."""
+        out: dict[str, list[MapObject]] = {}
+        for o in self.objects:
+            out.setdefault(o.type_name, []).append(o)
+        return {name: tuple(objs) for name, objs in out.items()}
+
     def zone_at(self, x: int, y: int) -> str | None:
         """The first zone (declaration order) containing ``(x, y)``, or ``None``."""
         if not self.in_bounds(x, y):
