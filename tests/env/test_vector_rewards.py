@@ -12,6 +12,7 @@ from towns import native_built
 from vec_towns import BACKENDS, churn_config, make, masked_random
 
 from townlet.config import world_settings
+from townlet.env import VectorTownlet
 from townlet.env.vector_python import town_seed_state
 from townlet.rewards import RewardEngine, RewardParams
 from townlet.world.python_world import PythonWorld
@@ -116,3 +117,30 @@ def test_kpi_every_log_interval(backend: str) -> None:
     # Waiting residents starve: faints (about tick 67) count as incidents.
     assert sum(k["starvation_incidents"] for k in kpis[-1][1]) > 0
     assert all(0.0 <= k["needs_ok_fraction"] <= 1.0 for k in kpis[0][1])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_kpi_option_switch_rate_counts_abandoned_options(backend: str) -> None:
+    config = churn_config(**{"env.log_every_ticks": 40})
+    vec = make(2, backend, config=config)
+    vec.reset()
+    rates = []
+    for step in range(1, 121):
+        # GetFed (1) for 20 steps, then Wait (0): waiting leaves the active GetFed
+        action = 1 if step <= 20 else 0
+        _, _, _, _, infos = vec.step(np.full(20, action, np.int32))
+        if "kpi" in infos[0]:
+            rates.append([info["kpi"]["option_switch_rate"] for info in infos])
+    assert len(rates) == 3
+    assert all(0.0 <= r <= 1.0 for town in rates for r in town)
+    assert any(r > 0 for r in rates[0])  # GetFed abandoned by the first Wait
+    assert all(r == 0.0 for r in rates[2])  # nobody has an option left to leave
+
+
+def test_kpi_option_switch_rate_is_none_in_primitive_mode() -> None:
+    config = churn_config(**{"env.log_every_ticks": 8})
+    vec = VectorTownlet(1, config, "compact", "primitive", seed=3)
+    vec.reset()
+    for _ in range(8):
+        _, _, _, _, infos = vec.step(np.zeros(10, np.int32))
+    assert infos[0]["kpi"]["option_switch_rate"] is None

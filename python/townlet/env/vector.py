@@ -43,6 +43,7 @@ from townlet.rewards.params import STAGES
 from townlet.rewards.rows import row_rewards
 from townlet.rewards.social import AvoidMemory, chat_terms
 from townlet.rewards.tree import TreeRows
+from townlet.world.layout import CONTROL_FEATURES
 from townlet.world.obs_context import ObsSettings
 from townlet.world.observe import observation_spec
 from townlet.world.rng import SplitMix64
@@ -99,6 +100,11 @@ def _readonly(array: npt.NDArray[Any] | None) -> Any:
     view = array.view()
     view.flags.writeable = False
     return view
+
+
+_OPTION_FEATURES = CONTROL_FEATURES[:7]
+"""The active-option one-hot columns ``opt_get_fed`` .. ``opt_go_home`` (ids 1-7)."""
+_OPTION_IDS = np.arange(1.0, 8.0)
 
 
 class VectorTownlet:
@@ -206,6 +212,13 @@ class VectorTownlet:
         self._steps = 0
         jobs = {job.id: int(job.shift_length) for job in cfg.world.jobs}
         self._kpi = VectorKpi(self.num_towns, self.seats, jobs)
+        where = {name: i for i, name in enumerate(self.spec.features)}
+        self._opt_cols = (
+            np.array([where[n] for n in _OPTION_FEATURES], dtype=np.intp)
+            if self.spec.action_mode == "option"
+            and all(n in where for n in _OPTION_FEATURES)
+            else None
+        )
         b = self._b
         self._views = {name: _readonly(array) for name, array in b.items()}
         self._obs_buffers = ObservationBuffers(
@@ -338,6 +351,7 @@ class VectorTownlet:
                     f"actions: expected shape ({self.num_rows},), got {given.shape}"
                 )
             np.copyto(b["actions"], given, casting="unsafe")
+        abandoned = self._abandoned()
         keep = self.keep_events or self._social_on
         self._core.step(keep)
         self._compute_rewards()
@@ -361,6 +375,7 @@ class VectorTownlet:
                 shift_absent=b["shift_absent"],
                 rewards=b["rewards"],
                 ended=ended,
+                abandoned=abandoned,
             ),
             events,
         )
@@ -370,6 +385,19 @@ class VectorTownlet:
         np.copyto(self._prev_uid, b["uid"])
         v = self._views
         return self._batch(), v["rewards"], v["terminated"], v["truncated"], infos
+
+    def _abandoned(self) -> npt.NDArray[np.bool_] | None:
+        """Rows about to leave their active option (option mode; KPI
+        ``option_switch_rate``), from the observation the actions were chosen on."""
+        if self._opt_cols is None:
+            return None
+        b = self._b
+        opt = b["features"].take(self._opt_cols, axis=1)
+        active = np.rint(opt @ _OPTION_IDS).astype(np.int64)
+        switched: npt.NDArray[np.bool_] = (
+            (active > 0) & (active != b["actions"]) & b["alive"]
+        )
+        return switched
 
     def _compute_rewards(self) -> None:
         """Rewards of every row in one array call (vacant and newly seated rows read

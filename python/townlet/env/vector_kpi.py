@@ -4,7 +4,8 @@
 Everything comes from the step's row arrays, a few numpy calls per step; the
 event-based ``presence`` (and the exact ``attendance``) need the towns' events, so
 they are computed only when the vector keeps events, and are ``None`` otherwise.
-``option_switch_rate`` needs option outcomes that no row carries: it is ``None``.
+``option_switch_rate`` counts the rows whose chosen option differs from the active
+one (abandonments, as :mod:`townlet.policy.kpi`), in option mode; ``None`` otherwise.
 
 >>> kpi = VectorKpi(towns=1, seats=2, shift_lengths={'clerk': 480})
 >>> needs = np.array([[0.9, 0.9, 0.9], [0.2, 0.9, 0.9]])
@@ -12,11 +13,13 @@ they are computed only when the vector keeps events, and are ``None`` otherwise.
 ...     live=np.array([True, True]), needs_after=needs,
 ...     terminal=np.zeros(2, np.int8), shift_start=np.array([1, 0], np.int8),
 ...     shift_absent=np.array([False, True]), rewards=np.array([0.5, 0.25], np.float32),
-...     ended=np.zeros(2, bool))
+...     ended=np.zeros(2, bool), abandoned=np.array([True, False]))
 >>> kpi.add(rows, None)
 >>> out = kpi.flush()[0]
 >>> out["needs_ok_fraction"], out["attendance"], out["reward_per_agent_tick"]
 (0.5, 0.5, 0.375)
+>>> out["option_switch_rate"]
+0.5
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class StepRows:
         shift_absent: a ``shift_absent`` this tick.
         rewards: the step's total rewards.
         ended: the row's resident ended this step (its streak restarts).
+        abandoned: the row's chosen option left an active one (option mode), or
+            ``None`` when not counted (primitive mode).
     """
 
     live: npt.NDArray[np.bool_]
@@ -57,6 +62,7 @@ class StepRows:
     shift_absent: npt.NDArray[np.bool_]
     rewards: npt.NDArray[np.float32]
     ended: npt.NDArray[np.bool_]
+    abandoned: npt.NDArray[np.bool_] | None = None
 
 
 class VectorKpi:
@@ -66,7 +72,8 @@ class VectorKpi:
         self._t, self._s = towns, seats
         self._shift_lengths = dict(shift_lengths)
         self._streak = np.zeros(towns * seats, dtype=np.int64)
-        self._sums = np.zeros((towns, 8), dtype=np.float64)
+        self._sums = np.zeros((towns, 9), dtype=np.float64)
+        self._switches_counted = False
         self._events = np.zeros((towns, 4), dtype=np.float64)
         self._with_events = False
 
@@ -76,6 +83,7 @@ class VectorKpi:
         self._sums.fill(0.0)
         self._events.fill(0.0)
         self._with_events = False
+        self._switches_counted = False
 
     def add(
         self, rows: StepRows, events: Sequence[Sequence[dict[str, Any]]] | None
@@ -89,6 +97,11 @@ class VectorKpi:
         self._streak[rows.ended] = 0
         ok = live & (rows.needs_after.min(axis=1) > 0.3)
         started = rows.shift_start > 0
+        abandoned = rows.abandoned
+        if abandoned is None:
+            abandoned = np.zeros_like(live)
+        else:
+            self._switches_counted = True
         columns = np.stack(
             [
                 live,
@@ -99,10 +112,11 @@ class VectorKpi:
                 started,
                 rows.shift_absent,
                 np.where(live, rows.rewards, 0.0),
+                live & abandoned,
             ],
             axis=1,
         ).astype(np.float64)
-        self._sums += columns.reshape(self._t, self._s, 8).sum(axis=1)
+        self._sums += columns.reshape(self._t, self._s, 9).sum(axis=1)
         if events is not None:
             self._with_events = True
             for town, town_events in enumerate(events):
@@ -122,9 +136,17 @@ class VectorKpi:
         the sums (streaks carry over)."""
         out = []
         for town in range(self._t):
-            live, ok, faints, evictions, streaks, started, absent, reward = self._sums[
-                town
-            ].tolist()
+            (
+                live,
+                ok,
+                faints,
+                evictions,
+                streaks,
+                started,
+                absent,
+                reward,
+                switched,
+            ) = self._sums[town].tolist()
             ended, attended, present, length = self._events[town].tolist()
             if self._with_events:
                 attendance = attended / ended if ended else None
@@ -140,7 +162,9 @@ class VectorKpi:
                     "attendance": attendance,
                     "presence": presence,
                     "evictions": int(evictions),
-                    "option_switch_rate": None,
+                    "option_switch_rate": (
+                        switched / live if live and self._switches_counted else None
+                    ),
                     "reward_per_agent_tick": reward / live if live else None,
                     "agent_ticks": int(live),
                 }
@@ -148,4 +172,5 @@ class VectorKpi:
         self._sums.fill(0.0)
         self._events.fill(0.0)
         self._with_events = False
+        self._switches_counted = False
         return out
