@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from townlet.core.types import (
 )
 from townlet.policy.stub import StubPolicy
 from townlet.rewards import RewardEngine, RewardParams
+from townlet.telemetry.jsonl import encode_event
 from townlet.telemetry.lifecycle import SinkLifecycle
 
 
@@ -73,8 +75,14 @@ def test_policy_gets_the_totals_and_telemetry_the_breakdown(provider: str) -> No
     rewards = [e for e in sink.events if e.kind == "loop.rewards"]
     assert len(rewards) == 5
     payload = rewards[-1].payload
-    assert sorted(payload) == sorted(last.agent_ids)
-    entry = payload[last.agent_ids[0]]
+    assert list(payload["names"]) == list(REWARD_COMPONENTS)
+    assert payload["agents"] == last.agent_ids
+    assert np.array_equal(payload["total"], last.total)
+    assert np.array_equal(payload["components"], last.components)
+    line = json.loads(encode_event(rewards[-1]))["payload"]
+    # float32 written shortest: it reads back as the same float32
+    assert np.float32(line["components"][0][0]) == last.components[0, 0]
+    entry = last.as_telemetry()[last.agent_ids[0]]  # the per-agent form
     assert list(entry["components"]) == list(REWARD_COMPONENTS)
     assert entry["total"] == float(last.total[0])
     kinds = [e.kind for e in sink.events]

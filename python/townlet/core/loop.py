@@ -458,7 +458,7 @@ class SimulationLoop(StartStop):
         assert self._buffers is not None
         self._emit_world_events(result.events)
         if self._last_rewards is not None and self._last_rewards.agent_ids:
-            self._emit("loop.rewards", result.tick, self._last_rewards.as_telemetry())
+            self._emit("loop.rewards", result.tick, self._last_rewards.as_columns())
         rows = len(self._agent_ids)
         self._emit(
             "loop.tick",

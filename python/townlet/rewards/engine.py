@@ -7,7 +7,7 @@ social stage C1 on (see :mod:`townlet.rewards.tree`).
 
     engine = RewardEngine(RewardParams.from_config(config))
     out = engine.step(result, world.export_state)   # once per tick
-    out.total, out.components, out.as_telemetry()
+    out.total, out.components, out.as_columns(), out.as_telemetry()
 """
 
 from __future__ import annotations
@@ -48,6 +48,17 @@ class RewardBreakdown:
     agent_ids: list[str]
     components: npt.NDArray[np.float32]
     total: npt.NDArray[np.float32]
+
+    def as_columns(self) -> dict[str, Any]:
+        """The ``loop.rewards`` payload: ``{names, agents, total, components}`` with
+        the float32 arrays as they are (encoders write them as lists; no per-agent
+        dicts are built on the hot path)."""
+        return {
+            "names": REWARD_COMPONENTS,
+            "agents": self.agent_ids,
+            "total": self.total,
+            "components": self.components,
+        }
 
     def as_telemetry(self) -> dict[str, dict[str, Any]]:
         """``{agent_id: {total, components: {name: value}}}`` (operations.md 1.3)."""
