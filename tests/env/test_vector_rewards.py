@@ -14,19 +14,12 @@ from vec_towns import BACKENDS, churn_config, make, masked_random
 from townlet.config import world_settings
 from townlet.env import VectorTownlet
 from townlet.env.vector_python import town_seed_state
+from townlet.policy.kpi import SPEC_KPIS
 from townlet.rewards import RewardEngine, RewardParams
 from townlet.world.python_world import PythonWorld
 from townlet.world.rng import SplitMix64
 
-KPI_NAMES = {
-    "starvation_incidents",
-    "needs_ok_fraction",
-    "attendance",
-    "presence",
-    "evictions",
-    "option_switch_rate",
-    "reward_per_agent_tick",
-}
+KPI_NAMES = set(SPEC_KPIS)
 
 
 def test_rewards_equal_the_engine_on_a_single_world() -> None:

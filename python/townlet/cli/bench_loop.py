@@ -9,58 +9,26 @@ are the config's map with ``world.agents`` residents, crowded when they outnumbe
 beds (the residents without a bed are homeless, world.md 11), so every count lives in
 a real town with shops and jobs.
 
->>> LoopResult("native", 10, 100, 0.01, 1000, "ab").ticks_per_second
+>>> LoopResult("native", 10, "hybrid", 100, 0.01, 1000, "ab").ticks_per_second
 10000.0
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from townlet.cli.bench import BenchResult
 
 __all__ = ["LoopResult", "loop_bench", "loop_config", "measure_loop"]
 
 WARMUP_TICKS = 50
 
 
-@dataclass(frozen=True)
-class LoopResult:
-    """Figures of one world's loop at one agent count.
-
-    Attributes:
-        world: ``native`` or ``python``.
-        agents: population target.
-        ticks: ticks timed (after a warm-up).
-        seconds: wall time of those ticks.
-        agent_steps: decisions of alive agents in them.
-        state_hash: the world's state hash at the end.
-    """
-
-    world: str
-    agents: int
-    ticks: int
-    seconds: float
-    agent_steps: int
-    state_hash: str
-
-    @property
-    def ticks_per_second(self) -> float:
-        """Ticks per second."""
-        return self.ticks / self.seconds if self.seconds > 0 else float("inf")
-
-    @property
-    def agent_steps_per_second(self) -> float:
-        """Alive agent decisions per second."""
-        return self.agent_steps / self.seconds if self.seconds > 0 else float("inf")
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able figures."""
-        data = asdict(self)
-        data["ticks_per_second"] = self.ticks_per_second
-        data["agent_steps_per_second"] = self.agent_steps_per_second
-        return data
+LoopResult = BenchResult
+"""A loop measurement has the figures of a step + observe one (``variant`` is the
+config's observation variant)."""
 
 
 def loop_config(config_path: Path | None, agents: int) -> Any:
@@ -108,7 +76,8 @@ def measure_loop(
         seconds = time.perf_counter() - start
         steps = loop.counters.agent_steps - steps_before
         state_hash = loop.world.state_hash()
-    return LoopResult(world_name, agents, ticks, seconds, steps, state_hash)
+    variant = str(config.observations.variant)
+    return LoopResult(world_name, agents, variant, ticks, seconds, steps, state_hash)
 
 
 def loop_bench(

@@ -14,6 +14,7 @@ from typing import Any
 
 from townlet.core.loop import SimulationLoop
 from townlet.core.registry import is_degraded
+from townlet.policy.kpi import SPEC_KPIS
 
 __all__ = ["RunSummary", "format_summary"]
 
@@ -115,13 +116,7 @@ class RunSummary:
 
 
 SHOWN_KPIS = (
-    "starvation_incidents",
-    "needs_ok_fraction",
-    "attendance",
-    "presence",
-    "evictions",
-    "option_switch_rate",
-    "reward_per_agent_tick",
+    *SPEC_KPIS,
     "needs_floor_ratio",
     "attendance_ratio",
     "late_shift_ratio",

@@ -42,25 +42,29 @@ import numpy as np
 import numpy.typing as npt
 
 from townlet.core.types import ObservationBuffers, ObservationSpec, StepResult
+from townlet.world.layout import CONTROL_FEATURES
 
 if TYPE_CHECKING:
     from townlet.config import TownletConfig
 
-__all__ = ["KPI_TARGETS", "KpiTracker", "kpi_failures"]
+__all__ = ["KPI_TARGETS", "SPEC_KPIS", "KpiTracker", "kpi_failures"]
 
 NEED_OK = 0.3
 STARVING = 0.10
 STARVING_TICKS = 30
 ATTENDED = ("on_time", "late")
-OPTION_FEATURES = (
-    "opt_get_fed",
-    "opt_get_clean",
-    "opt_sleep",
-    "opt_work",
-    "opt_shop",
-    "opt_socialise",
-    "opt_go_home",
+OPTION_FEATURES = CONTROL_FEATURES[:7]
+"""The active-option one-hot features ``opt_get_fed`` .. ``opt_go_home`` (ids 1-7)."""
+SPEC_KPIS = (
+    "starvation_incidents",
+    "needs_ok_fraction",
+    "attendance",
+    "presence",
+    "evictions",
+    "option_switch_rate",
+    "reward_per_agent_tick",
 )
+"""The KPIs of learning.md 5.4, in its order."""
 
 KPI_TARGETS: dict[str, dict[str, tuple[str, float]]] = {
     "calm": {
