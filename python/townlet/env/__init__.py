@@ -14,12 +14,11 @@ the Gymnasium wrapper (4.3). Both need the ``rl`` extra (``pip install
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from townlet.core.types import ActionMode
 from townlet.env.deps import RL_HINT, RLUnavailableError, require_rl
+from townlet.env.scenario import env_config
 from townlet.env.vector import VectorTownlet
 
 if TYPE_CHECKING:
@@ -34,23 +33,6 @@ __all__ = [
     "parallel_env",
     "single_agent_env",
 ]
-
-
-def _config(config: Any) -> TownletConfig:
-    """A loaded config from a config, a path or ``None`` (the packaged default)."""
-    from townlet.config import load_config
-    from townlet.config.root import TownletConfig
-
-    if config is None or isinstance(config, str | os.PathLike | Path):
-        return load_config(config)
-    if not isinstance(config, TownletConfig):
-        from townlet.errors import ConfigError
-
-        raise ConfigError(
-            f"config: expected a TownletConfig, a path or None, got "
-            f"{type(config).__name__}"
-        )
-    return config
 
 
 def _mode(config: TownletConfig, action_mode: str | None) -> ActionMode:
@@ -93,7 +75,7 @@ def parallel_env(
     require_rl("townlet.env.parallel_env", ("gymnasium", "pettingzoo"))
     from townlet.env.parallel import TownletParallelEnv
 
-    cfg = _config(config)
+    cfg = env_config(config)
     return TownletParallelEnv(
         cfg,
         variant or cfg.observations.variant,
@@ -131,7 +113,7 @@ def single_agent_env(
     require_rl("townlet.env.single_agent_env", ("gymnasium",))
     from townlet.env.single import TownletSingleAgentEnv
 
-    cfg = _config(config)
+    cfg = env_config(config)
     return TownletSingleAgentEnv(
         cfg,
         variant or cfg.observations.variant,

@@ -13,6 +13,7 @@ them returns to the env's own config. Other keys are ignored (logged at DEBUG).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,13 @@ from townlet.config.root import TownletConfig
 from townlet.errors import ConfigError
 from townlet.telemetry.log_config import ensure_logging, get_logger
 
-__all__ = ["RESET_OPTIONS", "episode_config", "find_scenario", "scenario_dirs"]
+__all__ = [
+    "RESET_OPTIONS",
+    "env_config",
+    "episode_config",
+    "find_scenario",
+    "scenario_dirs",
+]
 
 RESET_OPTIONS = ("population", "scenario")
 """The reset option keys the env recognises."""
@@ -85,6 +92,22 @@ def _with_population(config: TownletConfig, population: object) -> TownletConfig
     return config.model_copy(
         update={"world": world.model_copy(update={"lifecycle": lifecycle})}
     )
+
+
+def env_config(config: Any) -> TownletConfig:
+    """A loaded config from a config, a path or ``None`` (the packaged default).
+
+    Raises:
+        ConfigError: for anything else, or an invalid file.
+    """
+    if config is None or isinstance(config, str | os.PathLike | Path):
+        return load_config(config)
+    if not isinstance(config, TownletConfig):
+        raise ConfigError(
+            f"config: expected a TownletConfig, a path or None, got "
+            f"{type(config).__name__}"
+        )
+    return config
 
 
 def episode_config(

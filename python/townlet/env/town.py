@@ -136,7 +136,7 @@ class TownSession:
             raise ConfigError(str(err), key="observations.variant") from err
         self.pool_size = config.env.name_pool_size
         self.seats = config.env.seats(config.world.lifecycle.population_target)
-        self.max_cycles = config.env.max_ticks
+        self._max_cycles = config.env.max_ticks
         self.max_ticks = config.env.max_ticks
         self.seeds = EpisodeSeeds(config.seed)
         self.agents: list[str] = []
@@ -154,6 +154,19 @@ class TownSession:
         self._done = True
 
     # -- reset -----------------------------------------------------------------
+
+    @property
+    def max_cycles(self) -> int:
+        """``env.max_ticks`` for the next reset (PettingZoo's ``max_cycles``)."""
+        return self._max_cycles
+
+    @max_cycles.setter
+    def max_cycles(self, ticks: int) -> None:
+        if isinstance(ticks, bool) or not isinstance(ticks, int) or ticks < 1:
+            raise ConfigError(
+                f"max_cycles: expected an int >= 1, got {ticks!r}", key="env.max_ticks"
+            )
+        self._max_cycles = ticks
 
     def reset(
         self, seed: int | None = None, options: Mapping[str, Any] | None = None

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -35,6 +33,7 @@ from townlet.core.types import (
     ObservationSpec,
     RowFlags,
 )
+from townlet.env.scenario import env_config
 from townlet.env.vector_buffers import RowShape, vector_buffers
 from townlet.env.vector_kpi import StepRows, VectorKpi
 from townlet.env.vector_python import PythonVector
@@ -82,15 +81,6 @@ _CORE_BUFFERS = (
     "town_reset",
 )
 """The buffers the backend writes (rewards are written here)."""
-
-
-def _load(config: Any) -> Any:
-    """A ``TownletConfig`` from a config, a path or None (the packaged default)."""
-    from townlet.config import load_config
-
-    if config is None or isinstance(config, str | os.PathLike | Path):
-        return load_config(config)
-    return config
 
 
 def _readonly(array: npt.NDArray[Any] | None) -> Any:
@@ -144,7 +134,7 @@ class VectorTownlet:
         from townlet.config import world_settings
         from townlet.rewards import RewardParams
 
-        cfg = _load(config)
+        cfg = env_config(config)
         if int(num_towns) < 1:
             raise ProviderError(f"num_towns: expected at least 1, got {num_towns}")
         settings: dict[str, Any] = world_settings(cfg)
