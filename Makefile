@@ -2,7 +2,7 @@
 #
 #   make venv    create .venv with maturin
 #   make build   build the Rust extension (release) and install townlet editable, with [dev]
-#   make run     build, then `townlet run` (default town, one day)
+#   make run     build, then `townlet run` (default town, two days)
 #   make lint    ruff, ruff format, mypy --strict, import contracts, docstrings, cargo fmt, clippy
 #   make test    build, lint, cargo test, config reference check, the whole pytest suite
 #   make wheel   release wheel into dist/

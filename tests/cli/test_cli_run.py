@@ -295,3 +295,16 @@ def test_summary_reports_the_kpis_measured_after_the_first_day(invoke, tmp_path)
     assert 0.0 <= kpis["needs_ok_fraction"] <= kpis["needs_floor_ratio"] <= 1.0
     assert kpis["starvation_incidents"] == 0
     assert summary["providers"]["policy"]["name"] == "scripted"
+
+
+@pytest.mark.usefixtures("needs_native")
+def test_a_plain_run_lasts_two_days_so_the_kpis_cover_the_second(invoke, tmp_path):
+    path = tmp_path / "summary.json"
+    result = invoke(
+        "run", "--world", "native", "--telemetry", "none", "--no-progress",
+        "--summary-json", str(path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(path.read_text())
+    assert summary["final_tick"] == 2880
+    assert summary["kpis"]["measured_ticks"] == 2880 - 1440 + 1

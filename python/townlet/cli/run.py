@@ -1,7 +1,8 @@
 """``townlet run``: run a town headless, with a progress bar and an end summary.
 
 architecture.md section 6, operations.md section 5 (L-3, L-4). With no arguments it
-runs the packaged default config for 1,440 ticks with file telemetry. The config is
+runs the packaged default config for 2,880 ticks (two days: the KPIs of learning.md
+5.4 are measured from the second) with file telemetry. The config is
 checked against its map too (world.md 2.6). A population above the beds of the map
 (``config.beds``) is only a warning here: ``--set world.agents=60`` on the 10-bed
 default town runs a crowded town whose extra residents are homeless (world.md 11,
@@ -143,7 +144,7 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
 @click.option(
     "--ticks",
     type=click.IntRange(min=0),
-    default=1440,
+    default=2880,
     show_default=True,
     help="Ticks to run (one tick is one simulated minute).",
 )
@@ -199,8 +200,8 @@ def run(
 ) -> None:
     """Run a town headless and print an end summary on stderr.
 
-    With no arguments: the default town, 1,440 ticks (one day), file telemetry
-    under runs/<run_id>/.
+    With no arguments: the default town, 2,880 ticks (two days; KPIs are measured
+    on the second), file telemetry under runs/<run_id>/.
     """
     parse_telemetry_spec(telemetry_spec)  # bad spec: exit 2 before any work
     config = _load_run_config(config_path, set_args)
