@@ -30,22 +30,14 @@ from townlet.policy.scripted.program import Builder, Program, evaluate
 from townlet.policy.scripted.selection import active_option, select
 from townlet.policy.scripted.topup import add_top_up_rules, pre_sleep
 from townlet.policy.scripted.utilities import add_utility_rules
+from townlet.world.layout import OPTION_ACTIONS
 
 if TYPE_CHECKING:
     from townlet.config import TownletConfig
 
 __all__ = ["OPTION_NAMES", "ScriptedPolicy", "compile_rules", "decide_rows", "scores"]
 
-OPTION_NAMES: tuple[str, ...] = (
-    "Wait",
-    "GetFed",
-    "GetClean",
-    "Sleep",
-    "Work",
-    "ShopGroceries",
-    "Socialise",
-    "GoHome",
-)
+OPTION_NAMES: tuple[str, ...] = OPTION_ACTIONS
 """The option ids the utilities are computed for (learning.md 2.1)."""
 
 
