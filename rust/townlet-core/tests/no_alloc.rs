@@ -1,41 +1,14 @@
 //! The hot path allocates nothing after warm-up (architecture.md 9): `step` with no
-//! events to report, and `observe`, counted by a global allocator wrapper. This file is
-//! its own test binary with a single test, so no other thread allocates meanwhile.
+//! events to report, and `observe`, counted by the global allocator of `common`. This
+//! file is its own test binary with a single test, so no other thread allocates
+//! meanwhile.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use townlet_core::actions::ActionMode;
 use townlet_core::observe::ObservationRows;
 use townlet_core::settings::WorldSettings;
 use townlet_core::World;
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts them.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn step_and_observe_allocate_nothing_after_warm_up() {
@@ -85,11 +58,11 @@ fn step_and_observe_allocate_nothing_after_warm_up() {
         observe(&world);
     }
     assert_eq!(world.agents()[0].ties.len(), 2);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = common::allocations();
     for _ in 0..300 {
         world.step(&actions, ActionMode::Primitive).expect("step");
         observe(&world);
     }
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0);
+    assert_eq!(common::allocations() - before, 0);
     assert_eq!(world.tick(), 310);
 }

@@ -1,43 +1,15 @@
 //! The vector API's step allocates nothing after warm-up (learning.md 4.4 rule 5):
 //! two towns with one thread (stepped on the caller's thread; a multi-thread rayon
 //! pool itself allocates about once per 60 hand-offs, which is rayon's, not the
-//! core's), counted by a global allocator wrapper. Its own test
+//! core's), counted by the global allocator of `common`. Its own test
 //! binary with a single test, so no other test thread allocates meanwhile.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use townlet_core::actions::ActionMode;
 use townlet_core::settings::WorldSettings;
 use townlet_core::vector::{OwnedRows, Vector, VectorSpec};
 use townlet_core::World;
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts them.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn vector_step_allocates_nothing_after_warm_up() {
@@ -59,11 +31,11 @@ fn vector_step_allocates_nothing_after_warm_up() {
     for _ in 0..50 {
         vector.step(&actions, false, rows.rows()).expect("step");
     }
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = common::allocations();
     for _ in 0..150 {
         vector.step(&actions, false, rows.rows()).expect("step");
     }
-    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    let after = common::allocations();
     assert_eq!(
         after - before,
         0,
