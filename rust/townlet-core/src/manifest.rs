@@ -44,6 +44,9 @@ pub struct ManifestTables {
     pub role_item: Vec<Option<usize>>,
     /// Per role: the indexes of its bound affordances that exist, in binding order.
     pub role_affordances: Vec<Vec<usize>>,
+    /// Per object type, per item: the first affordance the type offers that sells the
+    /// item (manifest order), so the controllers' vendor test compares no names.
+    pub type_vendor: Vec<Vec<Option<usize>>>,
 }
 
 impl ManifestTables {
@@ -89,7 +92,7 @@ impl ManifestTables {
             }
             preconditions.push(checked);
         }
-        let offered = settings
+        let offered: Vec<Vec<usize>> = settings
             .manifest
             .object_types
             .iter()
@@ -132,6 +135,20 @@ impl ManifestTables {
                     .collect()
             })
             .collect();
+        let type_vendor = offered
+            .iter()
+            .map(|offers| {
+                items
+                    .iter()
+                    .map(|&item| {
+                        offers
+                            .iter()
+                            .copied()
+                            .find(|&a| affordances[a].sells.as_deref() == Some(item))
+                    })
+                    .collect()
+            })
+            .collect();
         let aff_position = |name: &str| affordances.iter().position(|a| a.id == name);
         let role_item = settings
             .roles
@@ -148,6 +165,7 @@ impl ManifestTables {
             stock_limits,
             role_item,
             role_affordances,
+            type_vendor,
             item_index: items
                 .iter()
                 .enumerate()

@@ -273,7 +273,8 @@ impl ObsContext {
                     .collect()
             })
             .collect();
-        let targets = TargetFields::new(grid);
+        let mut targets = TargetFields::new(grid);
+        targets.named.index_vendors(grid, &settings.manifest);
         let candidates = std::iter::once(None)
             .chain((0..grid.zones.len()).map(Some))
             .map(|home| candidates_of(grid, &targets, home))

@@ -15,6 +15,7 @@
 //! "in" a zone when its tile's zone (W§2.3, first declared) is that zone.
 
 use crate::grid::{bfs_distances, Grid};
+use crate::settings::Manifest;
 
 /// Where a kind's fields come from (learning.md 1.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +103,67 @@ pub struct TargetFields {
     /// order), −1 for non-walkable tiles; two tiles are mutually reachable when their
     /// labels are equal and not −1 (the option controllers' Socialise, D20-opt-e).
     pub components: Vec<i32>,
+    /// The objects of the types the option controllers name (learning.md 2.4), each
+    /// list ascending: `fridge`, `stove`, `shower`. The controllers scan these rather
+    /// than every object, comparing no type names per tick.
+    pub named: NamedObjects,
+}
+
+/// Objects per type the option controllers name, ascending (see [`TargetFields`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamedObjects {
+    /// `fridge` objects.
+    pub fridges: Vec<usize>,
+    /// `stove` objects.
+    pub stoves: Vec<usize>,
+    /// `shower` objects.
+    pub showers: Vec<usize>,
+    /// Per item (manifest order): the objects whose type offers an affordance selling
+    /// it (filled by [`NamedObjects::index_vendors`]; empty until then).
+    pub vendors: Vec<Vec<usize>>,
+}
+
+impl NamedObjects {
+    fn new(grid: &Grid) -> Self {
+        let of = |name: &str| {
+            grid.objects
+                .iter()
+                .filter(|o| o.type_name == name)
+                .map(|o| o.index)
+                .collect()
+        };
+        Self {
+            fridges: of("fridge"),
+            stoves: of("stove"),
+            showers: of("shower"),
+            vendors: Vec::new(),
+        }
+    }
+
+    /// Fills [`NamedObjects::vendors`] from `manifest`.
+    pub fn index_vendors(&mut self, grid: &Grid, manifest: &Manifest) {
+        self.vendors = manifest
+            .items
+            .iter()
+            .map(|item| {
+                grid.objects
+                    .iter()
+                    .filter(|o| {
+                        manifest.affordances.iter().any(|a| {
+                            a.object_type.as_deref() == Some(o.type_name.as_str())
+                                && a.sells.as_deref() == Some(item.name.as_str())
+                        })
+                    })
+                    .map(|o| o.index)
+                    .collect()
+            })
+            .collect();
+    }
+
+    /// The objects selling item `item` (empty for an unknown item).
+    pub fn vendors_of(&self, item: usize) -> &[usize] {
+        self.vendors.get(item).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl TargetFields {
@@ -143,6 +205,7 @@ impl TargetFields {
             slot,
             fields,
             components,
+            named: NamedObjects::new(grid),
         }
     }
 

@@ -53,12 +53,14 @@ pub fn bound_affordance(
     obj: usize,
     tick: i64,
 ) -> Option<usize> {
-    let names = &state.settings.roles.get(role)?.1;
     let t = state.grid.objects.get(obj)?.type_index;
     let offered = state.tables.offered.get(t)?;
-    names
+    state
+        .tables
+        .role_affordances
+        .get(role)?
         .iter()
-        .filter_map(|n| state.tables.affordance_index.get(n.as_str()).copied())
+        .copied()
         .filter(|a| offered.contains(a))
         .find(|&a| start_check(state, &state.agents[i], a, Some(obj), tick).0 == 0)
 }
@@ -98,19 +100,19 @@ pub fn shower_target(
     let wash = role("wash");
     let shower = |o: usize, gym: bool| {
         let x = &state.grid.objects[o];
-        x.type_name == "shower"
-            && if gym {
-                x.zone
-                    .and_then(|z| state.grid.zones.get(z))
-                    .is_some_and(|z| z.kind == "gym")
-                    && !(x.zone.is_some() && x.zone == home)
-            } else {
-                x.zone.is_some() && x.zone == home
-            }
+        if gym {
+            x.zone
+                .and_then(|z| state.grid.zones.get(z))
+                .is_some_and(|z| z.kind == "gym")
+                && !(x.zone.is_some() && x.zone == home)
+        } else {
+            x.zone.is_some() && x.zone == home
+        }
     };
     let pick = |o: usize| bound_affordance(state, i, wash, o, tick);
-    super::fed::nearest(state, fields, i, |o| shower(o, false), pick)
-        .or_else(|| super::fed::nearest(state, fields, i, |o| shower(o, true), pick))
+    let showers = &fields.named.showers;
+    super::fed::nearest(state, fields, i, showers, |o| shower(o, false), pick)
+        .or_else(|| super::fed::nearest(state, fields, i, showers, |o| shower(o, true), pick))
 }
 
 /// Whether agent `i` stands in zone `z`.

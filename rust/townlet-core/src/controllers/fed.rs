@@ -31,8 +31,7 @@ const EAT_RAW: usize = 11;
 
 /// `(item, item-use affordance)` of an eat role (10 `eat_meal`, 11 `eat_raw_food`).
 fn eat_of(state: &WorldState, role: usize) -> Option<(usize, usize)> {
-    let name = state.settings.roles.get(role)?.1.first()?;
-    let item = *state.tables.item_index.get(name.as_str())?;
+    let item = (*state.tables.role_item.get(role)?)?;
     Some((item, (*state.tables.item_use.get(item)?)?))
 }
 
@@ -52,17 +51,8 @@ pub(super) fn carried(state: &WorldState, i: usize, item: Option<usize>) -> u32 
 
 /// The first affordance of `obj`'s type selling `item` (manifest order).
 pub(super) fn vendor_aff(state: &WorldState, obj: usize, item: usize) -> Option<usize> {
-    let name = state.settings.manifest.items.get(item)?.name.as_str();
     let t = state.grid.objects.get(obj)?.type_index;
-    state.tables.offered.get(t)?.iter().copied().find(|&a| {
-        state
-            .settings
-            .manifest
-            .affordances
-            .get(a)
-            .and_then(|x| x.sells.as_deref())
-            == Some(name)
-    })
+    *state.tables.type_vendor.get(t)?.get(item)?
 }
 
 /// The first bound affordance of `role` at `obj` whose start check passes (or, with
@@ -75,12 +65,14 @@ pub(super) fn bound(
     tick: i64,
     missing_ok: bool,
 ) -> Option<usize> {
-    let names = &state.settings.roles.get(role)?.1;
     let t = state.grid.objects.get(obj)?.type_index;
     let offered = state.tables.offered.get(t)?;
-    names
+    state
+        .tables
+        .role_affordances
+        .get(role)?
         .iter()
-        .filter_map(|n| state.tables.affordance_index.get(n.as_str()).copied())
+        .copied()
         .filter(|a| offered.contains(a))
         .find(|&a| {
             let code = start_check(state, &state.agents[i], a, Some(obj), tick).0;
@@ -121,34 +113,35 @@ pub(super) fn rival_at(state: &WorldState, i: usize, obj: usize) -> Option<u32> 
 pub(super) type Pick = (usize, usize, Option<(u32, usize)>);
 
 /// Target choice (learning.md 2.4 rule 3): the nearest object (ties to the lower
-/// index) among those `candidate` accepts that is reachable and for which `pick` finds
+/// index) among `objects` (ascending object indexes) that `candidate` accepts that is reachable and for which `pick` finds
 /// an affordance; when an avoided resident holds or waits there, the nearest such
 /// object without one at most `controllers.rival_detour` steps farther replaces it.
 pub(super) fn nearest(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
+    objects: &[usize],
     candidate: impl Fn(usize) -> bool,
     pick: impl Fn(usize) -> Option<usize>,
 ) -> Option<Pick> {
     let scan = |limit: Option<i32>| {
         let mut best: Option<(i32, usize, usize)> = None;
-        for o in &state.grid.objects {
-            if !candidate(o.index) {
+        for &index in objects {
+            if !candidate(index) {
                 continue;
             }
-            let Some(field) = fields.field(o.index) else {
+            let Some(field) = fields.field(index) else {
                 continue;
             };
             let d = dist(state, i, field);
             if d < 0 || best.is_some_and(|(b, _, _)| d >= b) {
                 continue;
             }
-            if limit.is_some_and(|l| d > l || rival_at(state, i, o.index).is_some()) {
+            if limit.is_some_and(|l| d > l || rival_at(state, i, index).is_some()) {
                 continue;
             }
-            if let Some(a) = pick(o.index) {
-                best = Some((d, o.index, a));
+            if let Some(a) = pick(index) {
+                best = Some((d, index, a));
             }
         }
         best
@@ -165,18 +158,20 @@ pub(super) fn nearest(
     })
 }
 
-pub(super) fn own(state: &WorldState, i: usize, obj: usize, type_name: &str) -> bool {
-    let o = &state.grid.objects[obj];
-    o.type_name == type_name && o.zone.is_some() && o.zone == state.agents[i].home
+/// Whether `obj` lies in agent `i`'s home zone (the caller scans objects of the
+/// wanted type, [`TargetFields::named`]).
+pub(super) fn at_home(state: &WorldState, i: usize, obj: usize) -> bool {
+    let zone = state.grid.objects[obj].zone;
+    zone.is_some() && zone == state.agents[i].home
 }
 
+/// Whether stove `obj` is agent `i`'s own or a cafe's.
 fn stove_ok(state: &WorldState, i: usize, obj: usize) -> bool {
-    let o = &state.grid.objects[obj];
-    o.type_name == "stove"
-        && (own(state, i, obj, "stove")
-            || o.zone
-                .and_then(|z| state.grid.zones.get(z))
-                .is_some_and(|z| z.kind == "cafe"))
+    at_home(state, i, obj)
+        || state.grid.objects[obj]
+            .zone
+            .and_then(|z| state.grid.zones.get(z))
+            .is_some_and(|z| z.kind == "cafe")
 }
 
 fn meal_item(state: &WorldState) -> Option<usize> {
@@ -192,27 +187,29 @@ fn fetch(
     tick: i64,
 ) -> Option<Pick> {
     match source {
-        SRC_FRIDGE => nearest(
-            state,
-            fields,
-            i,
-            |o| own(state, i, o, "fridge"),
-            |o| bound(state, i, role("take_meal"), o, tick, false),
-        ),
-        SRC_COOK => nearest(
-            state,
-            fields,
-            i,
-            |o| own(state, i, o, "fridge"),
-            |o| bound(state, i, role("take_raw_food"), o, tick, false),
-        ),
+        SRC_FRIDGE | SRC_COOK => {
+            let take = role(if source == SRC_FRIDGE {
+                "take_meal"
+            } else {
+                "take_raw_food"
+            });
+            nearest(
+                state,
+                fields,
+                i,
+                &fields.named.fridges,
+                |o| at_home(state, i, o),
+                |o| bound(state, i, take, o, tick, false),
+            )
+        }
         SRC_CAFE => {
             let item = meal_item(state)?;
             nearest(
                 state,
                 fields,
                 i,
-                |o| vendor_aff(state, o, item).is_some(),
+                fields.named.vendors_of(item),
+                |_| true,
                 |o| {
                     vendor_aff(state, o, item)
                         .filter(|&a| start_check(state, &state.agents[i], a, Some(o), tick).0 == 0)
@@ -232,12 +229,14 @@ fn stove(
     tick: i64,
     missing_ok: bool,
 ) -> Option<Pick> {
+    let cook = role("cook");
     nearest(
         state,
         fields,
         i,
+        &fields.named.stoves,
         |o| stove_ok(state, i, o),
-        |o| bound(state, i, role("cook"), o, tick, missing_ok),
+        |o| bound(state, i, cook, o, tick, missing_ok),
     )
 }
 
@@ -408,7 +407,8 @@ fn packed_lunch(state: &WorldState, i: usize, raw: bool, raw_item: Option<usize>
     let meals = carried(state, i, meal_item(state));
     let fridge_raw = raw_item.is_some_and(|k| {
         state.grid.objects.iter().any(|o| {
-            own(state, i, o.index, "fridge")
+            o.type_name == "fridge"
+                && at_home(state, i, o.index)
                 && state
                     .stock
                     .get(o.index)

@@ -4,7 +4,7 @@
 //! `controller_shop.py`.
 
 use super::basic::{dist, role, use_object, walk, Triple, WAIT_TRIPLE};
-use super::fed::{bound, carried, nearest, own, vendor_aff, Pick};
+use super::fed::{at_home, bound, carried, nearest, vendor_aff, Pick};
 use super::{OptState, Outcome};
 use crate::affordances::engage::BUY;
 use crate::affordances::{start_check, stock_limit, AffResult};
@@ -13,8 +13,7 @@ use crate::targets::TargetFields;
 
 /// The item of the `buy_raw_food` role.
 fn raw_item(state: &WorldState) -> Option<usize> {
-    let name = state.settings.roles.get(role("buy_raw_food"))?.1.first()?;
-    state.tables.item_index.get(name.as_str()).copied()
+    *state.tables.role_item.get(role("buy_raw_food"))?
 }
 
 /// Whether agent `i` can BUY raw food at `obj` at `tick` (its vendor affordance passes
@@ -31,19 +30,22 @@ fn till(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Optio
         state,
         fields,
         i,
-        |o| vendor_aff(state, o, item).is_some(),
+        fields.named.vendors_of(item),
+        |_| true,
         |o| can_buy(state, i, o, item, tick).then_some(0),
     )
 }
 
 /// The nearest own fridge taking a `store_raw_food` now.
 fn fridge(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -> Option<Pick> {
+    let store = role("store_raw_food");
     nearest(
         state,
         fields,
         i,
-        |o| own(state, i, o, "fridge"),
-        |o| bound(state, i, role("store_raw_food"), o, tick, false),
+        &fields.named.fridges,
+        |o| at_home(state, i, o),
+        |o| bound(state, i, store, o, tick, false),
     )
 }
 
@@ -53,13 +55,13 @@ pub fn allowed(state: &WorldState, fields: &TargetFields, i: usize, tick: i64) -
     let Some(item) = raw_item(state) else {
         return false;
     };
-    let room = state.grid.objects.iter().any(|o| {
-        own(state, i, o.index, "fridge")
+    let room = fields.named.fridges.iter().any(|&o| {
+        at_home(state, i, o)
             && state
                 .stock
-                .get(o.index)
+                .get(o)
                 .and_then(|s| s.get(item))
-                .is_some_and(|&n| i64::from(n) < stock_limit(state, o.index, item))
+                .is_some_and(|&n| i64::from(n) < stock_limit(state, o, item))
     });
     room && till(state, fields, i, tick).is_some()
 }
