@@ -113,8 +113,9 @@ pub struct WorldState {
     pub events: EventLog,
     /// Scratch: the shuffled action order (agent indexes), reused every tick.
     pub order: Vec<usize>,
-    /// Scratch: the option controllers' on-demand BFS (distances, then the queue).
-    pub ctl_bfs: (Vec<i32>, std::collections::VecDeque<usize>),
+    /// Scratch: the option controllers' on-demand BFS (distances, then the tiles the
+    /// last search set; see `controllers::social::bfs_limited`).
+    pub ctl_bfs: (Vec<i32>, Vec<usize>),
     /// Scratch: the reciprocals of the action-order shuffle's divisors.
     pub divisors: Divisors,
     /// The settings, shared so rules can read them while mutating the state.

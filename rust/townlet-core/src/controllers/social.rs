@@ -3,8 +3,6 @@
 //! anchor and wait there up to 60 ticks. `target` holds the partner's uid (−1 none)
 //! and `step` the ticks waited at the park. Mirrors `controller_social.py`.
 
-use std::collections::VecDeque;
-
 use super::basic::{Triple, WAIT_TRIPLE};
 use super::{OptState, Outcome};
 use crate::actions::{chat_busy, chat_check, KIND_CHAT};
@@ -20,31 +18,46 @@ pub const PARK_WAIT: i64 = 60;
 /// Steps within which a resident without a tie is a partner.
 pub const NEAR_STEPS: i32 = 20;
 
-/// The W§2.5 BFS from `(x, y)` into `dist`, reusing `queue`, stopping early where
+/// The W§2.5 BFS from `(x, y)` into `dist`, reusing `seen`, stopping early where
 /// the caller reads nothing more: tiles beyond `max_depth` steps stay −1, and the search ends once tile `goal` has its distance
 /// (every tile one step closer to the source has its distance by then, so a path hint
 /// at `goal` reads the same as after a full search).
+///
+/// `seen` is the BFS queue, kept after the search: it lists every tile the search set,
+/// so the next call resets only those instead of the whole grid (`dist` holds −1
+/// everywhere else between calls; only this function writes either).
 pub fn bfs_limited(
     state: &WorldState,
     (x, y): (i32, i32),
     dist: &mut Vec<i32>,
-    queue: &mut VecDeque<usize>,
+    seen: &mut Vec<usize>,
     max_depth: i32,
     goal: Option<usize>,
 ) {
     let grid = &state.grid;
     let (w, h) = (grid.width, grid.height);
-    dist.clear();
-    dist.resize(usize::try_from(w.max(0) * h.max(0)).unwrap_or(0), -1);
-    queue.clear();
+    let tiles = usize::try_from(w.max(0) * h.max(0)).unwrap_or(0);
+    if dist.len() == tiles {
+        for &k in seen.iter() {
+            if let Some(cell) = dist.get_mut(k) {
+                *cell = -1;
+            }
+        }
+    } else {
+        dist.clear();
+        dist.resize(tiles, -1);
+    }
+    seen.clear();
     if let Some(k) = grid.index(x, y).filter(|_| grid.is_walkable(x, y)) {
         dist[k] = 0;
+        seen.push(k);
         if goal == Some(k) {
             return;
         }
-        queue.push_back(k);
     }
-    while let Some(k) = queue.pop_front() {
+    let mut head = 0;
+    while let Some(&k) = seen.get(head) {
+        head += 1;
         let d = dist[k];
         if d >= max_depth {
             break;
@@ -60,10 +73,10 @@ pub fn bfs_limited(
             };
             if let Some(cell) = dist.get_mut(j).filter(|c| **c < 0) {
                 *cell = d + 1;
+                seen.push(j);
                 if goal == Some(j) {
                     return;
                 }
-                queue.push_back(j);
             }
         }
     }
@@ -116,7 +129,7 @@ fn choose(
     state: &WorldState,
     fields: &TargetFields,
     i: usize,
-    scratch: &mut (Vec<i32>, VecDeque<usize>),
+    scratch: &mut (Vec<i32>, Vec<usize>),
 ) -> Option<u32> {
     let a = &state.agents[i];
     let mut best: Option<(f64, u32)> = None;
@@ -167,7 +180,7 @@ pub fn emit(
     fields: &TargetFields,
     i: usize,
     o: &mut OptState,
-    scratch: &mut (Vec<i32>, VecDeque<usize>),
+    scratch: &mut (Vec<i32>, Vec<usize>),
 ) -> Option<Triple> {
     let a = &state.agents[i];
     let t = state.tick;
@@ -246,5 +259,46 @@ pub fn outcome(state: &WorldState, i: usize, o: &OptState) -> Option<Outcome> {
         Some(Outcome::Failure)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::bfs_distances;
+    use crate::settings::WorldSettings;
+
+    /// Reusing one scratch, each limited search equals the full W§2.5 BFS on every
+    /// tile within `max_depth` and leaves −1 beyond it, whatever the previous search
+    /// set; a goal search agrees with the full BFS on the goal tile.
+    #[test]
+    fn limited_bfs_with_a_reused_scratch_equals_the_full_bfs() {
+        let text = include_str!("../../../../python/townlet/data/configs/towns/default.map");
+        let mut world =
+            crate::World::new(WorldSettings::default_town("t.map", text)).expect("world");
+        world.reset(0);
+        let state = world.state();
+        let grid = &state.grid;
+        let walkable: Vec<(i32, i32)> = (0..grid.height)
+            .flat_map(|y| (0..grid.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| grid.is_walkable(x, y))
+            .collect();
+        let (mut dist, mut seen) = (Vec::new(), Vec::new());
+        for (n, &source) in walkable.iter().step_by(37).enumerate() {
+            let full = bfs_distances(grid.width, grid.height, &grid.walkable, &[source]);
+            let depth = [3, 10, i32::MAX][n % 3];
+            bfs_limited(state, source, &mut dist, &mut seen, depth, None);
+            for (k, (&got, &want)) in dist.iter().zip(&full).enumerate() {
+                let expected = if want <= depth { want } else { -1 };
+                assert_eq!(got, expected, "source {source:?} depth {depth} tile {k}");
+            }
+            let goal = grid.index(
+                walkable[n * 11 % walkable.len()].0,
+                walkable[n * 11 % walkable.len()].1,
+            );
+            bfs_limited(state, source, &mut dist, &mut seen, i32::MAX, goal);
+            let g = goal.expect("goal on the grid");
+            assert_eq!(dist[g], full[g]);
+        }
     }
 }
