@@ -29,6 +29,7 @@ import structlog
 
 from townlet.cli.main import EXIT_INTERRUPTED, CliState
 from townlet.cli.options import config_option, seed_option
+from townlet.cli.run_state import run_state_options, setup_run_state
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
 from townlet.core.loop import SimulationLoop
@@ -184,6 +185,7 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
     "--print-hash", is_flag=True, help="Print the final state_hash on stdout."
 )
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@run_state_options
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -197,6 +199,7 @@ def run(
     summary_json: Path | None,
     print_hash: bool,
     no_progress: bool,
+    **state_options: Any,
 ) -> None:
     """Run a town headless and print an end summary on stderr.
 
@@ -208,14 +211,23 @@ def run(
     _log_settings(ctx, config)
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)
-    loop = build_simulation(
+    loop = setup_run_state(
+        state_options,
         config,
+        lambda cfg: build_simulation(
+            cfg,
+            world=world,
+            policy=policy,
+            telemetry=telemetry_spec,
+            seed=seed,
+            run_id=run_id,
+        ),
+        explicit_config=config_path is not None or bool(set_args),
         world=world,
         policy=policy,
         telemetry=telemetry_spec,
-        seed=seed,
         run_id=run_id,
-    )
+    ).loop
     structlog.contextvars.bind_contextvars(config_id=loop.config_id[:12])
     done = 0
     with loop, _sigint_stops(loop):

@@ -74,9 +74,7 @@ class TokenStore:
         self.anonymous_viewer = anonymous_viewer
 
     @classmethod
-    def from_config(
-        cls, auth: AuthConfig, environ: Mapping[str, str]
-    ) -> TokenStore:
+    def from_config(cls, auth: AuthConfig, environ: Mapping[str, str]) -> TokenStore:
         """Read the configured and environment tokens (C-2).
 
         Raises:

@@ -180,8 +180,11 @@ def validate_args(spec: CommandSpec, args: Mapping[str, Any]) -> dict[str, Any]:
         if param.name not in args:
             if param.required:
                 errors.append(
-                    {"field": param.name, "expected": _EXPECTED[param.kind],
-                     "got": "missing"}  # fmt: skip
+                    {
+                        "field": param.name,
+                        "expected": _EXPECTED[param.kind],
+                        "got": "missing",
+                    }  # fmt: skip
                 )
             continue
         value = args[param.name]

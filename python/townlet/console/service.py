@@ -102,7 +102,9 @@ class ConsoleService:
         )
         self._clock = clock
         self._guard = FailureGuard(clock)
-        self._limiter = RateLimiter(self.config.rate.per_s, self.config.rate.burst, clock)
+        self._limiter = RateLimiter(
+            self.config.rate.per_s, self.config.rate.burst, clock
+        )
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.loop: Any = None
@@ -232,7 +234,9 @@ class ConsoleService:
         if not role_allows(principal.role, spec.role):
             if bearer in (None, "") and remote != IN_PROCESS:
                 self._guard.record_failure(remote)
-                raise ConsoleError("unauthenticated", f"{spec.name} needs an admin token")
+                raise ConsoleError(
+                    "unauthenticated", f"{spec.name} needs an admin token"
+                )
             if not self.tokens.has_admin and remote != IN_PROCESS:
                 raise ConsoleError("forbidden", "admin unavailable: no admin token set")
             raise ConsoleError("forbidden", f"{spec.name} needs role {spec.role}")
@@ -425,8 +429,11 @@ class ConsoleService:
                     self._world_seq += 1
                     pending.world_id = f"con-{self._world_seq}"
                     loop.world.apply_command(
-                        {"cmd_id": pending.world_id, "name": pending.spec.name,
-                         "args": pending.args}  # fmt: skip
+                        {
+                            "cmd_id": pending.world_id,
+                            "name": pending.spec.name,
+                            "args": pending.args,
+                        }  # fmt: skip
                     )
                 self._applying.append(pending)
 
@@ -471,8 +478,9 @@ class ConsoleService:
             pass  # the command already ran; the failure is logged
         if self.loop is not None:
             self.loop.telemetry.emit(
-                TelemetryEvent("console.result", int(result.applied_tick or 0),
-                               result.as_dict())  # fmt: skip
+                TelemetryEvent(
+                    "console.result", int(result.applied_tick or 0), result.as_dict()
+                )  # fmt: skip
             )
 
     # -- snapshot state (operations.md 3.1, loop section) ------------------------
@@ -483,12 +491,21 @@ class ConsoleService:
             cached = list(self._cache.items())[-SNAPSHOT_CACHE_ENTRIES:]
             return {
                 "pending": [
-                    {"name": p.spec.name, "args": p.args, "envelope": p.result.as_dict()}
+                    {
+                        "name": p.spec.name,
+                        "args": p.args,
+                        "envelope": p.result.as_dict(),
+                    }
                     for p in self._queue
                 ],
                 "input_log": list(self.input_log),
                 "idempotency": [
-                    {"principal": k[0], "cmd_id": k[1], "hash": d, "result": r.as_dict()}
+                    {
+                        "principal": k[0],
+                        "cmd_id": k[1],
+                        "hash": d,
+                        "result": r.as_dict(),
+                    }
                     for k, (d, r) in cached
                 ],
                 "world_seq": self._world_seq,
@@ -520,6 +537,14 @@ class ConsoleService:
 
 
 _WORLD_CODES = frozenset(
-    {"invalid_args", "not_found", "out_of_bounds", "not_walkable", "capacity",
-     "conflict", "precondition_failed", "unavailable"}  # fmt: skip
+    {
+        "invalid_args",
+        "not_found",
+        "out_of_bounds",
+        "not_walkable",
+        "capacity",
+        "conflict",
+        "precondition_failed",
+        "unavailable",
+    }  # fmt: skip
 )

@@ -103,7 +103,9 @@ def read_snapshot(
                 f"snapshot {path} is corrupt: content_sha256 does not match",
                 hint="--ignore-checksum loads it anyway (not recommended)",
             )
-        get_logger("townlet.snapshots").error("snapshot.checksum_ignored", path=str(path))
+        get_logger("townlet.snapshots").error(
+            "snapshot.checksum_ignored", path=str(path)
+        )
     if doc.get("consistent") is False and not allow_inconsistent:
         raise SnapshotError(
             f"snapshot {path} was taken after a failure (consistent: false)",

@@ -107,7 +107,9 @@ class SnapshotManager:
         self.console = console
         self.root = Path(root if root is not None else snap.root)
         self.roots = [self.root, *(Path(r) for r in snap.extra_roots)]
-        self.every_ticks = snap.autosave.every_ticks if every_ticks is None else every_ticks
+        self.every_ticks = (
+            snap.autosave.every_ticks if every_ticks is None else every_ticks
+        )
         self.retain = snap.autosave.retain if retain is None else retain
         self.compress = snap.compress if compress is None else compress
         self.strict = strict

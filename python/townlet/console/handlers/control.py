@@ -37,7 +37,10 @@ def _resume(service: Any, args: dict[str, Any]) -> Any:
         raise ConsoleError("precondition_failed", "resume: already running")
     service.paused = False
     service.changed.notify_all()
-    return {"paused": False, "tick": None if service.loop is None else service.loop.tick}
+    return {
+        "paused": False,
+        "tick": None if service.loop is None else service.loop.tick,
+    }
 
 
 def _step(service: Any, args: dict[str, Any]) -> Any:
@@ -84,10 +87,12 @@ def _narrate(service: Any, args: dict[str, Any]) -> Any:
 
 
 CONTROL_COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("pause", "admin", "immediate", (), "Pause before the next tick.",
-                handler=_pause),  # fmt: skip
-    CommandSpec("resume", "admin", "immediate", (), "Resume ticking.",
-                handler=_resume),  # fmt: skip
+    CommandSpec(
+        "pause", "admin", "immediate", (), "Pause before the next tick.", handler=_pause
+    ),  # fmt: skip
+    CommandSpec(
+        "resume", "admin", "immediate", (), "Resume ticking.", handler=_resume
+    ),  # fmt: skip
     CommandSpec(
         "step",
         "admin",

@@ -33,8 +33,12 @@ def _help(service: Any, args: dict[str, Any]) -> Any:
     if name is None:
         return {
             "commands": [
-                {"name": s.name, "role": s.role, "usage": s.usage_line,
-                 "summary": s.summary}  # fmt: skip
+                {
+                    "name": s.name,
+                    "role": s.role,
+                    "usage": s.usage_line,
+                    "summary": s.summary,
+                }  # fmt: skip
                 for s in sorted(service.catalogue.values(), key=lambda s: s.name)
             ]
         }
@@ -103,7 +107,9 @@ def _snapshot(service: Any, args: dict[str, Any]) -> Any:
     if sections:
         unknown = sorted(set(sections) - set(state))
         if unknown:
-            raise ConsoleError("invalid_args", f"snapshot: unknown section {unknown[0]}")
+            raise ConsoleError(
+                "invalid_args", f"snapshot: unknown section {unknown[0]}"
+            )
         state = {k: v for k, v in state.items() if k in sections}
     size = len(json.dumps(state, default=str))
     if size > MAX_INLINE_BYTES:
@@ -162,18 +168,36 @@ def _viewer(name: str, summary: str, handler: Any, *params: Param) -> CommandSpe
 
 
 VIEW_COMMANDS: tuple[CommandSpec, ...] = (
-    _viewer("help", "List commands, or one command's parameters.", _help,
-            Param("command", "str", doc="a command name")),  # fmt: skip
+    _viewer(
+        "help",
+        "List commands, or one command's parameters.",
+        _help,
+        Param("command", "str", doc="a command name"),
+    ),  # fmt: skip
     _viewer("status", "Tick, clock, pacing, providers, queue and telemetry.", _status),
-    _viewer("agent", "One agent: record, ties, last events and rewards.", _agent,
-            Param("id", "str", True, doc="agent id")),  # fmt: skip
-    _viewer("snapshot", "The complete state document, inline.", _snapshot,
-            Param("sections", "str_list",
-                  doc="world, loop, policy, stability, telemetry")),  # fmt: skip
-    _viewer("telemetry_snapshot", "The current telemetry frame.",
-            _telemetry_snapshot),  # fmt: skip
-    _viewer("employment_status", "Exit queue and per-agent shift states.",
-            _employment_status),  # fmt: skip
-    _viewer("affordance_status", "Running affordances and queues per object.",
-            _affordance_status),  # fmt: skip
+    _viewer(
+        "agent",
+        "One agent: record, ties, last events and rewards.",
+        _agent,
+        Param("id", "str", True, doc="agent id"),
+    ),  # fmt: skip
+    _viewer(
+        "snapshot",
+        "The complete state document, inline.",
+        _snapshot,
+        Param("sections", "str_list", doc="world, loop, policy, stability, telemetry"),
+    ),  # fmt: skip
+    _viewer(
+        "telemetry_snapshot", "The current telemetry frame.", _telemetry_snapshot
+    ),  # fmt: skip
+    _viewer(
+        "employment_status",
+        "Exit queue and per-agent shift states.",
+        _employment_status,
+    ),  # fmt: skip
+    _viewer(
+        "affordance_status",
+        "Running affordances and queues per object.",
+        _affordance_status,
+    ),  # fmt: skip
 )

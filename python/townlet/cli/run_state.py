@@ -1,0 +1,139 @@
+"""The snapshot and command flags of ``townlet run`` (operations.md 3.4, 3.6, 5).
+
+``--resume SNAP`` loads a snapshot through the checked sequence (with the load flags
+``--no-migrate``, ``--ignore-checksum``, ``--strict-policy``, ``--allow-inconsistent``
+and ``--allow-config-mismatch``) and continues for ``--ticks`` more ticks; without
+``--config`` or ``--set`` it uses the embedded config. ``--snapshot-dir`` and
+``--snapshot-every`` turn on autosave (``townlet run`` autosaves only when one of them
+is given, so a plain run writes no snapshot files). ``--commands SCRIPT`` injects a
+script's commands as ``system:script``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+__all__ = ["RunState", "run_state_options", "setup_run_state"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPTIONS = [
+    click.option("--snapshot-dir", type=click.Path(path_type=Path), default=None,
+                 help="Snapshot root (turns autosave on; default snapshot.root)."),
+    click.option("--snapshot-every", type=click.IntRange(min=0), default=None,
+                 help="Autosave every N ticks (0: off; default snapshot.autosave)."),
+    click.option("--resume", "resume_path", type=click.Path(path_type=Path),
+                 default=None, help="Continue from this snapshot."),
+    click.option("--allow-config-mismatch", is_flag=True,
+                 help="Resume under a config whose config_id differs."),
+    click.option("--no-migrate", is_flag=True, help="Refuse older snapshots."),
+    click.option("--ignore-checksum", is_flag=True, help="Load a corrupt snapshot."),
+    click.option("--strict-policy", is_flag=True,
+                 help="Refuse a snapshot saved with another policy."),
+    click.option("--allow-inconsistent", is_flag=True,
+                 help="Load a failure snapshot (debugging only)."),
+    click.option("--strict-snapshots", is_flag=True,
+                 help="A failed autosave stops the run."),
+    click.option("--commands", "commands_path", type=click.Path(path_type=Path),
+                 default=None, help="Inject this command script (operations.md 7.1)."),
+]  # fmt: skip
+
+
+def run_state_options(fn: F) -> F:
+    """Decorate ``townlet run`` with the snapshot and command flags."""
+    for option in reversed(_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@dataclass
+class RunState:
+    """What the flags set up around the loop."""
+
+    loop: Any
+    console: Any = None
+    snapshots: Any = None
+    runner: Any = None
+
+
+def setup_run_state(
+    options: dict[str, Any],
+    config: Any,
+    build: Callable[[Any], Any],
+    *,
+    explicit_config: bool,
+    world: str | None,
+    policy: str | None,
+    telemetry: str,
+    run_id: str,
+) -> RunState:
+    """Build (or resume) the loop and attach console, script and autosave.
+
+    Args:
+        options: the flag values of :data:`_OPTIONS` by parameter name.
+        config: the loaded config (ignored on resume without ``explicit_config``).
+        build: ``config -> loop`` for a fresh run.
+        explicit_config: ``--config`` or ``--set`` was given.
+        world: ``--world``; policy: ``--policy``; telemetry: ``--telemetry``.
+        run_id: the new run's id.
+
+    Raises:
+        SnapshotError: a refused snapshot or path (exit 2).
+        ConfigError: an invalid script (exit 2).
+    """
+    from townlet.console.script import ScriptRunner, load_script
+    from townlet.console.service import ConsoleService
+    from townlet.snapshots import SnapshotManager, read_snapshot, resume_simulation
+
+    script = load_script(options["commands_path"]) if options["commands_path"] else None
+    console = None
+    parent = None
+    if options["resume_path"] is not None:
+        doc = read_snapshot(
+            options["resume_path"],
+            no_migrate=options["no_migrate"],
+            ignore_checksum=options["ignore_checksum"],
+            allow_inconsistent=options["allow_inconsistent"],
+        )
+        resumed = resume_simulation(
+            doc, config=config if explicit_config else None,
+            allow_config_mismatch=options["allow_config_mismatch"],
+            strict_policy=options["strict_policy"], world=world, policy=policy,
+            telemetry=telemetry, run_id=run_id,
+        )  # fmt: skip
+        loop, console, config = resumed.loop, resumed.console, resumed.config
+        from townlet.snapshots.format import content_sha256
+
+        parent = {
+            "run_id": doc["run_id"],
+            "snapshot_sha256": content_sha256(doc["state"]),
+        }
+    else:
+        loop = build(config)
+    autosave = (
+        options["snapshot_dir"] is not None or options["snapshot_every"] is not None
+    )
+    if console is None and (script is not None or autosave):
+        console = ConsoleService(config.console, run_id=run_id)
+        console.attach(loop)
+    snapshots = None
+    if autosave:
+        snapshots = SnapshotManager(
+            loop, config, console=console, root=options["snapshot_dir"],
+            every_ticks=options["snapshot_every"],
+            strict=options["strict_snapshots"],
+        )  # fmt: skip
+        snapshots.parent = parent
+        snapshots.attach()
+        if console is not None:
+            console.snapshots = snapshots
+    runner = None
+    if script is not None:
+        runner = ScriptRunner(script, console, principal="system:script")
+        runner.attach(loop)
+    return RunState(loop, console, snapshots, runner)
