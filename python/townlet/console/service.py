@@ -28,6 +28,7 @@ from townlet.config.console import ConsoleConfig
 from townlet.console.audit import AuditError, AuditLog, redact_args
 from townlet.console.auth import FailureGuard, Principal, TokenStore, role_allows
 from townlet.console.catalogue import CommandSpec, suggest, validate_args
+from townlet.console.handlers.world_cmds import shape_result
 from townlet.console.envelope import (
     ConsoleError,
     Envelope,
@@ -457,7 +458,10 @@ class ConsoleService:
                         )
                     elif found.ok:
                         result.status = "ok"
-                        result.result = {"message": found.message, **dict(found.data)}
+                        result.result = shape_result(
+                            pending.spec.name, pending.args,
+                            {"message": found.message, **dict(found.data)}, loop.world,
+                        )  # fmt: skip
                     else:
                         code = found.code or "invalid_args"
                         code = code if code in _WORLD_CODES else "invalid_args"

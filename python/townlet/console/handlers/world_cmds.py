@@ -11,9 +11,12 @@ types and the static ranges listed below.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from townlet.console.catalogue import CommandSpec, Param
 
-__all__ = ["WORLD_COMMANDS"]
+__all__ = ["WORLD_COMMANDS", "shape_result"]
 
 
 def _world(name: str, summary: str, *params: Param) -> CommandSpec:
@@ -134,3 +137,54 @@ WORLD_COMMANDS: tuple[CommandSpec, ...] = (
         Param("action", "dict", True, doc="primitive dict form, world.md 6.1"),
     ),
 )
+
+
+def _event_id(message: str) -> str | None:
+    """The ``evt_<n>`` a scheduling message names."""
+    for word in message.split():
+        if word.startswith("evt_"):
+            return word
+    return None
+
+
+def shape_result(
+    name: str, args: Mapping[str, Any], data: Mapping[str, Any], world: Any
+) -> dict[str, Any]:
+    """The result fields of operations.md 2.9 from a world ``CommandResult``.
+
+    The world returns ``{message, agent_id?}``; this adds what the console promises:
+    ``event_id, starts_at, ends_at`` for scheduled events, ``possessed`` for
+    ``possess``, ``position`` for ``spawn``/``teleport``, ``removed_tick`` for
+    ``kill``, and the override value for setting commands.
+
+    >>> shape_result("toggle_mortality", {"enabled": False}, {"message": "m"}, None)
+    {'message': 'm', 'enabled': False}
+    """
+    out = dict(data)
+    if name in ("perturbation_trigger", "arrange_meet"):
+        event_id = _event_id(str(data.get("message", "")))
+        out["event_id"] = event_id
+        tree = world.export_state()["perturbations"]
+        for event in [*tree["pending"], *tree["active"]]:
+            if event["event_id"] == event_id:
+                out["starts_at"], out["ends_at"] = event["start"], event["ends_at"]
+    elif name == "perturbation_cancel":
+        out.update(event_id=args["event_id"], cancelled=True)
+    elif name == "possess":
+        out["possessed"] = args["action"] == "acquire"
+    elif name in ("spawn", "teleport"):
+        agent_id = out.get("agent_id", args.get("agent_id"))
+        for agent in world.export_state()["agents"]:
+            if agent["id"] == agent_id:
+                out["position"] = agent["position"]
+    elif name == "kill":
+        out["removed_tick"] = world.tick
+    elif name == "act":
+        out["tick"] = world.tick
+    elif name == "set_spawn_delay":
+        out["spawn_delay_ticks"] = [args["min"], args["max"]]
+    elif name == "set_population_target":
+        out["population_target"] = args["n"]
+    elif name in ("toggle_mortality", "set_exit_cap", "setneed"):
+        out.update(args)
+    return out
