@@ -41,20 +41,28 @@ def sim(tmp_path: Path, clock: Clock) -> Iterator[tuple[Any, ConsoleService]]:
     config = load_config()
     loop = build_simulation(config, world="python", run_id="r-test")
     service = ConsoleService(
-        config.console, run_id="r-test", audit=AuditLog(tmp_path / "audit.jsonl"),
-        environ=ENVIRON, clock=clock,
-    )  # fmt: skip
+        config.console,
+        run_id="r-test",
+        audit=AuditLog(tmp_path / "audit.jsonl"),
+        environ=ENVIRON,
+        clock=clock,
+    )
     loop.start()
-    snapshots = SnapshotManager(loop, config, console=service,
-                                root=tmp_path / "snaps", every_ticks=0)  # fmt: skip
+    snapshots = SnapshotManager(
+        loop, config, console=service, root=tmp_path / "snaps", every_ticks=0
+    )
     service.attach(loop, snapshots)
     yield loop, service
     loop.stop()
     service.audit.close()
 
 
-def post(service: ConsoleService, envelope: Any, token: str | None = ADMIN,
-         remote: str = "10.0.0.1:4000") -> dict[str, Any]:  # fmt: skip
+def post(
+    service: ConsoleService,
+    envelope: Any,
+    token: str | None = ADMIN,
+    remote: str = "10.0.0.1:4000",
+) -> dict[str, Any]:
     """Submit an envelope as a remote client and return the envelope dict."""
     import json
 

@@ -5,19 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import VIEWER, post
 
+from conftest import VIEWER, post
 from townlet.console import CATALOGUE
 from townlet.core.types import TelemetryEvent
 
 SPEC_COMMANDS = {
-    "help", "status", "agent", "snapshot", "telemetry_snapshot", "employment_status",
-    "affordance_status", "spawn", "teleport", "setneed", "set_rel", "price",
-    "force_chat", "arrange_meet", "kill", "toggle_mortality", "set_exit_cap",
-    "set_spawn_delay", "set_population_target", "exit_approve", "exit_defer",
-    "perturbation_trigger", "perturbation_cancel", "possess", "act",
-    "snapshot_save", "pause", "resume", "step", "narrate",
-}  # fmt: skip
+    "help",
+    "status",
+    "agent",
+    "snapshot",
+    "telemetry_snapshot",
+    "employment_status",
+    "affordance_status",
+    "spawn",
+    "teleport",
+    "setneed",
+    "set_rel",
+    "price",
+    "force_chat",
+    "arrange_meet",
+    "kill",
+    "toggle_mortality",
+    "set_exit_cap",
+    "set_spawn_delay",
+    "set_population_target",
+    "exit_approve",
+    "exit_defer",
+    "perturbation_trigger",
+    "perturbation_cancel",
+    "possess",
+    "act",
+    "snapshot_save",
+    "pause",
+    "resume",
+    "step",
+    "narrate",
+}
 
 
 def test_catalogue_holds_every_spec_command_with_schema() -> None:
@@ -35,16 +59,22 @@ def test_help_lists_usage_and_one_command(sim: Any) -> None:
     assert names == sorted(SPEC_COMMANDS)
     one = post(service, {"name": "help", "args": {"command": "teleport"}})["result"]
     assert one["params"]["required"] == ["agent_id", "position"]
-    assert post(service, {"name": "help", "args": {"command": "nope"}})["error"]["code"] == (
-        "not_found"
-    )
+    assert post(service, {"name": "help", "args": {"command": "nope"}})["error"][
+        "code"
+    ] == ("not_found")
 
 
 def test_status_reports_tick_pacing_and_queue(sim: Any) -> None:
     loop, service = sim
     loop.run(3)
-    post(service, {"cmd_id": "q", "name": "setneed",
-                   "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}}})  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "q",
+            "name": "setneed",
+            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}},
+        },
+    )
     status = post(service, {"name": "status"}, token=VIEWER)["result"]
     assert status["tick"] == 3
     assert status["pending_commands"] == 1
@@ -59,9 +89,9 @@ def test_agent_returns_record_ties_and_events(sim: Any) -> None:
     got = post(service, {"name": "agent", "args": {"id": "agent_3"}})["result"]
     assert got["agent"]["id"] == "agent_3"
     assert isinstance(got["ties"], list)
-    assert post(service, {"name": "agent", "args": {"id": "agent_99"}})["error"]["code"] == (
-        "not_found"
-    )
+    assert post(service, {"name": "agent", "args": {"id": "agent_99"}})["error"][
+        "code"
+    ] == ("not_found")
 
 
 def test_snapshot_inline_has_every_section(sim: Any) -> None:
@@ -70,7 +100,9 @@ def test_snapshot_inline_has_every_section(sim: Any) -> None:
     state = post(service, {"name": "snapshot"})["result"]
     assert set(state) == {"world", "loop", "policy", "stability", "telemetry"}
     assert state["world"]["tick"] == 1
-    only = post(service, {"name": "snapshot", "args": {"sections": ["policy"]}})["result"]
+    only = post(service, {"name": "snapshot", "args": {"sections": ["policy"]}})[
+        "result"
+    ]
     assert set(only) == {"policy"}
 
 
@@ -103,9 +135,12 @@ def test_pause_resume_step(sim: Any) -> None:
         "precondition_failed"
     )
     assert post(service, {"cmd_id": "p", "name": "pause"})["result"] == {
-        "paused": True, "tick": 0}  # fmt: skip
-    assert post(service, {"cmd_id": "s", "name": "step", "args": {"n": 3}})["result"] == {
-        "tick": 3}  # fmt: skip
+        "paused": True,
+        "tick": 0,
+    }
+    assert post(service, {"cmd_id": "s", "name": "step", "args": {"n": 3}})[
+        "result"
+    ] == {"tick": 3}
     assert loop.tick == 3
     assert post(service, {"cmd_id": "r", "name": "resume"})["result"]["paused"] is False
 
@@ -130,7 +165,9 @@ def test_pause_resume_step(sim: Any) -> None:
         ("narrate", {"message": "Hello"}),
     ],
 )
-def test_in_tick_commands_apply_at_the_next_tick(sim: Any, name: str, args: Any) -> None:
+def test_in_tick_commands_apply_at_the_next_tick(
+    sim: Any, name: str, args: Any
+) -> None:
     loop, service = sim
     loop.run(2)
     accepted = post(service, {"cmd_id": f"c-{name}", "name": name, "args": args})
@@ -150,7 +187,9 @@ def test_in_tick_commands_apply_at_the_next_tick(sim: Any, name: str, args: Any)
 
 def test_exit_defer_of_non_pending_agent_is_conflict(sim: Any) -> None:
     loop, service = sim
-    post(service, {"cmd_id": "d", "name": "exit_defer", "args": {"agent_id": "agent_0"}})
+    post(
+        service, {"cmd_id": "d", "name": "exit_defer", "args": {"agent_id": "agent_0"}}
+    )
     loop.step()
     final = service.lookup("env-admin", "d")
     assert final is not None
@@ -161,30 +200,55 @@ def test_exit_defer_of_non_pending_agent_is_conflict(sim: Any) -> None:
 def test_possessed_agent_takes_its_actions_from_the_console(sim: Any) -> None:
     loop, service = sim
     loop.run(2)
-    post(service, {"cmd_id": "own", "name": "possess",
-                   "args": {"agent_id": "agent_0", "action": "acquire"}})  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "own",
+            "name": "possess",
+            "args": {"agent_id": "agent_0", "action": "acquire"},
+        },
+    )
     loop.step()
     owned = service.lookup("env-admin", "own")
     assert owned is not None
     assert owned.status == "ok", owned.error
     start = next(a for a in loop.world.export_state()["agents"] if a["id"] == "agent_0")
-    for i in range(3):  # no act: the agent waits in place whatever the policy says
+    for _ in range(3):  # no act: the agent waits in place whatever the policy says
         loop.step()
     here = next(a for a in loop.world.export_state()["agents"] if a["id"] == "agent_0")
     assert here["position"] == start["position"]
-    post(service, {"cmd_id": "twice", "name": "possess",
-                   "args": {"agent_id": "agent_0", "action": "acquire"}})  # fmt: skip
-    post(service, {"cmd_id": "act1", "name": "act",
-                   "args": {"agent_id": "agent_0", "action": {"kind": "wait"}}})  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "twice",
+            "name": "possess",
+            "args": {"agent_id": "agent_0", "action": "acquire"},
+        },
+    )
+    post(
+        service,
+        {
+            "cmd_id": "act1",
+            "name": "act",
+            "args": {"agent_id": "agent_0", "action": {"kind": "wait"}},
+        },
+    )
     loop.step()
     twice = service.lookup("env-admin", "twice")
     acted = service.lookup("env-admin", "act1")
-    assert twice is not None and twice.error is not None
+    assert twice is not None
+    assert twice.error is not None
     assert twice.error["code"] == "conflict"
     assert acted is not None
     assert acted.status == "ok", acted.error
-    post(service, {"cmd_id": "rel", "name": "possess",
-                   "args": {"agent_id": "agent_0", "action": "release"}})  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "rel",
+            "name": "possess",
+            "args": {"agent_id": "agent_0", "action": "release"},
+        },
+    )
     loop.step()
     released = service.lookup("env-admin", "rel")
     assert released is not None
@@ -201,7 +265,9 @@ def test_snapshot_save_writes_a_file_at_the_end_of_the_tick(sim: Any) -> None:
     assert saved.result["tick"] == 1
     assert saved.result["state_hash"] == loop.world.state_hash()
     assert saved.result["path"].endswith("t000000001-mine.json.gz")
-    bad = post(service, {"cmd_id": "sx", "name": "snapshot_save", "args": {"name": "../x"}})
+    bad = post(
+        service, {"cmd_id": "sx", "name": "snapshot_save", "args": {"name": "../x"}}
+    )
     assert bad["error"]["code"] == "invalid_args"
     post(service, {"cmd_id": "s2", "name": "snapshot_save", "args": {"name": "mine"}})
     loop.step()
@@ -213,8 +279,14 @@ def test_results_are_emitted_as_console_result_events(sim: Any) -> None:
     seen: list[TelemetryEvent] = []
     original = loop.telemetry.emit
     loop.telemetry.emit = lambda event: (seen.append(event), original(event))[1]  # type: ignore[method-assign]
-    post(service, {"cmd_id": "e", "name": "setneed",
-                   "args": {"agent_id": "agent_0", "needs": {"hunger": 0.4}}})  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "e",
+            "name": "setneed",
+            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.4}},
+        },
+    )
     loop.step()
     results = [e for e in seen if e.kind == "console.result"]
     assert [e.payload["cmd_id"] for e in results] == ["e"]

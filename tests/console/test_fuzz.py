@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import ADMIN, VIEWER, Clock
 
-hypothesis = pytest.importorskip("hypothesis", reason="hypothesis (dev extra) is needed")
+hypothesis = pytest.importorskip(
+    "hypothesis", reason="hypothesis (dev extra) is needed"
+)
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -31,24 +34,30 @@ KEYS = sorted({p.name for spec in CATALOGUE.values() for p in spec.params})
 AGENTS = [f"agent_{i}" for i in range(12)]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
-    st.sampled_from(AGENTS), st.sampled_from(["hunger", "meal", "blackout", "cafe"]),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from(AGENTS),
+    st.sampled_from(["hunger", "meal", "blackout", "cafe"]),
+)
 values = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=5)), inner,
-                        max_size=4),  # fmt: skip
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS), st.text(max_size=5)), inner, max_size=4
+        ),
     ),
     max_leaves=8,
 )
 near_valid = st.fixed_dictionaries(
     {"name": st.one_of(st.sampled_from(NAMES), st.text(max_size=10))},
     optional={
-        "cmd_id": st.one_of(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True),
-                            st.text(max_size=70)),  # fmt: skip
+        "cmd_id": st.one_of(
+            st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True), st.text(max_size=70)
+        ),
         "args": st.dictionaries(st.sampled_from(KEYS), values, max_size=4),
         "issuer": values,
         "token": st.one_of(st.just(ADMIN), st.just(VIEWER), st.text(max_size=20)),
@@ -60,7 +69,9 @@ envelopes = st.one_of(
     values,
     st.binary(max_size=64),
 )
-header_tokens = st.one_of(st.none(), st.just(ADMIN), st.just(VIEWER), st.text(max_size=20))
+header_tokens = st.one_of(
+    st.none(), st.just(ADMIN), st.just(VIEWER), st.text(max_size=20)
+)
 
 
 class World:
@@ -71,11 +82,12 @@ class World:
         self.loop = build_simulation(self.config, world="python", run_id="fuzz")
         self.clock = Clock()
         self.service = ConsoleService(
-            ConsoleConfig(rate={"per_s": 10_000, "burst": 10_000}), run_id="fuzz",
+            ConsoleConfig(rate={"per_s": 10_000, "burst": 10_000}),
+            run_id="fuzz",
             audit=AuditLog(tmp / "audit.jsonl"),
             environ={"TOWNLET_ADMIN_TOKEN": ADMIN, "TOWNLET_VIEWER_TOKEN": VIEWER},
             clock=self.clock,
-        )  # fmt: skip
+        )
         self.loop.start()
         self.service.attach(self.loop)
         self.count = 0
@@ -84,8 +96,13 @@ class World:
 def test_random_envelopes_get_well_formed_replies(tmp_path: Path) -> None:
     world = World(tmp_path)
 
-    @settings(max_examples=2000, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=2000,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(body=envelopes, token=header_tokens, remote=st.sampled_from(["a:1", "b:2"]))
     def check(body: Any, token: str | None, remote: str) -> None:
         world.count += 1

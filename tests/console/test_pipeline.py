@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN, VIEWER, WALL, Clock, post
 
+from conftest import ADMIN, VIEWER, WALL, Clock, post
 from townlet.config.console import ConsoleConfig
 from townlet.console import ConsoleService
 from townlet.console.audit import AuditLog
@@ -36,10 +36,16 @@ def test_body_that_is_not_json_is_bad_json_with_position(sim: Any) -> None:
 
 @pytest.mark.parametrize(
     "envelope",
-    [{"args": {}}, {"name": "status", "args": [1]}, {"name": 3}, [1, 2],
-     {"name": "status", "cmd_id": "bad id!"}, {"name": "status", "extra": 1},
-     {"name": "status", "args": {"a": {"b": {"c": {"d": {}}}}}}],
-)  # fmt: skip
+    [
+        {"args": {}},
+        {"name": "status", "args": [1]},
+        {"name": 3},
+        [1, 2],
+        {"name": "status", "cmd_id": "bad id!"},
+        {"name": "status", "extra": 1},
+        {"name": "status", "args": {"a": {"b": {"c": {"d": {}}}}}},
+    ],
+)
 def test_malformed_envelopes_are_bad_envelope(sim: Any, envelope: Any) -> None:
     _, service = sim
     got = post(service, envelope)
@@ -50,13 +56,19 @@ def test_malformed_envelopes_are_bad_envelope(sim: Any, envelope: Any) -> None:
 
 def test_nan_is_refused_as_bad_json(sim: Any) -> None:
     _, service = sim
-    assert post(service, b'{"name": "status", "args": {"x": NaN}}')["error"]["code"] == "bad_json"
+    assert (
+        post(service, b'{"name": "status", "args": {"x": NaN}}')["error"]["code"]
+        == "bad_json"
+    )
 
 
 def test_admin_command_without_token_is_unauthenticated(sim: Any) -> None:
     _, service = sim
-    got = post(service, {"cmd_id": "k1", "name": "kill", "args": {"agent_id": "agent_0"}},
-               token=None)  # fmt: skip
+    got = post(
+        service,
+        {"cmd_id": "k1", "name": "kill", "args": {"agent_id": "agent_0"}},
+        token=None,
+    )
     assert got["error"]["code"] == "unauthenticated"
     assert audit_lines(service)[-1]["principal"] == "anonymous"
     still_up(service)
@@ -69,7 +81,9 @@ def test_viewer_token_on_admin_command_is_forbidden(sim: Any) -> None:
     assert got["principal"] == "env-viewer"
 
 
-def test_wrong_token_is_unauthenticated_and_ten_failures_block(sim: Any, clock: Clock) -> None:
+def test_wrong_token_is_unauthenticated_and_ten_failures_block(
+    sim: Any, clock: Clock
+) -> None:
     _, service = sim
     for _ in range(10):
         assert post(service, {"name": "status"}, token="x" * 20)["error"]["code"] == (
@@ -89,7 +103,7 @@ def test_unknown_command_suggests_the_closest(sim: Any) -> None:
 
 
 def test_spawn_with_bad_position_is_invalid_args(sim: Any) -> None:
-    loop, service = sim
+    _, service = sim
     got = post(service, {"cmd_id": "s1", "name": "spawn", "args": {"position": "a"}})
     assert got["error"]["code"] == "invalid_args"
     assert got["error"]["details"]["errors"][0]["field"] == "position"
@@ -99,11 +113,16 @@ def test_spawn_with_bad_position_is_invalid_args(sim: Any) -> None:
     assert fixed["status"] == "accepted"
 
 
-def test_teleport_onto_a_wall_is_not_walkable_cached_and_changes_nothing(sim: Any) -> None:
+def test_teleport_onto_a_wall_is_not_walkable_cached_and_changes_nothing(
+    sim: Any,
+) -> None:
     loop, service = sim
     before = loop.world.export_state()
-    env = {"cmd_id": "t1", "name": "teleport",
-           "args": {"agent_id": "agent_0", "position": WALL}}  # fmt: skip
+    env = {
+        "cmd_id": "t1",
+        "name": "teleport",
+        "args": {"agent_id": "agent_0", "position": WALL},
+    }
     accepted = post(service, env)
     assert accepted["status"] == "accepted"
     assert accepted["apply_tick"] == 1
@@ -159,27 +178,49 @@ def test_300_commands_while_paused_256_accepted_rest_busy(tmp_path: Path) -> Non
     loop = build_simulation(config, world="python")
     service = ConsoleService(
         ConsoleConfig(rate={"per_s": 1000, "burst": 1000}),
-        audit=AuditLog(tmp_path / "a.jsonl"), environ={"TOWNLET_ADMIN_TOKEN": ADMIN},
-    )  # fmt: skip
+        audit=AuditLog(tmp_path / "a.jsonl"),
+        environ={"TOWNLET_ADMIN_TOKEN": ADMIN},
+    )
     loop.start()
     service.attach(loop)
     assert post(service, {"cmd_id": "p", "name": "pause"})["status"] == "ok"
     codes = [
-        post(service, {"cmd_id": f"n{i}", "name": "setneed",
-                       "args": {"agent_id": "agent_0", "needs": {"hunger": i / 300}}})
-        ["status"] if i < 256 else post(service, {"cmd_id": f"n{i}", "name": "setneed",
-                       "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}}})
-        ["error"]["code"]
+        post(
+            service,
+            {
+                "cmd_id": f"n{i}",
+                "name": "setneed",
+                "args": {"agent_id": "agent_0", "needs": {"hunger": i / 300}},
+            },
+        )["status"]
+        if i < 256
+        else post(
+            service,
+            {
+                "cmd_id": f"n{i}",
+                "name": "setneed",
+                "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}},
+            },
+        )["error"]["code"]
         for i in range(300)
-    ]  # fmt: skip
+    ]
     assert codes[:256] == ["accepted"] * 256
     assert codes[256:] == ["busy"] * 44
     assert service.pending_count == 256
     # busy is not cached: after the queue drains the client can retry the same id
-    assert post(service, {"cmd_id": "s", "name": "step", "args": {"n": 1}})["status"] == "ok"
+    assert (
+        post(service, {"cmd_id": "s", "name": "step", "args": {"n": 1}})["status"]
+        == "ok"
+    )
     assert service.pending_count == 0
-    retry = post(service, {"cmd_id": "n299", "name": "setneed",
-                           "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}}})  # fmt: skip
+    retry = post(
+        service,
+        {
+            "cmd_id": "n299",
+            "name": "setneed",
+            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}},
+        },
+    )
     assert retry["status"] == "accepted"
     loop.stop()
 
@@ -207,19 +248,42 @@ def test_viewer_commands_get_a_server_cmd_id(sim: Any) -> None:
 
 def test_audit_lines_never_hold_the_token(sim: Any) -> None:
     loop, service = sim
-    post(service, {"cmd_id": "a1", "name": "setneed", "token": ADMIN,
-                   "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}}}, token=None)  # fmt: skip
+    post(
+        service,
+        {
+            "cmd_id": "a1",
+            "name": "setneed",
+            "token": ADMIN,
+            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.5}},
+        },
+        token=None,
+    )
     loop.step()
     text = service.audit.path.read_text()
     assert ADMIN not in text
     stages = [line["stage"] for line in audit_lines(service) if line["cmd_id"] == "a1"]
     assert stages == ["accepted", "result"]
     last = audit_lines(service)[-1]
-    assert {"ts", "run_id", "tick", "stage", "cmd_id", "name", "args", "principal",
-            "issuer", "remote", "status", "error.code", "latency_ms"} <= set(last)  # fmt: skip
+    assert {
+        "ts",
+        "run_id",
+        "tick",
+        "stage",
+        "cmd_id",
+        "name",
+        "args",
+        "principal",
+        "issuer",
+        "remote",
+        "status",
+        "error.code",
+        "latency_ms",
+    } <= set(last)
 
 
-def test_unwritable_audit_log_makes_commands_unavailable(sim: Any, tmp_path: Path) -> None:
+def test_unwritable_audit_log_makes_commands_unavailable(
+    sim: Any, tmp_path: Path
+) -> None:
     _, service = sim
     blocker = tmp_path / "file"
     blocker.write_text("")
@@ -229,7 +293,9 @@ def test_unwritable_audit_log_makes_commands_unavailable(sim: Any, tmp_path: Pat
     still_up(service)
 
 
-def test_handler_fault_is_internal_and_marks_degraded(sim: Any, monkeypatch: Any) -> None:
+def test_handler_fault_is_internal_and_marks_degraded(
+    sim: Any, monkeypatch: Any
+) -> None:
     _, service = sim
     spec = service.catalogue["employment_status"]
 
@@ -251,7 +317,9 @@ def test_config_tokens_and_errors_name_the_variable_not_the_value() -> None:
     from townlet.console.auth import TokenStore
     from townlet.errors import ConfigError
 
-    auth = AuthConfig(tokens=[{"label": "ops", "role": "admin", "token_env": "OPS_TOK"}])
+    auth = AuthConfig(
+        tokens=[{"label": "ops", "role": "admin", "token_env": "OPS_TOK"}]
+    )
     with pytest.raises(ConfigError, match="OPS_TOK"):
         TokenStore.from_config(auth, {})
     with pytest.raises(ConfigError, match="shorter than 16"):

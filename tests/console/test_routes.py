@@ -10,17 +10,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from conftest import ADMIN, VIEWER
 
 pytest.importorskip("starlette", reason="the serve extra (starlette) is not installed")
 pytest.importorskip("httpx", reason="httpx (dev extra) is needed by the test client")
 
-from starlette.applications import Starlette  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
-from townlet.console.driver import TickDriver  # noqa: E402
-from townlet.console.routes import console_routes  # noqa: E402
+from townlet.console.driver import TickDriver
+from townlet.console.routes import console_routes
 
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
 
@@ -38,22 +39,37 @@ def test_post_status_and_http_codes(client: TestClient, sim: Any) -> None:
     assert ok.json()["result"]["tick"] == 0
     assert client.post("/api/console", content=b"nope").status_code == 400
     assert client.post("/api/console", json={"name": "teleprt"}).status_code == 404
-    assert client.post("/api/console", json={"cmd_id": "p", "name": "pause"}).status_code == 401
+    assert (
+        client.post("/api/console", json={"cmd_id": "p", "name": "pause"}).status_code
+        == 401
+    )
     viewer = {"Authorization": f"Bearer {VIEWER}"}
-    assert client.post("/api/console", json={"cmd_id": "p", "name": "pause"},
-                       headers=viewer).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/api/console", json={"cmd_id": "p", "name": "pause"}, headers=viewer
+        ).status_code
+        == 403
+    )
     big = client.post("/api/console", content=b"{" + b" " * 70_000)
     assert big.status_code == 413
     assert big.json()["error"]["code"] == "too_large"
-    bad = client.post("/api/console", json={"cmd_id": "s", "name": "spawn",
-                                            "args": {"position": "a"}}, headers=AUTH)  # fmt: skip
+    bad = client.post(
+        "/api/console",
+        json={"cmd_id": "s", "name": "spawn", "args": {"position": "a"}},
+        headers=AUTH,
+    )
     assert bad.status_code == 422
 
 
-def test_in_tick_command_returns_202_then_result_is_polled(client: TestClient, sim: Any) -> None:
+def test_in_tick_command_returns_202_then_result_is_polled(
+    client: TestClient, sim: Any
+) -> None:
     loop, _ = sim
-    env = {"cmd_id": "sn", "name": "setneed",
-           "args": {"agent_id": "agent_0", "needs": {"hunger": 0.3}}}  # fmt: skip
+    env = {
+        "cmd_id": "sn",
+        "name": "setneed",
+        "args": {"agent_id": "agent_0", "needs": {"hunger": 0.3}},
+    }
     first = client.post("/api/console?wait=0", json=env, headers=AUTH)
     assert first.status_code == 202
     assert first.json()["status"] == "accepted"
@@ -86,9 +102,16 @@ def test_websocket_hello_command_ack_result(client: TestClient, sim: Any) -> Non
         ws.send_json({"type": "command", "envelope": {"name": "status"}})
         assert ws.receive_json()["type"] == "ack"
         assert ws.receive_json()["envelope"]["status"] == "ok"
-        ws.send_json({"type": "command", "envelope": {
-            "cmd_id": "w1", "name": "setneed",
-            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.2}}}})  # fmt: skip
+        ws.send_json(
+            {
+                "type": "command",
+                "envelope": {
+                    "cmd_id": "w1",
+                    "name": "setneed",
+                    "args": {"agent_id": "agent_0", "needs": {"hunger": 0.2}},
+                },
+            }
+        )
         ack = ws.receive_json()
         assert ack["envelope"]["status"] == "accepted"
         with service.lock:
@@ -130,9 +153,15 @@ def test_real_server_with_tick_driver_and_cli_client(sim: Any) -> None:
 
     loop, service = sim
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(
-        Starlette(routes=console_routes(service)), host="127.0.0.1", port=port,
-        log_level="warning", ws_max_size=2**20))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(
+            Starlette(routes=console_routes(service)),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ws_max_size=2**20,
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     driver = TickDriver(loop, service, tps=200)
     thread.start()
@@ -145,18 +174,35 @@ def test_real_server_with_tick_driver_and_cli_client(sim: Any) -> None:
         out = runner.invoke(cli, ["console", "--url", url, "--json", "status"])
         assert out.exit_code == 0, out.output
         assert json.loads(out.output)["status"] == "ok"
-        out = runner.invoke(cli, ["console", "--url", url, "--token", ADMIN,
-                                  "teleport", "agent_0", "1", "1"])  # fmt: skip
+        out = runner.invoke(
+            cli,
+            [
+                "console",
+                "--url",
+                url,
+                "--token",
+                ADMIN,
+                "teleport",
+                "agent_0",
+                "1",
+                "1",
+            ],
+        )
         assert out.exit_code == 2
         assert "not_walkable" in out.output
         out = runner.invoke(cli, ["console", "--url", url, "--token", ADMIN, "pause"])
         assert out.exit_code == 0, out.output
         paused_at = loop.tick
-        out = runner.invoke(cli, ["console", "--url", url, "--token", ADMIN, "step", "2"])
+        out = runner.invoke(
+            cli, ["console", "--url", url, "--token", ADMIN, "step", "2"]
+        )
         assert out.exit_code == 0, out.output
         assert loop.tick == paused_at + 2
-        out = runner.invoke(cli, ["console", "--url", url, "--token", ADMIN],
-                            input="resume\nstatus\nquit\n")  # fmt: skip
+        out = runner.invoke(
+            cli,
+            ["console", "--url", url, "--token", ADMIN],
+            input="resume\nstatus\nquit\n",
+        )
         assert out.exit_code == 0, out.output
     finally:
         driver.stop()

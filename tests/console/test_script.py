@@ -19,21 +19,43 @@ STORY = {
     "ticks": 30,
     "tail_ticks": 2,
     "steps": [
-        {"at": 2, "command": "spawn", "args": {"wallet": 3.0}, "ref": "newcomer",
-         "expect": "ok"},
-        {"at": 4, "command": "setneed", "args": {"agent_id": "$newcomer",
-         "needs": {"hunger": 0.2}}, "expect": "ok"},
-        {"at": 4, "command": "teleport", "args": {"agent_id": "agent_0",
-         "position": [1, 1]}, "expect": "error:not_walkable"},
+        {
+            "at": 2,
+            "command": "spawn",
+            "args": {"wallet": 3.0},
+            "ref": "newcomer",
+            "expect": "ok",
+        },
+        {
+            "at": 4,
+            "command": "setneed",
+            "args": {"agent_id": "$newcomer", "needs": {"hunger": 0.2}},
+            "expect": "ok",
+        },
+        {
+            "at": 4,
+            "command": "teleport",
+            "args": {"agent_id": "agent_0", "position": [1, 1]},
+            "expect": "error:not_walkable",
+        },
         {"at": 5, "narrate": "Hello town"},
         {"at": 6, "focus": "agent_1", "overlay": True},
-        {"at": 7, "command": "perturbation_trigger", "args": {"spec": "blackout",
-         "duration": 30}, "ref": "bo", "expect": "ok"},
-        {"at": 8, "command": "perturbation_cancel", "args": {"event_id": "$bo"},
-         "expect": "ok"},
+        {
+            "at": 7,
+            "command": "perturbation_trigger",
+            "args": {"spec": "blackout", "duration": 30},
+            "ref": "bo",
+            "expect": "ok",
+        },
+        {
+            "at": 8,
+            "command": "perturbation_cancel",
+            "args": {"event_id": "$bo"},
+            "expect": "ok",
+        },
         {"at": 9, "command": "snapshot_save", "args": {"name": "mid"}, "expect": "ok"},
     ],
-}  # fmt: skip
+}
 
 
 def write(tmp_path: Path, tree: object) -> Path:
@@ -58,18 +80,32 @@ def test_dry_run_rows_and_refs(tmp_path: Path) -> None:
 
 
 def test_script_problems_are_listed_together() -> None:
-    bad = {"ticks": 5, "bogus": 1, "steps": [
-        {"at": 0, "command": "pause"},
-        {"at": 2, "command": "teleprt"},
-        {"at": 9, "command": "kill", "args": {"agent_id": "agent_1"}},
-        {"at": 3, "command": "setneed", "args": {"agent_id": "$later", "needs": {}}},
-        {"at": 4, "command": "spawn", "args": {"position": "a"}, "ref": "later"},
-    ]}  # fmt: skip
+    bad = {
+        "ticks": 5,
+        "bogus": 1,
+        "steps": [
+            {"at": 0, "command": "pause"},
+            {"at": 2, "command": "teleprt"},
+            {"at": 9, "command": "kill", "args": {"agent_id": "agent_1"}},
+            {
+                "at": 3,
+                "command": "setneed",
+                "args": {"agent_id": "$later", "needs": {}},
+            },
+            {"at": 4, "command": "spawn", "args": {"position": "a"}, "ref": "later"},
+        ],
+    }
     with pytest.raises(ConfigError) as err:
         parse_script(bad, "bad.yaml")
     problems = "\n".join(err.value.errors)
-    for needle in ("unknown key 'bogus'", "steps[0].at", "unknown command 'teleprt'",
-                   "after ticks", "$later is used before its step", "position"):  # fmt: skip
+    for needle in (
+        "unknown key 'bogus'",
+        "steps[0].at",
+        "unknown command 'teleprt'",
+        "after ticks",
+        "$later is used before its step",
+        "position",
+    ):
         assert needle in problems, problems
 
 
@@ -85,7 +121,9 @@ def test_console_dry_run_cli_exit_codes(tmp_path: Path) -> None:
     failing = runner.invoke(cli, ["console", "--dry-run", str(write(tmp_path, story))])
     assert failing.exit_code == 3
     assert "UNEXPECTED" in failing.output
-    broken = runner.invoke(cli, ["console", "--dry-run", str(write(tmp_path, {"ticks": 0}))])
+    broken = runner.invoke(
+        cli, ["console", "--dry-run", str(write(tmp_path, {"ticks": 0}))]
+    )
     assert broken.exit_code == 2
 
 
@@ -95,10 +133,29 @@ def test_run_with_commands_and_resume_gives_the_same_hash(
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     script = write(tmp_path, STORY)
-    base = ["run", "--world", "python", "--telemetry", "null", "--no-progress",
-            "--print-hash"]  # fmt: skip
-    full = runner.invoke(cli, [*base, "--ticks", "20", "--commands", str(script),
-                               "--snapshot-dir", "snaps", "--snapshot-every", "10"])  # fmt: skip
+    base = [
+        "run",
+        "--world",
+        "python",
+        "--telemetry",
+        "null",
+        "--no-progress",
+        "--print-hash",
+    ]
+    full = runner.invoke(
+        cli,
+        [
+            *base,
+            "--ticks",
+            "20",
+            "--commands",
+            str(script),
+            "--snapshot-dir",
+            "snaps",
+            "--snapshot-every",
+            "10",
+        ],
+    )
     assert full.exit_code == 0, full.output
     final_hash = full.output.strip().splitlines()[-1]
     autos = sorted(Path("snaps").glob("*/t000000010-auto.json.gz"))

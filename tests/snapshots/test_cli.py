@@ -23,8 +23,9 @@ def snaps(tmp_path: Path) -> tuple[Path, Path]:
     loop, console = start(config, "python", tmp_path)
     manager = SnapshotManager(loop, config, console=console, root=tmp_path / "snaps")
     loop.run(10)
-    console.submit_local("setneed", {"agent_id": "agent_0", "needs": {"hunger": 0.3}},
-                         cmd_id="pending-1")  # fmt: skip
+    console.submit_local(
+        "setneed", {"agent_id": "agent_0", "needs": {"hunger": 0.3}}, cmd_id="pending-1"
+    )
     a = manager.save(name="a").path
     loop.run(2)
     return a, manager.save(name="b").path
@@ -34,7 +35,9 @@ def invoke(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args))
 
 
-def test_inspect_reports_ok_and_corrupt(snaps: tuple[Path, Path], tmp_path: Path) -> None:
+def test_inspect_reports_ok_and_corrupt(
+    snaps: tuple[Path, Path], tmp_path: Path
+) -> None:
     a, _ = snaps
     got = invoke("snapshot", "inspect", str(a), "--json")
     assert got.exit_code == 0, got.output
@@ -64,13 +67,17 @@ def test_diff_exit_codes(snaps: tuple[Path, Path]) -> None:
     assert ["world.tick", 10, 12] in found["state"]
 
 
-def test_migrate_writes_out_or_in_place(snaps: tuple[Path, Path], tmp_path: Path) -> None:
+def test_migrate_writes_out_or_in_place(
+    snaps: tuple[Path, Path], tmp_path: Path
+) -> None:
     a, _ = snaps
     out = tmp_path / "m.json.gz"
     got = invoke("snapshot", "migrate", str(a), "--out", str(out))
     assert got.exit_code == 0
     assert "already current" in got.output
-    assert decode(out.read_bytes())["state_hash"] == decode(a.read_bytes())["state_hash"]
+    assert (
+        decode(out.read_bytes())["state_hash"] == decode(a.read_bytes())["state_hash"]
+    )
     assert invoke("snapshot", "migrate", str(a), "--in-place").exit_code == 0
     assert a.with_name(a.name + ".bak").exists()
     assert invoke("snapshot", "migrate", str(a)).exit_code == 2
@@ -78,8 +85,19 @@ def test_migrate_writes_out_or_in_place(snaps: tuple[Path, Path], tmp_path: Path
 
 def test_slice_then_replay_matches(snaps: tuple[Path, Path], tmp_path: Path) -> None:
     a, _ = snaps
-    made = invoke("snapshot", "slice", str(a), "--ticks", "15", "--name", "bug",
-                  "--out-dir", str(tmp_path / "replays"), "--world", "python")  # fmt: skip
+    made = invoke(
+        "snapshot",
+        "slice",
+        str(a),
+        "--ticks",
+        "15",
+        "--name",
+        "bug",
+        "--out-dir",
+        str(tmp_path / "replays"),
+        "--world",
+        "python",
+    )
     assert made.exit_code == 0, made.output
     slice_dir = tmp_path / "replays" / "bug.replay"
     manifest = json.loads((slice_dir / "manifest.json").read_text())

@@ -1,4 +1,4 @@
-"""Snapshot files: format, load refusals, migrations, paths, autosave (operations.md 3)."""
+"""Snapshot files: format, refusals, migrations, paths, autosave (operations.md 3)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ import pytest
 from resume_helpers import busy_config, document, start
 
 from townlet.errors import SnapshotError
-from townlet.snapshots import MigrationRegistry, SnapshotManager, read_snapshot, resume_simulation
+from townlet.snapshots import (
+    MigrationRegistry,
+    SnapshotManager,
+    read_snapshot,
+    resume_simulation,
+)
 from townlet.snapshots.format import SCHEMA_VERSION, decode, encode
 from townlet.snapshots.paths import check_name, confine, write_atomic
 
@@ -66,7 +71,7 @@ def test_corrupt_checksum_is_refused_unless_ignored(saved: Any) -> None:
 def test_newer_schema_is_refused_and_no_migrate_refuses_older(saved: Any) -> None:
     _, _, path = saved
     newer = rewrite(path, lambda d: d.update(schema_version=SCHEMA_VERSION + 1))
-    with pytest.raises(SnapshotError, match="newer than supported 1; upgrade townlet"):
+    with pytest.raises(SnapshotError, match=r"newer than supported 1; upgrade townlet"):
         read_snapshot(newer)
     registry = MigrationRegistry(current=2)
     with pytest.raises(SnapshotError, match="no migration path from 1 to 2"):
@@ -105,9 +110,11 @@ def test_config_mismatch_is_refused_unless_allowed(saved: Any) -> None:
     _, _, path = saved
     doc = read_snapshot(path)
     other = busy_config(seed=3, **{"world.needs.decay.hunger": 0.005})
-    with pytest.raises(SnapshotError, match="world.needs.decay.hunger"):
+    with pytest.raises(SnapshotError, match=r"world\.needs\.decay\.hunger"):
         resume_simulation(doc, config=other, world="python")
-    run = resume_simulation(doc, config=other, world="python", allow_config_mismatch=True)
+    run = resume_simulation(
+        doc, config=other, world="python", allow_config_mismatch=True
+    )
     assert run.header["config_mismatch_from"] == doc["config_id"]
     run.loop.stop()
 
@@ -158,14 +165,18 @@ def test_writes_are_atomic_and_never_overwrite(tmp_path: Path) -> None:
 def test_autosave_every_n_with_retention(tmp_path: Path) -> None:
     config = busy_config(seed=1)
     loop, console = start(config, "python", tmp_path)
-    manager = SnapshotManager(loop, config, console=console, root=tmp_path / "snaps",
-                              every_ticks=5, retain=2)  # fmt: skip
+    manager = SnapshotManager(
+        loop, config, console=console, root=tmp_path / "snaps", every_ticks=5, retain=2
+    )
     manager.attach()
     manager.save(name="keep")
     loop.run(21)
     names = sorted(p.name for p in manager.run_dir.iterdir())
-    assert names == ["t000000000-keep.json.gz", "t000000015-auto.json.gz",
-                     "t000000020-auto.json.gz"]  # fmt: skip
+    assert names == [
+        "t000000000-keep.json.gz",
+        "t000000015-auto.json.gz",
+        "t000000020-auto.json.gz",
+    ]
     assert manager.last_autosave is not None
     assert manager.last_autosave["tick"] == 20
 
@@ -174,7 +185,9 @@ def test_uncompressed_files_load_too(tmp_path: Path) -> None:
     config = busy_config(seed=2)
     loop, console = start(config, "python", tmp_path)
     loop.run(3)
-    manager = SnapshotManager(loop, config, console=console, root=tmp_path, compress=False)
+    manager = SnapshotManager(
+        loop, config, console=console, root=tmp_path, compress=False
+    )
     path = manager.save()
     assert path.path.suffix == ".json"
     doc = read_snapshot(path.path, roots=[tmp_path])

@@ -72,7 +72,9 @@ def test_resume_matches_uninterrupted_run(
     assert resumed.console.pending_count == 3
     got = _continue(resumed.loop, M)
     resumed.loop.stop()
-    first_bad = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b), None)
+    first_bad = next(
+        (i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b), None
+    )
     assert first_bad is None, f"diverged at tick {N + 1 + (first_bad or 0)}"
 
 
@@ -83,7 +85,8 @@ def test_observations_are_recomputed_bit_identical(tmp_path: Path) -> None:
     doc = document(loop, config, console)
     resumed = resume_simulation(doc, world="python")
     a, b = loop.buffers, resumed.loop.buffers
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     rows = len(loop.world.agent_ids())
     assert np.array_equal(a.features[:rows], b.features[:rows])
     assert np.array_equal(a.action_mask[:rows], b.action_mask[:rows])
@@ -114,7 +117,9 @@ def test_resume_in_a_fresh_process(tmp_path: Path) -> None:
     src = str(Path(__file__).resolve().parents[2] / "python")
     out = subprocess.run(
         [sys.executable, "-c", RESUME_SCRIPT, str(path), "python", "100"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == expected

@@ -72,8 +72,10 @@ def words_to_args(name: str, words: list[str]) -> dict[str, Any]:
         args[param.name] = raw if param.kind == "str" else _value(raw)
         i += 1
     if i < len(positional):
-        raise ConfigError(f"{name}: too many words: {' '.join(positional[i:])}",
-                          hint=f"usage: {spec.usage_line}")  # fmt: skip
+        raise ConfigError(
+            f"{name}: too many words: {' '.join(positional[i:])}",
+            hint=f"usage: {spec.usage_line}",
+        )
     return args
 
 
@@ -87,9 +89,11 @@ def send_envelope(
     """
     data = json.dumps(envelope).encode("utf-8")
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/api/console?wait={wait:g}", data=data, method="POST",
+        f"{url.rstrip('/')}/api/console?wait={wait:g}",
+        data=data,
+        method="POST",
         headers={"Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -99,8 +103,10 @@ def send_envelope(
         try:
             return err.code, json.loads(err.read())
         except ValueError:
-            return err.code, {"status": "error", "error": {"code": "internal",
-                                                           "message": str(err)}}  # fmt: skip
+            return err.code, {
+                "status": "error",
+                "error": {"code": "internal", "message": str(err)},
+            }
     except (urllib.error.URLError, OSError) as err:
         raise ConfigError(
             f"cannot reach {url}: {getattr(err, 'reason', err)}",
@@ -132,8 +138,12 @@ def _one(url: str, words: list[str], token: str | None, wait: float, js: bool) -
     args = words_to_args(name, rest)
     if token is None and CATALOGUE[name].role == "admin" and sys.stdin.isatty():
         token = click.prompt("token", hide_input=True, default="", show_default=False)
-    envelope = {"cmd_id": f"cli-{uuid.uuid4().hex[:12]}", "name": name, "args": args,
-                "issuer": "townlet-console"}  # fmt: skip
+    envelope = {
+        "cmd_id": f"cli-{uuid.uuid4().hex[:12]}",
+        "name": name,
+        "args": args,
+        "issuer": "townlet-console",
+    }
     _status, body = send_envelope(url, envelope, token or None, wait)
     _show(body, js)
     return 0 if body.get("status") in ("ok", "accepted") else EXIT_BAD_INPUT
@@ -152,18 +162,35 @@ def _dry_run(script: Path, config: Path | None, seed: int | None, fmt: str) -> i
 
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("words", nargs=-1, type=click.UNPROCESSED)
-@click.option("--url", default="http://127.0.0.1:8000", show_default=True,
-              help="Server base URL.")  # fmt: skip
+@click.option(
+    "--url", default="http://127.0.0.1:8000", show_default=True, help="Server base URL."
+)
 @click.option("--token", default=None, help="Bearer token (else TOWNLET_TOKEN).")
 @click.option("--json", "as_json", is_flag=True, help="Print result envelopes as JSON.")
-@click.option("--wait", type=click.FloatRange(0, 30), default=5.0, show_default=True,
-              help="Seconds to wait for an in-tick command's result.")  # fmt: skip
-@click.option("--dry-run", "dry_run_script", type=click.Path(path_type=Path),
-              default=None, help="Run a script against a fresh local simulation.")  # fmt: skip
+@click.option(
+    "--wait",
+    type=click.FloatRange(0, 30),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait for an in-tick command's result.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run_script",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Run a script against a fresh local simulation.",
+)
 @config_option(help="Config for --dry-run (default: the script's, else default).")
 @seed_option(default=None, help="Seed for --dry-run (default: the script's).")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]),
-              default="table", show_default=True, help="Dry-run output format.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="Dry-run output format.",
+)
 @click.pass_context
 def console(
     ctx: click.Context,

@@ -189,6 +189,7 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
 @click.pass_context
 def run(
     ctx: click.Context,
+    /,
     config_path: Path | None,
     ticks: int,
     seed: int | None,

@@ -23,25 +23,53 @@ __all__ = ["RunState", "run_state_options", "setup_run_state"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _OPTIONS = [
-    click.option("--snapshot-dir", type=click.Path(path_type=Path), default=None,
-                 help="Snapshot root (turns autosave on; default snapshot.root)."),
-    click.option("--snapshot-every", type=click.IntRange(min=0), default=None,
-                 help="Autosave every N ticks (0: off; default snapshot.autosave)."),
-    click.option("--resume", "resume_path", type=click.Path(path_type=Path),
-                 default=None, help="Continue from this snapshot."),
-    click.option("--allow-config-mismatch", is_flag=True,
-                 help="Resume under a config whose config_id differs."),
+    click.option(
+        "--snapshot-dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Snapshot root (turns autosave on; default snapshot.root).",
+    ),
+    click.option(
+        "--snapshot-every",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Autosave every N ticks (0: off; default snapshot.autosave).",
+    ),
+    click.option(
+        "--resume",
+        "resume_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Continue from this snapshot.",
+    ),
+    click.option(
+        "--allow-config-mismatch",
+        is_flag=True,
+        help="Resume under a config whose config_id differs.",
+    ),
     click.option("--no-migrate", is_flag=True, help="Refuse older snapshots."),
     click.option("--ignore-checksum", is_flag=True, help="Load a corrupt snapshot."),
-    click.option("--strict-policy", is_flag=True,
-                 help="Refuse a snapshot saved with another policy."),
-    click.option("--allow-inconsistent", is_flag=True,
-                 help="Load a failure snapshot (debugging only)."),
-    click.option("--strict-snapshots", is_flag=True,
-                 help="A failed autosave stops the run."),
-    click.option("--commands", "commands_path", type=click.Path(path_type=Path),
-                 default=None, help="Inject this command script (operations.md 7.1)."),
-]  # fmt: skip
+    click.option(
+        "--strict-policy",
+        is_flag=True,
+        help="Refuse a snapshot saved with another policy.",
+    ),
+    click.option(
+        "--allow-inconsistent",
+        is_flag=True,
+        help="Load a failure snapshot (debugging only).",
+    ),
+    click.option(
+        "--strict-snapshots", is_flag=True, help="A failed autosave stops the run."
+    ),
+    click.option(
+        "--commands",
+        "commands_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Inject this command script (operations.md 7.1).",
+    ),
+]
 
 
 def run_state_options(fn: F) -> F:
@@ -101,11 +129,15 @@ def setup_run_state(
             allow_inconsistent=options["allow_inconsistent"],
         )
         resumed = resume_simulation(
-            doc, config=config if explicit_config else None,
+            doc,
+            config=config if explicit_config else None,
             allow_config_mismatch=options["allow_config_mismatch"],
-            strict_policy=options["strict_policy"], world=world, policy=policy,
-            telemetry=telemetry, run_id=run_id,
-        )  # fmt: skip
+            strict_policy=options["strict_policy"],
+            world=world,
+            policy=policy,
+            telemetry=telemetry,
+            run_id=run_id,
+        )
         loop, console, config = resumed.loop, resumed.console, resumed.config
         from townlet.snapshots.format import content_sha256
 
@@ -124,10 +156,13 @@ def setup_run_state(
     snapshots = None
     if autosave:
         snapshots = SnapshotManager(
-            loop, config, console=console, root=options["snapshot_dir"],
+            loop,
+            config,
+            console=console,
+            root=options["snapshot_dir"],
             every_ticks=options["snapshot_every"],
             strict=options["strict_snapshots"],
-        )  # fmt: skip
+        )
         snapshots.parent = parent
         snapshots.attach()
         if console is not None:

@@ -106,8 +106,10 @@ def diff(
     else:
         for part in ("header", "state"):
             for where, va, vb in found[part]:
-                click.echo(f"{part}:{where}: {json.dumps(va, default=str)[:80]} -> "
-                           f"{json.dumps(vb, default=str)[:80]}")  # fmt: skip
+                click.echo(
+                    f"{part}:{where}: {json.dumps(va, default=str)[:80]} -> "
+                    f"{json.dumps(vb, default=str)[:80]}"
+                )
         if not found["header"] and not found["state"]:
             click.echo("identical")
     if found["header"] or found["state"]:
@@ -144,8 +146,12 @@ def migrate(path: Path, out: Path | None, in_place: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--ticks", type=click.IntRange(min=1), required=True)
 @click.option("--name", required=True, help="Slice name ([A-Za-z0-9._-]).")
-@click.option("--out-dir", type=click.Path(path_type=Path), default=Path("replays"),
-              show_default=True)  # fmt: skip
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=Path("replays"),
+    show_default=True,
+)
 @click.option("--world", type=click.Choice(["native", "python"]), default=None)
 def slice_cmd(
     path: Path, ticks: int, name: str, out_dir: Path, world: str | None
@@ -172,6 +178,9 @@ def replay(ctx: click.Context, slice_dir: Path, world: str | None) -> None:
     if report.ok:
         click.echo(f"replay OK: {report.ticks} ticks, every hash matched")
         return
-    click.echo(f"replay diverged at tick {report.diverged_at}: expected "
-               f"{report.expected}, got {report.got}", err=True)  # fmt: skip
+    click.echo(
+        f"replay diverged at tick {report.diverged_at}: expected "
+        f"{report.expected}, got {report.got}",
+        err=True,
+    )
     ctx.exit(EXIT_CHECK_FAILED)

@@ -27,8 +27,10 @@ __all__ = ["ROLE_RANK", "FailureGuard", "Principal", "TokenStore", "role_allows"
 
 ROLE_RANK = {"viewer": 0, "admin": 1}
 MIN_TOKEN_CHARS = 16
-ENV_TOKENS = (("TOWNLET_ADMIN_TOKEN", "env-admin", "admin"),
-              ("TOWNLET_VIEWER_TOKEN", "env-viewer", "viewer"))  # fmt: skip
+ENV_TOKENS = (
+    ("TOWNLET_ADMIN_TOKEN", "env-admin", "admin"),
+    ("TOWNLET_VIEWER_TOKEN", "env-viewer", "viewer"),
+)
 
 
 def role_allows(role: str, needed: str) -> bool:

@@ -174,8 +174,13 @@ def validate_args(spec: CommandSpec, args: Mapping[str, Any]) -> dict[str, Any]:
     known = {p.name: p for p in spec.params}
     errors: list[dict[str, str]] = []
     for key in sorted(k for k in args if k not in known):
-        errors.append({"field": str(key)[:64], "expected": "no such argument",
-                       "got": _got(args[key])})  # fmt: skip
+        errors.append(
+            {
+                "field": str(key)[:64],
+                "expected": "no such argument",
+                "got": _got(args[key]),
+            }
+        )
     for param in spec.params:
         if param.name not in args:
             if param.required:
@@ -184,13 +189,18 @@ def validate_args(spec: CommandSpec, args: Mapping[str, Any]) -> dict[str, Any]:
                         "field": param.name,
                         "expected": _EXPECTED[param.kind],
                         "got": "missing",
-                    }  # fmt: skip
+                    }
                 )
             continue
         value = args[param.name]
         if not _kind_ok(param.kind, value):
-            errors.append({"field": param.name, "expected": _EXPECTED[param.kind],
-                           "got": _got(value)})  # fmt: skip
+            errors.append(
+                {
+                    "field": param.name,
+                    "expected": _EXPECTED[param.kind],
+                    "got": _got(value),
+                }
+            )
             continue
         problem = _range_problem(param, value)
         if problem is not None:
@@ -210,12 +220,22 @@ def validate_args(spec: CommandSpec, args: Mapping[str, Any]) -> dict[str, Any]:
 
 def _param_schema(param: Param) -> dict[str, Any]:
     """JSON Schema of one parameter."""
-    kinds = {"str": "string", "int": "integer", "number": "number",
-             "bool": "boolean", "dict": "object", "list": "array"}  # fmt: skip
+    kinds = {
+        "str": "string",
+        "int": "integer",
+        "number": "number",
+        "bool": "boolean",
+        "dict": "object",
+        "list": "array",
+    }
     schema: dict[str, Any]
     if param.kind == "position":
-        schema = {"type": "array", "items": {"type": "integer"},
-                  "minItems": 2, "maxItems": 2}  # fmt: skip
+        schema = {
+            "type": "array",
+            "items": {"type": "integer"},
+            "minItems": 2,
+            "maxItems": 2,
+        }
     elif param.kind == "str_list":
         schema = {"type": "array", "items": {"type": "string"}}
     else:

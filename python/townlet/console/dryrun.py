@@ -1,4 +1,4 @@
-"""Dry-run: a script against a fresh simulation, one row per command (operations.md 2.10).
+"""Dry-run: a script on a fresh simulation, one row per command (operations.md 2.10).
 
 :func:`dry_run` builds a fresh simulation with ``null`` telemetry, a temporary snapshot
 root and audit log, and the principal ``system:dryrun``; runs the script up to its last
@@ -49,9 +49,16 @@ class DryRunRow:
 
     def as_dict(self) -> dict[str, Any]:
         """The row as JSON-able dict (``met`` included)."""
-        return {"at": self.at, "applied_tick": self.applied_tick, "name": self.name,
-                "status": self.status, "code": self.code, "summary": self.summary,
-                "expect": self.expect, "met": self.met}  # fmt: skip
+        return {
+            "at": self.at,
+            "applied_tick": self.applied_tick,
+            "name": self.name,
+            "status": self.status,
+            "code": self.code,
+            "summary": self.summary,
+            "expect": self.expect,
+            "met": self.met,
+        }
 
 
 def _summary(result: Any) -> str:
@@ -86,15 +93,23 @@ def dry_run(
         config = load_config(config or script.config)
     seed = seed if seed is not None else script.seed
     with tempfile.TemporaryDirectory(prefix="townlet-dryrun-") as tmp:
-        loop = build_simulation(config, world=world, telemetry="null", seed=seed,
-                                run_id="dryrun")  # fmt: skip
+        loop = build_simulation(
+            config, world=world, telemetry="null", seed=seed, run_id="dryrun"
+        )
         service = ConsoleService(
-            config.console, run_id="dryrun", audit=AuditLog(Path(tmp) / "audit.jsonl"),
+            config.console,
+            run_id="dryrun",
+            audit=AuditLog(Path(tmp) / "audit.jsonl"),
             environ={},
-        )  # fmt: skip
+        )
         with loop:
-            snapshots = SnapshotManager(loop, config, console=service,
-                                        root=Path(tmp) / "snapshots", every_ticks=0)  # fmt: skip
+            snapshots = SnapshotManager(
+                loop,
+                config,
+                console=service,
+                root=Path(tmp) / "snapshots",
+                every_ticks=0,
+            )
             service.attach(loop, snapshots)
             runner = ScriptRunner(script, service, principal="system:dryrun")
             runner.attach(loop)
@@ -109,7 +124,7 @@ def dry_run(
             (r.error or {}).get("code"),
             _summary(r),
             step.expect,
-        )  # fmt: skip
+        )
         for step, r in runner.results
     ]
 
@@ -120,10 +135,16 @@ def format_rows(rows: list[DryRunRow], fmt: str = "table") -> str:
         return "\n".join(json.dumps(r.as_dict()) for r in rows)
     head = ("at", "applied", "name", "status", "code", "summary")
     lines = [head] + [
-        (str(r.at), str(r.applied_tick), r.name,
-         r.status + ("" if r.met else " (UNEXPECTED)"), r.code or "", r.summary)
+        (
+            str(r.at),
+            str(r.applied_tick),
+            r.name,
+            r.status + ("" if r.met else " (UNEXPECTED)"),
+            r.code or "",
+            r.summary,
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     widths = [max(len(line[i]) for line in lines) for i in range(5)]
     return "\n".join(
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:5]))

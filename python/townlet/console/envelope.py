@@ -245,14 +245,15 @@ def parse_envelope(obj: Any) -> Envelope:
         raise ConsoleError(
             "bad_envelope", f"invalid envelope: {fields}", {"errors": errors}
         )
-    assert isinstance(name, str) and isinstance(args, dict)
+    assert isinstance(name, str)
+    assert isinstance(args, dict)
     return Envelope(cmd_id, name, args, issuer, token)
 
 
 def payload_hash(name: str, args: Mapping[str, Any]) -> str:
     """sha256 of the canonical ``{name, args}`` (idempotency, C-21).
 
-    >>> payload_hash("kill", {"agent_id": "a"}) == payload_hash("kill", {"agent_id": "a"})
+    >>> payload_hash("kill", {"a": 1}) == payload_hash("kill", {"a": 1})
     True
     """
     text = json.dumps(

@@ -75,7 +75,8 @@ def _wait_seconds(raw: str | None) -> float:
 def console_routes(service: ConsoleService) -> list[BaseRoute]:
     """The console's routes, bound to ``service``.
 
-    >>> # app = Starlette(routes=console_routes(service))
+    Mount them with ``Starlette(routes=console_routes(service))`` or pass them to the
+    serve app's ``extra_routes``.
     """
 
     async def post_command(request: Request) -> JSONResponse:
@@ -130,7 +131,7 @@ def console_routes(service: ConsoleService) -> list[BaseRoute]:
                     "error": ConsoleError(
                         "unauthenticated", "tokens in the query string are refused"
                     ).as_dict(),
-                }  # fmt: skip
+                }
             )
             await ws.close(code=1008)
             return
@@ -217,9 +218,11 @@ class _WsSession:
                 ConsoleError("bad_envelope", "expected {type: hello|command, ...}")
             )
         result = await run_in_threadpool(
-            self.service.submit, msg["envelope"], token=self.token,
+            self.service.submit,
+            msg["envelope"],
+            token=self.token,
             remote=_remote(self.ws),
-        )  # fmt: skip
+        )
         self.bad = self.bad + 1 if result.status == "error" else 0
         await self.send({"type": "ack", "envelope": result.as_dict()})
         if result.status == "accepted":

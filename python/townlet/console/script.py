@@ -10,7 +10,7 @@ phase 1 of tick ``at``. ``ref: x`` lets later steps write ``$x`` in their args; 
 resolves to the ``agent_id`` or ``event_id`` the step returned, so a step using it must
 come at a later tick. :func:`parse_script` reports every problem at once.
 
->>> s = parse_script({"name": "t", "ticks": 5, "steps": [{"at": 2, "command": "pause"}]})
+>>> s = parse_script({"ticks": 5, "steps": [{"at": 2, "command": "pause"}]})
 >>> s.steps[0].name, s.steps[0].cmd_id
 ('pause', 'pause-0')
 """
@@ -33,8 +33,19 @@ from townlet.errors import ConfigError
 __all__ = ["Script", "ScriptRunner", "ScriptStep", "load_script", "parse_script"]
 
 _TOP = {"name", "description", "config", "seed", "ticks", "tps", "tail_ticks", "steps"}
-_STEP = {"at", "command", "args", "cmd_id", "expect", "ref", "narrate", "category",
-         "priority", "focus", "overlay"}  # fmt: skip
+_STEP = {
+    "at",
+    "command",
+    "args",
+    "cmd_id",
+    "expect",
+    "ref",
+    "narrate",
+    "category",
+    "priority",
+    "focus",
+    "overlay",
+}
 _EXPECT = re.compile(r"ok|error:[a-z_]+")
 _EVENT = re.compile(r"evt_\d+")
 
@@ -108,9 +119,11 @@ def _step(i: int, raw: Any, problems: list[str]) -> ScriptStep | None:
             args = {}
     elif "narrate" in raw:
         name = "narrate"
-        args = {"message": raw["narrate"],
-                "category": raw.get("category", "demo_story"),
-                "priority": raw.get("priority", True)}  # fmt: skip
+        args = {
+            "message": raw["narrate"],
+            "category": raw.get("category", "demo_story"),
+            "priority": raw.get("priority", True),
+        }
         if raw.get("focus") is not None:
             args["focus"] = raw["focus"]
     elif "focus" in raw:
@@ -172,11 +185,15 @@ def parse_script(raw: Any, source: str = "script") -> Script:
             errors=[f"{source}: {p}" for p in problems],
         )
     return Script(
-        name=str(raw.get("name", source)), ticks=int(ticks), steps=steps,
-        description=str(raw.get("description", "")), config=raw.get("config"),
-        seed=raw.get("seed"), tps=raw.get("tps"),
+        name=str(raw.get("name", source)),
+        ticks=int(ticks),
+        steps=steps,
+        description=str(raw.get("description", "")),
+        config=raw.get("config"),
+        seed=raw.get("seed"),
+        tps=raw.get("tps"),
         tail_ticks=int(raw.get("tail_ticks", 10)),
-    )  # fmt: skip
+    )
 
 
 def load_script(path: str | Path) -> Script:
@@ -241,9 +258,11 @@ class ScriptRunner:
                 loop.telemetry.emit(TelemetryEvent("demo.camera", tick, step.camera))
                 continue
             result = self.service.submit_local(
-                step.name, self._resolve(step.args), principal=self.principal,
+                step.name,
+                self._resolve(step.args),
+                principal=self.principal,
                 cmd_id=step.cmd_id,
-            )  # fmt: skip
+            )
             self.results.append((step, result))
             if step.ref is not None:
                 self.refs[str(step.ref)] = result

@@ -15,6 +15,7 @@ and whose results are collected after the tick.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -28,7 +29,6 @@ from townlet.config.console import ConsoleConfig
 from townlet.console.audit import AuditError, AuditLog, redact_args
 from townlet.console.auth import FailureGuard, Principal, TokenStore, role_allows
 from townlet.console.catalogue import CommandSpec, suggest, validate_args
-from townlet.console.handlers.world_cmds import shape_result
 from townlet.console.envelope import (
     ConsoleError,
     Envelope,
@@ -37,6 +37,7 @@ from townlet.console.envelope import (
     parse_envelope,
     payload_hash,
 )
+from townlet.console.handlers.world_cmds import shape_result
 from townlet.console.ratelimit import RateLimiter
 from townlet.core.types import StepResult, TelemetryEvent
 from townlet.telemetry.log_config import get_logger
@@ -343,9 +344,11 @@ class ConsoleService:
         """An ``internal`` error: log with an error id, mark the run degraded."""
         error_id = uuid.uuid4().hex[:12]
         self._log.error(
-            "console.handler_fault", command=name, error_id=error_id,
+            "console.handler_fault",
+            command=name,
+            error_id=error_id,
             error=f"{type(err).__name__}: {err}",
-        )  # fmt: skip
+        )
         notice = {
             "code": "console_handler_fault",
             "message": "A console command failed unexpectedly; "
@@ -369,10 +372,8 @@ class ConsoleService:
         result.status = "error"
         result.error = self._fault(str(result.name), err)
         result.latency_ms = self._latency(started)
-        try:
+        with contextlib.suppress(ConsoleError):
             self._audit_line("rejected", result, env, remote)
-        except ConsoleError:
-            pass
         return result
 
     def _audit_line(
@@ -434,7 +435,7 @@ class ConsoleService:
                             "cmd_id": pending.world_id,
                             "name": pending.spec.name,
                             "args": pending.args,
-                        }  # fmt: skip
+                        }
                     )
                 self._applying.append(pending)
 
@@ -459,9 +460,11 @@ class ConsoleService:
                     elif found.ok:
                         result.status = "ok"
                         result.result = shape_result(
-                            pending.spec.name, pending.args,
-                            {"message": found.message, **dict(found.data)}, loop.world,
-                        )  # fmt: skip
+                            pending.spec.name,
+                            pending.args,
+                            {"message": found.message, **dict(found.data)},
+                            loop.world,
+                        )
                     else:
                         code = found.code or "invalid_args"
                         code = code if code in _WORLD_CODES else "invalid_args"
@@ -476,15 +479,13 @@ class ConsoleService:
     def _finish(self, result: Result, pending: Pending) -> None:
         """Audit the final result and emit ``console.result``."""
         env = Envelope(result.cmd_id, pending.spec.name, pending.args, result.issuer)
-        try:
+        with contextlib.suppress(ConsoleError):  # it ran; the failure is logged
             self._audit_line("result", result, env, IN_PROCESS)
-        except ConsoleError:
-            pass  # the command already ran; the failure is logged
         if self.loop is not None:
             self.loop.telemetry.emit(
                 TelemetryEvent(
                     "console.result", int(result.applied_tick or 0), result.as_dict()
-                )  # fmt: skip
+                )
             )
 
     # -- snapshot state (operations.md 3.1, loop section) ------------------------
@@ -523,13 +524,20 @@ class ConsoleService:
             queue: list[Pending] = []
             for item in node.get("pending", []):
                 spec = self.catalogue[item["name"]]
-                queue.append(Pending(spec, dict(item["args"]),
-                                     Result(**item["envelope"]), self._clock()))  # fmt: skip
+                queue.append(
+                    Pending(
+                        spec,
+                        dict(item["args"]),
+                        Result(**item["envelope"]),
+                        self._clock(),
+                    )
+                )
             cache: OrderedDict[tuple[str, str], tuple[str, Result]] = OrderedDict()
             for item in node.get("idempotency", []):
                 cache[(item["principal"], item["cmd_id"])] = (
-                    item["hash"], Result(**item["result"])
-                )  # fmt: skip
+                    item["hash"],
+                    Result(**item["result"]),
+                )
             for pending in queue:
                 key = (str(pending.result.principal), str(pending.result.cmd_id))
                 if key in cache:
@@ -550,5 +558,5 @@ _WORLD_CODES = frozenset(
         "conflict",
         "precondition_failed",
         "unavailable",
-    }  # fmt: skip
+    }
 )

@@ -1,4 +1,4 @@
-"""Snapshots: complete, versioned state files and deterministic resume (operations.md 3).
+"""Snapshots: complete, versioned state files, deterministic resume (operations.md 3).
 
 - :mod:`~townlet.snapshots.format`: the file format and checksum.
 - :mod:`~townlet.snapshots.capture`: what each section holds, and the hooks.

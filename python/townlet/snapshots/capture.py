@@ -41,12 +41,15 @@ def policy_identity(loop: Any) -> dict[str, Any]:
 
     >>> from types import SimpleNamespace as NS
     >>> from townlet.core.types import PolicyIdentity
-    >>> fake = NS(policy=NS(provider="random", identity=lambda: PolicyIdentity("random")))
+    >>> ident = PolicyIdentity("random")
+    >>> fake = NS(policy=NS(provider="random", identity=lambda: ident))
     >>> policy_identity(fake)["name"]
     'random'
     """
     identity = loop.policy.identity()
-    data = dataclasses.asdict(identity) if dataclasses.is_dataclass(identity) else {}
+    data: dict[str, Any] = {}
+    if dataclasses.is_dataclass(identity) and not isinstance(identity, type):
+        data = dataclasses.asdict(identity)
     return {"provider": loop.policy.provider, **data}
 
 

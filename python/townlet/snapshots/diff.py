@@ -1,4 +1,4 @@
-"""Structural diffs of snapshot documents (``townlet snapshot diff``, operations.md 3.9).
+"""Structural diffs of snapshots (``townlet snapshot diff``, operations.md 3.9).
 
 :func:`diff_trees` walks two JSON trees and lists ``(dotted path, value in A, value in
 B)`` for every leaf that differs, a key present on one side only (``<absent>``), or a

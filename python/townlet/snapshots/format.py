@@ -39,10 +39,24 @@ KINDS = ("auto", "manual", "failure", "slice_start")
 SECTIONS = ("world", "loop", "policy", "stability", "telemetry")
 MAX_DECODED_BYTES = 512 * 2**20
 HEADER_KEYS = (
-    "format", "schema_version", "townlet_version", "created_at", "run_id", "parent",
-    "kind", "tick", "seed", "config_id", "config_label", "config", "policy",
-    "state_hash", "content_sha256", "migrations_applied", "consistent",
-)  # fmt: skip
+    "format",
+    "schema_version",
+    "townlet_version",
+    "created_at",
+    "run_id",
+    "parent",
+    "kind",
+    "tick",
+    "seed",
+    "config_id",
+    "config_label",
+    "config",
+    "policy",
+    "state_hash",
+    "content_sha256",
+    "migrations_applied",
+    "consistent",
+)
 
 
 def content_sha256(state: Any) -> str:

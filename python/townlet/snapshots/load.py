@@ -38,10 +38,17 @@ __all__ = [
 ]
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
-    "schema_version": int, "tick": int, "seed": int, "config_id": str,
-    "state_hash": str, "content_sha256": str, "kind": str, "config": dict,
-    "state": dict, "migrations_applied": list,
-}  # fmt: skip
+    "schema_version": int,
+    "tick": int,
+    "seed": int,
+    "config_id": str,
+    "state_hash": str,
+    "content_sha256": str,
+    "kind": str,
+    "config": dict,
+    "state": dict,
+    "migrations_applied": list,
+}
 
 
 def _check_shape(doc: dict[str, Any]) -> None:
@@ -203,9 +210,13 @@ def resume_simulation(
         log.warning("snapshot.config_mismatch", keys=keys)
         header["config_mismatch_from"] = doc["config_id"]
     loop = build_simulation(
-        config, world=world, policy=policy, telemetry=telemetry or "null",
-        seed=int(doc["seed"]), run_id=run_id or new_run_id(),
-    )  # fmt: skip
+        config,
+        world=world,
+        policy=policy,
+        telemetry=telemetry or "null",
+        seed=int(doc["seed"]),
+        run_id=run_id or new_run_id(),
+    )
     saved_policy = doc["state"]["policy"] or {}
     from townlet.snapshots.capture import policy_identity
 

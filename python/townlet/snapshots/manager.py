@@ -1,9 +1,10 @@
 """Saving snapshots: manual, autosave with retention (operations.md 3.2, 3.6).
 
 A :class:`SnapshotManager` belongs to one loop. :meth:`SnapshotManager.save` captures
-the state between ticks and writes ``<root>/<run_id>/t<tick:09d>-<kind or name>.json.gz``
-atomically. :meth:`SnapshotManager.attach` adds the autosave hook: after each tick with
-``tick % every_ticks == 0`` it saves kind ``auto`` and then deletes the oldest ``auto``
+the state between ticks and atomically writes
+``<root>/<run_id>/t<tick:09d>-<kind or name>.json.gz``. :meth:`SnapshotManager.attach`
+adds the autosave hook: after each tick with ``tick % every_ticks == 0`` it saves
+kind ``auto`` and then deletes the oldest ``auto``
 files of this run beyond ``retain``; manual snapshots are never pruned. Writing is done
 synchronously on the simulation thread (a documented simplification of S-15's
 background writer); a failed autosave logs ``snapshot.failed`` at ERROR and counts, and
@@ -142,9 +143,13 @@ class SnapshotManager:
             self.roots,
         )
         doc = build_document(
-            self.loop, self.config, kind=kind, console=self.console,
-            hooks=self.hooks, parent=self.parent,
-        )  # fmt: skip
+            self.loop,
+            self.config,
+            kind=kind,
+            console=self.console,
+            hooks=self.hooks,
+            parent=self.parent,
+        )
         write_atomic(path, encode(doc, self.compress))
         self._log.info("snapshot.saved", path=str(path), kind=kind, tick=doc["tick"])
         return SavedSnapshot(path, int(doc["tick"]), str(doc["state_hash"]))

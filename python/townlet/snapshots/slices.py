@@ -1,4 +1,4 @@
-"""Replay slices: a snapshot plus a tick range that reproduces a run (operations.md 3.8).
+"""Replay slices: a snapshot plus a tick range that reproduces a run (operations 3.8).
 
 A slice is the directory ``<name>.replay/`` holding ``manifest.json``
 (``{format: "townlet.replay", schema_version: 1, from_tick, to_tick, hash_every,
@@ -15,7 +15,6 @@ ticks). :func:`make_slice` records one by running M ticks from a snapshot;
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,10 +71,15 @@ def make_slice(
     out_dir.mkdir(parents=True)
     start = dict(doc, kind="slice_start")
     (out_dir / "start.json.gz").write_bytes(encode(start, compress=True))
-    manifest = {"format": REPLAY_FORMAT, "schema_version": 1,
-                "from_tick": int(doc["tick"]), "to_tick": int(doc["tick"]) + ticks,
-                "hash_every": hash_every, "config_id": doc["config_id"],
-                "policy": doc["state"]["policy"]}  # fmt: skip
+    manifest = {
+        "format": REPLAY_FORMAT,
+        "schema_version": 1,
+        "from_tick": int(doc["tick"]),
+        "to_tick": int(doc["tick"]) + ticks,
+        "hash_every": hash_every,
+        "config_id": doc["config_id"],
+        "policy": doc["state"]["policy"],
+    }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     lines = [json.dumps(e, sort_keys=True) for e in console.input_log[start_log:]]
     (out_dir / "inputs.jsonl").write_text("".join(line + "\n" for line in lines))
@@ -112,8 +116,10 @@ def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
     doc = read_snapshot(slice_dir / "start.json.gz", allow_inconsistent=True)
     run = resume_simulation(doc, world=world)
     loop, console = run.loop, run.console
-    pending = {(p["envelope"]["principal"], p["envelope"]["cmd_id"])
-               for p in doc["state"]["loop"]["console"]["pending"]}  # fmt: skip
+    pending = {
+        (p["envelope"]["principal"], p["envelope"]["cmd_id"])
+        for p in doc["state"]["loop"]["console"]["pending"]
+    }
     expected = {h["tick"]: h["state_hash"] for h in hashes}
     with loop:
         for tick in range(int(manifest["from_tick"]) + 1, int(manifest["to_tick"]) + 1):
@@ -122,8 +128,12 @@ def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
                     item["tick"] == tick
                     and (item["principal"], item["cmd_id"]) not in pending
                 ):
-                    console.submit_local(item["name"], item["args"],
-                                         principal=item["principal"], cmd_id=item["cmd_id"])  # fmt: skip
+                    console.submit_local(
+                        item["name"],
+                        item["args"],
+                        principal=item["principal"],
+                        cmd_id=item["cmd_id"],
+                    )
             loop.step()
             want = expected.get(tick)
             got = loop.world.state_hash()

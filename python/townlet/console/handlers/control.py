@@ -89,10 +89,8 @@ def _narrate(service: Any, args: dict[str, Any]) -> Any:
 CONTROL_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "pause", "admin", "immediate", (), "Pause before the next tick.", handler=_pause
-    ),  # fmt: skip
-    CommandSpec(
-        "resume", "admin", "immediate", (), "Resume ticking.", handler=_resume
-    ),  # fmt: skip
+    ),
+    CommandSpec("resume", "admin", "immediate", (), "Resume ticking.", handler=_resume),
     CommandSpec(
         "step",
         "admin",

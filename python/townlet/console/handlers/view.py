@@ -38,7 +38,7 @@ def _help(service: Any, args: dict[str, Any]) -> Any:
                     "role": s.role,
                     "usage": s.usage_line,
                     "summary": s.summary,
-                }  # fmt: skip
+                }
                 for s in sorted(service.catalogue.values(), key=lambda s: s.name)
             ]
         }
@@ -86,15 +86,18 @@ def _agent(service: Any, args: dict[str, Any]) -> Any:
     agent_id = args["id"]
     record = _state_agent(loop, agent_id)
     events = [
-        dict(e) for e in service.recent_events
-        if agent_id in json.dumps(e, default=str)
-    ][-20:]  # fmt: skip
+        dict(e) for e in service.recent_events if agent_id in json.dumps(e, default=str)
+    ][-20:]
     reward = None
     last = loop.last_rewards
     if last is not None and agent_id in last.agent_ids:
         reward = last.as_telemetry().get(agent_id)
-    return {"agent": record, "ties": record.get("ties", []), "events": events,
-            "reward": reward}  # fmt: skip
+    return {
+        "agent": record,
+        "ties": record.get("ties", []),
+        "events": events,
+        "reward": reward,
+    }
 
 
 def _snapshot(service: Any, args: dict[str, Any]) -> Any:
@@ -123,8 +126,12 @@ def _telemetry_snapshot(service: Any, args: dict[str, Any]) -> Any:
     """The current telemetry frame, from the frame provider the server registers."""
     loop = _loop(service)
     view = loop.world.view()
-    minimal = {"tick": view.tick, "day": view.day, "minute": view.minute,
-               "agents": len(view.agents)}  # fmt: skip
+    minimal = {
+        "tick": view.tick,
+        "day": view.day,
+        "minute": view.minute,
+        "agents": len(view.agents),
+    }
     if loop.telemetry_provider.is_stub or service.frame_provider is None:
         raise ConsoleError(
             "unavailable", "telemetry frames unavailable", {"frame": minimal}
@@ -137,10 +144,16 @@ def _employment_status(service: Any, args: dict[str, Any]) -> Any:
     loop = _loop(service)
     state = loop.world.export_state()
     agents = [
-        {"agent_id": a["id"], "job": a["job"], "shift": a["shift"],
-         "absence_days": a["absence_days"], "exit_pending": a["exit_pending"]}
-        for a in state["agents"] if a["alive"]
-    ]  # fmt: skip
+        {
+            "agent_id": a["id"],
+            "job": a["job"],
+            "shift": a["shift"],
+            "absence_days": a["absence_days"],
+            "exit_pending": a["exit_pending"],
+        }
+        for a in state["agents"]
+        if a["alive"]
+    ]
     return {"exits": state["exits"], "agents": agents}
 
 
@@ -154,17 +167,22 @@ def _affordance_status(service: Any, args: dict[str, Any]) -> Any:
         if a["alive"] and a.get("engagement")
     ]
     queues = [
-        {"object_id": o["id"], "holders": o.get("holders", []),
-         "waiters": o.get("waiters", [])}
-        for o in state["objects"] if o.get("holders") or o.get("waiters")
-    ]  # fmt: skip
+        {
+            "object_id": o["id"],
+            "holders": o.get("holders", []),
+            "waiters": o.get("waiters", []),
+        }
+        for o in state["objects"]
+        if o.get("holders") or o.get("waiters")
+    ]
     return {"running": running, "queues": queues}
 
 
 def _viewer(name: str, summary: str, handler: Any, *params: Param) -> CommandSpec:
     """A viewer, immediate command."""
-    return CommandSpec(name, "viewer", "immediate", tuple(params), summary,
-                       handler=handler)  # fmt: skip
+    return CommandSpec(
+        name, "viewer", "immediate", tuple(params), summary, handler=handler
+    )
 
 
 VIEW_COMMANDS: tuple[CommandSpec, ...] = (
@@ -173,31 +191,29 @@ VIEW_COMMANDS: tuple[CommandSpec, ...] = (
         "List commands, or one command's parameters.",
         _help,
         Param("command", "str", doc="a command name"),
-    ),  # fmt: skip
+    ),
     _viewer("status", "Tick, clock, pacing, providers, queue and telemetry.", _status),
     _viewer(
         "agent",
         "One agent: record, ties, last events and rewards.",
         _agent,
         Param("id", "str", True, doc="agent id"),
-    ),  # fmt: skip
+    ),
     _viewer(
         "snapshot",
         "The complete state document, inline.",
         _snapshot,
         Param("sections", "str_list", doc="world, loop, policy, stability, telemetry"),
-    ),  # fmt: skip
-    _viewer(
-        "telemetry_snapshot", "The current telemetry frame.", _telemetry_snapshot
-    ),  # fmt: skip
+    ),
+    _viewer("telemetry_snapshot", "The current telemetry frame.", _telemetry_snapshot),
     _viewer(
         "employment_status",
         "Exit queue and per-agent shift states.",
         _employment_status,
-    ),  # fmt: skip
+    ),
     _viewer(
         "affordance_status",
         "Running affordances and queues per object.",
         _affordance_status,
-    ),  # fmt: skip
+    ),
 )
