@@ -217,6 +217,20 @@ def test_possessed_agent_takes_its_actions_from_the_console(sim: Any) -> None:
         loop.step()
     here = next(a for a in loop.world.export_state()["agents"] if a["id"] == "agent_0")
     assert here["position"] == start["position"]
+    assert here["last_action"]["kind"] == "wait"
+    post(
+        service,
+        {
+            "cmd_id": "mv",
+            "name": "act",
+            "args": {"agent_id": "agent_0", "action": {"kind": "move", "dir": "N"}},
+        },
+    )
+    loop.step()
+    moved = next(a for a in loop.world.export_state()["agents"] if a["id"] == "agent_0")
+    assert (
+        moved["last_action"]["kind"] == "move"
+    )  # the console's action, not the policy's
     post(
         service,
         {
