@@ -203,3 +203,16 @@ def test_document_state_keys_are_sorted_on_disk(tmp_path: Path) -> None:
     state = json.loads(data)["state"]
     assert list(state) == sorted(state)
     assert list(state["world"]) == sorted(state["world"])
+
+
+def test_failure_snapshot_is_inconsistent_and_needs_the_flag(tmp_path: Path) -> None:
+    config = busy_config(seed=2)
+    loop, console = start(config, "python", tmp_path)
+    loop.run(4)
+    manager = SnapshotManager(loop, config, console=console, root=tmp_path / "s")
+    saved = manager.save_failure()
+    assert saved is not None
+    assert saved.path.name == "t000000004-failure.json.gz"
+    with pytest.raises(SnapshotError, match=r"consistent: false"):
+        read_snapshot(saved.path)
+    assert read_snapshot(saved.path, allow_inconsistent=True)["consistent"] is False

@@ -33,6 +33,7 @@ from townlet.cli.run_state import run_state_options, setup_run_state
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
 from townlet.core.loop import SimulationLoop
+from townlet.errors import SimulationError
 from townlet.telemetry.log_config import configure_logging
 from townlet.telemetry.spec import parse_telemetry_spec
 
@@ -212,7 +213,7 @@ def run(
     _log_settings(ctx, config)
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)
-    loop = setup_run_state(
+    state = setup_run_state(
         state_options,
         config,
         lambda cfg: build_simulation(
@@ -228,7 +229,8 @@ def run(
         policy=policy,
         telemetry=telemetry_spec,
         run_id=run_id,
-    ).loop
+    )
+    loop = state.loop
     structlog.contextvars.bind_contextvars(config_id=loop.config_id[:12])
     done = 0
     with loop, _sigint_stops(loop):
@@ -236,7 +238,12 @@ def run(
         with _progress_bar(
             _progress_enabled(no_progress, telemetry_spec), ticks
         ) as bar:
-            done = loop.run(ticks, progress=bar)
+            try:
+                done = loop.run(ticks, progress=bar)
+            except SimulationError:
+                if state.snapshots is not None:
+                    state.snapshots.save_failure()
+                raise
         wall = time.perf_counter() - started
     summary = RunSummary.from_loop(loop, ticks_run=done, wall_seconds=wall)
     structlog.contextvars.unbind_contextvars("tick")

@@ -48,6 +48,7 @@ def build_document(
     console: Any = None,
     hooks: StateHooks | None = None,
     parent: dict[str, Any] | None = None,
+    consistent: bool = True,
 ) -> dict[str, Any]:
     """The full snapshot document (header and state) of ``loop`` now."""
     from townlet import __version__
@@ -70,7 +71,7 @@ def build_document(
         "state_hash": loop.world.state_hash(),
         "content_sha256": content_sha256(state),
         "migrations_applied": [],
-        "consistent": True,
+        "consistent": consistent,
         "state": state,
     }
 
@@ -129,7 +130,21 @@ class SnapshotManager:
         """Add the autosave hook to the loop (runs after the console's hook)."""
         self.loop.after_tick_hooks.append(self._autosave)
 
-    def save(self, kind: str = "manual", name: str | None = None) -> SavedSnapshot:
+    def save_failure(self) -> SavedSnapshot | None:
+        """After a failed tick: save the state as it stands (kind ``failure``,
+        ``consistent: false``) when ``snapshot.on_failure``; never raises.
+        """
+        if not self.config.snapshot.on_failure:
+            return None
+        try:
+            return self.save(kind="failure", consistent=False)
+        except Exception as err:  # the run is failing already; keep its error
+            self._log.error("snapshot.failure_save_failed", error=str(err))
+            return None
+
+    def save(
+        self, kind: str = "manual", name: str | None = None, consistent: bool = True
+    ) -> SavedSnapshot:
         """Capture and write a snapshot now (between ticks).
 
         Raises:
@@ -149,6 +164,7 @@ class SnapshotManager:
             console=self.console,
             hooks=self.hooks,
             parent=self.parent,
+            consistent=consistent,
         )
         write_atomic(path, encode(doc, self.compress))
         self._log.info("snapshot.saved", path=str(path), kind=kind, tick=doc["tick"])
