@@ -331,3 +331,11 @@ def test_config_tokens_and_errors_name_the_variable_not_the_value() -> None:
     assert principal is not None
     assert (principal.name, principal.role) == ("ops", "admin")
     assert store.resolve("p" * 16, "1.2.3.4:5") is None
+
+
+def test_bind_notices_for_non_loopback_hosts(sim: Any) -> None:
+    _, service = sim
+    assert service.log_bind_notices("127.0.0.1") == []
+    notices = service.log_bind_notices("0.0.0.0")
+    assert any("anonymous viewers" in n for n in notices)
+    assert not any("admin commands unavailable" in n for n in notices)

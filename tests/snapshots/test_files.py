@@ -216,3 +216,24 @@ def test_failure_snapshot_is_inconsistent_and_needs_the_flag(tmp_path: Path) -> 
     with pytest.raises(SnapshotError, match=r"consistent: false"):
         read_snapshot(saved.path)
     assert read_snapshot(saved.path, allow_inconsistent=True)["consistent"] is False
+
+
+def test_stability_and_policy_hooks_round_trip(tmp_path: Path) -> None:
+    from townlet.snapshots import restore_state
+    from townlet.snapshots.capture import StateHooks, capture_state
+
+    config = busy_config(seed=2)
+    loop, console = start(config, "python", tmp_path)
+    loop.run(2)
+    got: dict[str, Any] = {}
+    hooks = StateHooks(
+        stability_export=lambda: {"alerts": ["a"], "promotion": "candidate"},
+        stability_import=lambda s: got.update(stability=dict(s)),
+        policy_export=lambda: {"anneal_ratio": 0.25},
+        policy_import=lambda s: got.update(policy=dict(s)),
+    )
+    state = capture_state(loop, console, hooks)
+    assert state["stability"] == {"alerts": ["a"], "promotion": "candidate"}
+    assert capture_state(loop, console)["stability"] is None
+    restore_state(loop, state, console, hooks)
+    assert got == {"stability": state["stability"], "policy": {"anneal_ratio": 0.25}}

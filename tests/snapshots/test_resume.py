@@ -78,6 +78,18 @@ def test_resume_matches_uninterrupted_run(
     assert first_bad is None, f"diverged at tick {N + 1 + (first_bad or 0)}"
 
 
+@pytest.mark.parametrize("n", [1, 1440])
+def test_resume_at_day_edges_native(n: int, tmp_path: Path) -> None:
+    _needs_native("native")
+    config = busy_config(seed=7)
+    loop, console = start(config, "native", tmp_path)
+    loop.run(n)
+    doc = document(loop, config, console)
+    expected = _continue(loop, 100)
+    resumed = resume_simulation(doc, world="native")
+    assert _continue(resumed.loop, 100) == expected
+
+
 def test_observations_are_recomputed_bit_identical(tmp_path: Path) -> None:
     config = busy_config(seed=4)
     loop, console = start(config, "python", tmp_path)

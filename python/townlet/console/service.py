@@ -140,6 +140,25 @@ class ConsoleService:
         loop.before_tick_hooks.append(self._before_tick)
         loop.after_tick_hooks.append(self._after_tick)
 
+    def log_bind_notices(self, host: str) -> list[str]:
+        """C-3: warn when a non-loopback bind serves anonymous viewers, and note
+        that admin commands are unavailable without an admin token.
+
+        Returns:
+            The notices logged (for the caller to show).
+        """
+        notices: list[str] = []
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            if self.tokens.anonymous_viewer:
+                notices.append(
+                    f"console: anonymous viewers can read the town on {host}"
+                )
+                self._log.warning("console.anonymous_viewer_exposed", host=host)
+            if not self.tokens.has_admin:
+                notices.append("console: admin commands unavailable (no admin token)")
+                self._log.info("console.admin_unavailable", host=host)
+        return notices
+
     @property
     def pending_count(self) -> int:
         """Commands accepted and not yet applied."""

@@ -30,10 +30,15 @@ class StateHooks:
         stability_export: returns the analyzer windows, alerts and promotion state
             (learning.md), or ``None``; ``None`` means no monitor.
         stability_import: restores what ``stability_export`` returned.
+        policy_export: a learned policy's run state (anneal ratio, recurrent hidden
+            state), stored as ``loop.policy_state``; ``None`` for stateless policies.
+        policy_import: restores what ``policy_export`` returned.
     """
 
     stability_export: Callable[[], Mapping[str, Any] | None] | None = None
     stability_import: Callable[[Mapping[str, Any]], None] | None = None
+    policy_export: Callable[[], Mapping[str, Any] | None] | None = None
+    policy_import: Callable[[Mapping[str, Any]], None] | None = None
 
 
 def policy_identity(loop: Any) -> dict[str, Any]:
@@ -60,6 +65,8 @@ def capture_state(
     hooks = hooks or StateHooks()
     loop_state = loop.export_loop_state()
     loop_state["console"] = None if console is None else console.export_state()
+    policy_state = None if hooks.policy_export is None else hooks.policy_export()
+    loop_state["policy_state"] = None if policy_state is None else dict(policy_state)
     stability = None
     if hooks.stability_export is not None:
         got = hooks.stability_export()
@@ -89,3 +96,6 @@ def restore_state(
     hooks = hooks or StateHooks()
     if hooks.stability_import is not None and state.get("stability") is not None:
         hooks.stability_import(state["stability"])
+    policy_state = state["loop"].get("policy_state")
+    if hooks.policy_import is not None and policy_state is not None:
+        hooks.policy_import(policy_state)
