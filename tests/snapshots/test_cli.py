@@ -116,3 +116,28 @@ def test_slice_then_replay_matches(snaps: tuple[Path, Path], tmp_path: Path) -> 
     bad = invoke("snapshot", "replay", str(slice_dir), "--world", "python")
     assert bad.exit_code == 3
     assert "diverged at tick 15" in bad.output
+
+
+def test_run_records_a_replay_with_commands_and_replays_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "s.yaml"
+    script.write_text(
+        "ticks: 30\nsteps:\n"
+        "  - {at: 3, command: setneed,\n"
+        "     args: {agent_id: agent_0, needs: {hunger: 0.1}}}\n"
+        "  - {at: 5, command: spawn, args: {wallet: 2.0}}\n"
+    )
+    base = ["run", "--world", "python", "--telemetry", "null", "--no-progress"]
+    made = invoke(*base, "--ticks", "12", "--commands", str(script),
+                  "--record-replay", "bug")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    slice_dir = tmp_path / "replays" / "bug.replay"
+    inputs = [
+        json.loads(x) for x in (slice_dir / "inputs.jsonl").read_text().splitlines()
+    ]
+    assert [(i["tick"], i["name"]) for i in inputs] == [(3, "setneed"), (5, "spawn")]
+    replayed = invoke(*base, "--replay", str(slice_dir))
+    assert replayed.exit_code == 0, replayed.output
+    assert "every hash matched" in replayed.output

@@ -29,7 +29,7 @@ import structlog
 
 from townlet.cli.main import EXIT_INTERRUPTED, CliState
 from townlet.cli.options import config_option, seed_option
-from townlet.cli.run_state import run_state_options, setup_run_state
+from townlet.cli.run_state import maybe_replay, run_state_options, setup_run_state
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
 from townlet.core.loop import SimulationLoop
@@ -209,6 +209,9 @@ def run(
     on the second), file telemetry under runs/<run_id>/.
     """
     parse_telemetry_spec(telemetry_spec)  # bad spec: exit 2 before any work
+    replayed = maybe_replay(state_options, world)
+    if replayed is not None:
+        ctx.exit(replayed)
     config = _load_run_config(config_path, set_args)
     _log_settings(ctx, config)
     run_id = new_run_id()
@@ -245,6 +248,7 @@ def run(
                     state.snapshots.save_failure()
                 raise
         wall = time.perf_counter() - started
+        state.finish()
     summary = RunSummary.from_loop(loop, ticks_run=done, wall_seconds=wall)
     structlog.contextvars.unbind_contextvars("tick")
     click.echo(format_summary(summary), err=True)

@@ -6,7 +6,9 @@ and ``--allow-config-mismatch``) and continues for ``--ticks`` more ticks; witho
 ``--config`` or ``--set`` it uses the embedded config. ``--snapshot-dir`` and
 ``--snapshot-every`` turn on autosave (``townlet run`` autosaves only when one of them
 is given, so a plain run writes no snapshot files). ``--commands SCRIPT`` injects a
-script's commands as ``system:script``.
+script's commands as ``system:script``. ``--record-replay NAME`` records the run as
+``replays/NAME.replay`` (docs/snapshots.md 7); ``--replay DIR`` re-executes one
+instead of running, exiting 3 at the first divergent tick.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["RunState", "run_state_options", "setup_run_state"]
+__all__ = ["RunState", "maybe_replay", "run_state_options", "setup_run_state"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +65,20 @@ _OPTIONS = [
         "--strict-snapshots", is_flag=True, help="A failed autosave stops the run."
     ),
     click.option(
+        "--record-replay",
+        "record_replay",
+        default=None,
+        metavar="NAME",
+        help="Record a replay slice to replays/NAME.replay.",
+    ),
+    click.option(
+        "--replay",
+        "replay_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Re-execute a replay slice; exit 3 on divergence.",
+    ),
+    click.option(
         "--commands",
         "commands_path",
         type=click.Path(path_type=Path),
@@ -87,6 +103,30 @@ class RunState:
     console: Any = None
     snapshots: Any = None
     runner: Any = None
+    recorder: Any = None
+
+    def finish(self) -> None:
+        """After the run: write the replay slice being recorded, if any."""
+        if self.recorder is not None:
+            self.recorder.finish()
+
+
+def maybe_replay(options: dict[str, Any], world: str | None) -> int | None:
+    """``--replay DIR``: re-execute the slice; the exit code, or ``None`` without it."""
+    if options["replay_dir"] is None:
+        return None
+    from townlet.snapshots.slices import replay_slice
+
+    report = replay_slice(options["replay_dir"], world=world)
+    if report.ok:
+        click.echo(f"replay OK: {report.ticks} ticks, every hash matched", err=True)
+        return 0
+    click.echo(
+        f"error: replay diverged at tick {report.diverged_at}: expected "
+        f"{report.expected}, got {report.got}",
+        err=True,
+    )
+    return 3
 
 
 def setup_run_state(
@@ -150,7 +190,8 @@ def setup_run_state(
     autosave = (
         options["snapshot_dir"] is not None or options["snapshot_every"] is not None
     )
-    if console is None and (script is not None or autosave):
+    record = options["record_replay"]
+    if console is None and (script is not None or autosave or record):
         console = ConsoleService(config.console, run_id=run_id)
         console.attach(loop)
     snapshots = None
@@ -171,4 +212,11 @@ def setup_run_state(
     if script is not None:
         runner = ScriptRunner(script, console, principal="system:script")
         runner.attach(loop)
-    return RunState(loop, console, snapshots, runner)
+    recorder = None
+    if record:
+        from townlet.snapshots.paths import check_name
+        from townlet.snapshots.slices import SliceRecorder
+
+        out = Path("replays") / f"{check_name(record)}.replay"
+        recorder = SliceRecorder(loop, config, console, out)
+    return RunState(loop, console, snapshots, runner, recorder)

@@ -23,7 +23,7 @@ from townlet.errors import SnapshotError
 from townlet.snapshots.format import encode
 from townlet.snapshots.load import read_snapshot, resume_simulation
 
-__all__ = ["ReplayReport", "make_slice", "replay_slice"]
+__all__ = ["ReplayReport", "SliceRecorder", "make_slice", "replay_slice"]
 
 REPLAY_FORMAT = "townlet.replay"
 
@@ -43,6 +43,77 @@ class ReplayReport:
         return self.diverged_at is None
 
 
+class SliceRecorder:
+    """Records a slice while a loop runs (``townlet run --record-replay NAME``).
+
+    Attach it before the run (after any script runner): it captures the start
+    snapshot at phase 1 of the first tick, before anything is injected, records the
+    hashes after each tick, and :meth:`finish` writes the directory.
+
+    Args:
+        loop: the running loop.
+        config: its config (embedded in the start snapshot).
+        console: its console (the input log is recorded from it).
+        out_dir: the slice directory (must not exist).
+        hash_every: record a hash every N ticks.
+    """
+
+    def __init__(
+        self, loop: Any, config: Any, console: Any, out_dir: Path, hash_every: int = 1
+    ) -> None:
+        if out_dir.exists():
+            raise SnapshotError(f"replay slice {out_dir} already exists")
+        self.loop, self.config, self.console = loop, config, console
+        self.out_dir = out_dir
+        self.hash_every = hash_every
+        self.start: dict[str, Any] | None = None
+        self.start_log = len(console.input_log)
+        self.hashes: list[dict[str, Any]] = []
+        loop.before_tick_hooks.insert(0, self._capture)
+        loop.after_tick_hooks.append(self._record)
+
+    def _capture(self, loop: Any, tick: int) -> None:
+        """Before-tick hook: take the start snapshot once, before any injection."""
+        from townlet.snapshots.manager import build_document
+
+        if self.start is None:
+            self.start = build_document(
+                loop, self.config, kind="slice_start", console=self.console
+            )
+            self.start_log = len(self.console.input_log)
+
+    def _record(self, loop: Any, result: Any) -> None:
+        """After-tick hook: keep the hash every ``hash_every`` ticks."""
+        if loop.tick % self.hash_every == 0:
+            self.hashes.append(
+                {"tick": loop.tick, "state_hash": loop.world.state_hash()}
+            )
+
+    def finish(self) -> Path:
+        """Write the slice: manifest, start snapshot, inputs and hashes."""
+        doc, out = self.start, self.out_dir
+        if doc is None:
+            raise SnapshotError("replay slice: the run stopped before its first tick")
+        out.mkdir(parents=True)
+        (out / "start.json.gz").write_bytes(encode(doc, compress=True))
+        manifest = {
+            "format": REPLAY_FORMAT,
+            "schema_version": 1,
+            "from_tick": int(doc["tick"]),
+            "to_tick": int(self.loop.tick),
+            "hash_every": self.hash_every,
+            "config_id": doc["config_id"],
+            "policy": doc["state"]["policy"],
+        }
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        log = self.console.input_log[self.start_log :]
+        lines = [json.dumps(e, sort_keys=True) + "\n" for e in log]
+        (out / "inputs.jsonl").write_text("".join(lines))
+        text = "".join(json.dumps(h) + "\n" for h in self.hashes)
+        (out / "hashes.jsonl").write_text(text)
+        return out
+
+
 def make_slice(
     doc: dict[str, Any],
     ticks: int,
@@ -58,34 +129,11 @@ def make_slice(
     if out_dir.exists():
         raise SnapshotError(f"replay slice {out_dir} already exists")
     run = resume_simulation(doc, world=world)
-    loop, console = run.loop, run.console
-    start_log = len(console.input_log)
-    hashes = []
-    with loop:
-        for _ in range(ticks):
-            loop.step()
-            if loop.tick % hash_every == 0:
-                hashes.append(
-                    {"tick": loop.tick, "state_hash": loop.world.state_hash()}
-                )
-    out_dir.mkdir(parents=True)
-    start = dict(doc, kind="slice_start")
-    (out_dir / "start.json.gz").write_bytes(encode(start, compress=True))
-    manifest = {
-        "format": REPLAY_FORMAT,
-        "schema_version": 1,
-        "from_tick": int(doc["tick"]),
-        "to_tick": int(doc["tick"]) + ticks,
-        "hash_every": hash_every,
-        "config_id": doc["config_id"],
-        "policy": doc["state"]["policy"],
-    }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    lines = [json.dumps(e, sort_keys=True) for e in console.input_log[start_log:]]
-    (out_dir / "inputs.jsonl").write_text("".join(line + "\n" for line in lines))
-    text = "".join(json.dumps(h) + "\n" for h in hashes)
-    (out_dir / "hashes.jsonl").write_text(text)
-    return out_dir
+    recorder = SliceRecorder(run.loop, run.config, run.console, out_dir, hash_every)
+    recorder.start = dict(doc, kind="slice_start")
+    with run.loop:
+        run.loop.run(ticks)
+    return recorder.finish()
 
 
 def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
