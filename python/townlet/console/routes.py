@@ -24,7 +24,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -51,10 +51,28 @@ def _remote(conn: Request | WebSocket) -> str:
     return f"{client.host}:{client.port}" if client else "unknown:0"
 
 
-def _error_response(err: ConsoleError) -> JSONResponse:
+def _error_response(err: ConsoleError) -> Response:
     """An error envelope for a refusal outside the pipeline."""
     result = Result(cmd_id=None, name=None, error=err.as_dict())
-    return JSONResponse(result.as_dict(), status_code=result.http_status)
+    return _reply(result)
+
+
+def _encode(payload: Any) -> str:
+    """Strict JSON (no NaN); anything unencodable becomes an ``internal`` envelope."""
+    try:
+        return json.dumps(payload, allow_nan=False, default=str)
+    except (ValueError, TypeError, RecursionError):
+        error = ConsoleError("internal", "the result could not be encoded as JSON")
+        return json.dumps({"status": "error", "error": error.as_dict()})
+
+
+def _reply(result: Result) -> Response:
+    """The result envelope with its HTTP status."""
+    return Response(
+        _encode(result.as_dict()),
+        status_code=result.http_status,
+        media_type="application/json",
+    )
 
 
 def _wait_seconds(raw: str | None) -> float:
@@ -79,7 +97,7 @@ def console_routes(service: ConsoleService) -> list[BaseRoute]:
     serve app's ``extra_routes``.
     """
 
-    async def post_command(request: Request) -> JSONResponse:
+    async def post_command(request: Request) -> Response:
         """``POST /api/console``."""
         if "token" in request.query_params:
             return _error_response(
@@ -102,13 +120,13 @@ def console_routes(service: ConsoleService) -> list[BaseRoute]:
         )
         if result.status == "accepted" and wait > 0:
             result = await run_in_threadpool(service.wait, result, wait)
-        return JSONResponse(result.as_dict(), status_code=result.http_status)
+        return _reply(result)
 
     async def list_commands(request: Request) -> JSONResponse:
         """``GET /api/console/commands``."""
         return JSONResponse({"commands": service.catalogue_payload()})
 
-    async def get_result(request: Request) -> JSONResponse:
+    async def get_result(request: Request) -> Response:
         """``GET /api/console/results/{cmd_id}``: same principal only."""
         principal = service.tokens.resolve(_bearer(request), _remote(request))
         if principal is None:
@@ -119,7 +137,7 @@ def console_routes(service: ConsoleService) -> list[BaseRoute]:
             return _error_response(
                 ConsoleError("not_found", f"no result for cmd_id '{cmd_id[:64]}'")
             )
-        return JSONResponse(found.as_dict(), status_code=found.http_status)
+        return _reply(found)
 
     async def websocket(ws: WebSocket) -> None:
         """``WS /ws/console``."""
@@ -160,7 +178,7 @@ class _WsSession:
     async def send(self, message: dict[str, Any]) -> None:
         """Send one JSON message (serialised between tasks)."""
         async with self.send_lock:
-            await self.ws.send_json(message)
+            await self.ws.send_text(_encode(message))
 
     async def refuse(self, err: ConsoleError) -> bool:
         """Send an ``error``; True when the connection must close (1008)."""

@@ -80,14 +80,23 @@ def _state_agent(loop: Any, agent_id: str) -> dict[str, Any]:
     raise ConsoleError("not_found", f"agent: no agent '{agent_id[:64]}'")
 
 
+def _mentions(value: Any, agent_id: str) -> bool:
+    """Whether ``agent_id`` appears as a whole string anywhere in ``value``."""
+    if isinstance(value, str):
+        return value == agent_id
+    if isinstance(value, dict):
+        return any(_mentions(v, agent_id) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_mentions(v, agent_id) for v in value)
+    return False
+
+
 def _agent(service: Any, args: dict[str, Any]) -> Any:
     """The agent record, its ties, its last 20 events and last reward row."""
     loop = _loop(service)
     agent_id = args["id"]
     record = _state_agent(loop, agent_id)
-    events = [
-        dict(e) for e in service.recent_events if agent_id in json.dumps(e, default=str)
-    ][-20:]
+    events = [dict(e) for e in service.recent_events if _mentions(e, agent_id)][-20:]
     reward = None
     last = loop.last_rewards
     if last is not None and agent_id in last.agent_ids:
