@@ -198,6 +198,31 @@ def test_real_server_with_tick_driver_and_cli_client(sim: Any) -> None:
         )
         assert out.exit_code == 0, out.output
         assert loop.tick == paused_at + 2
+        from websockets.sync.client import connect
+
+        with connect(f"ws://127.0.0.1:{port}/ws/console") as ws:
+            ws.send(json.dumps({"type": "hello", "token": ADMIN}))
+            assert json.loads(ws.recv(timeout=10)) == {"type": "hello", "ok": True}
+            ws.send(
+                json.dumps(
+                    {
+                        "type": "command",
+                        "envelope": {
+                            "cmd_id": "ws-1",
+                            "name": "setneed",
+                            "args": {"agent_id": "agent_0", "needs": {"hunger": 0.2}},
+                        },
+                    }
+                )
+            )
+            assert json.loads(ws.recv(timeout=10))["envelope"]["status"] == "accepted"
+            out = runner.invoke(
+                cli, ["console", "--url", url, "--token", ADMIN, "step", "1"]
+            )
+            assert out.exit_code == 0, out.output
+            final = json.loads(ws.recv(timeout=10))
+            assert final["type"] == "result"
+            assert final["envelope"]["status"] == "ok"
         out = runner.invoke(
             cli,
             ["console", "--url", url, "--token", ADMIN],
