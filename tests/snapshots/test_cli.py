@@ -137,7 +137,10 @@ def test_run_records_a_replay_with_commands_and_replays_it(
     inputs = [
         json.loads(x) for x in (slice_dir / "inputs.jsonl").read_text().splitlines()
     ]
-    assert [(i["tick"], i["name"]) for i in inputs] == [(3, "setneed"), (5, "spawn")]
+    assert [(i["applied_tick"], i["name"]) for i in inputs] == [
+        (3, "setneed"),
+        (5, "spawn"),
+    ]
     replayed = invoke(*base, "--replay", str(slice_dir))
     assert replayed.exit_code == 0, replayed.output
     assert "every hash matched" in replayed.output

@@ -237,3 +237,16 @@ def test_stability_and_policy_hooks_round_trip(tmp_path: Path) -> None:
     assert capture_state(loop, console)["stability"] is None
     restore_state(loop, state, console, hooks)
     assert got == {"stability": state["stability"], "policy": {"anneal_ratio": 0.25}}
+
+
+def test_saving_trims_the_console_input_log(tmp_path: Path) -> None:
+    config = busy_config(seed=2)
+    loop, console = start(config, "python", tmp_path)
+    manager = SnapshotManager(loop, config, console=console, root=tmp_path / "s")
+    console.submit_local("setneed", {"agent_id": "agent_0", "needs": {"hunger": 0.5}})
+    loop.run(2)
+    assert [e["applied_tick"] for e in console.input_log] == [1]
+    path = manager.save().path
+    assert console.input_log == []
+    logged = read_snapshot(path)["state"]["loop"]["console"]["input_log"]
+    assert [e["name"] for e in logged] == ["setneed"]

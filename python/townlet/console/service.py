@@ -439,7 +439,7 @@ class ConsoleService:
             for pending in ordered:
                 self.input_log.append(
                     {
-                        "tick": tick,
+                        "applied_tick": tick,
                         "cmd_id": pending.result.cmd_id,
                         "name": pending.spec.name,
                         "args": pending.args,
@@ -536,6 +536,12 @@ class ConsoleService:
                 "srv_seq": self._srv_seq,
                 "paused": self.paused,
             }
+
+    def trim_input_log(self, entries: int) -> None:
+        """Drop the first ``entries`` of the console input log (they are in a
+        snapshot now; operations.md 3.1 keeps the log since the last snapshot)."""
+        with self.lock:
+            del self.input_log[:entries]
 
     def import_state(self, node: Mapping[str, Any]) -> None:
         """Restore :meth:`export_state` (pending commands re-queued in order)."""

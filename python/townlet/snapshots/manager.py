@@ -167,6 +167,10 @@ class SnapshotManager:
             consistent=consistent,
         )
         write_atomic(path, encode(doc, self.compress))
+        if self.console is not None:  # the snapshot holds the log up to here (C-12)
+            self.console.trim_input_log(
+                len(doc["state"]["loop"]["console"]["input_log"])
+            )
         self._log.info("snapshot.saved", path=str(path), kind=kind, tick=doc["tick"])
         return SavedSnapshot(path, int(doc["tick"]), str(doc["state_hash"]))
 

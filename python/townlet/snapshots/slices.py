@@ -67,10 +67,10 @@ class SliceRecorder:
         self.out_dir = out_dir
         self.hash_every = hash_every
         self.start: dict[str, Any] | None = None
-        self.start_log = len(console.input_log)
+        self.inputs: list[dict[str, Any]] = []
         self.hashes: list[dict[str, Any]] = []
         loop.before_tick_hooks.insert(0, self._capture)
-        loop.after_tick_hooks.append(self._record)
+        loop.after_tick_hooks.insert(0, self._record)  # before autosave trims the log
 
     def _capture(self, loop: Any, tick: int) -> None:
         """Before-tick hook: take the start snapshot once, before any injection."""
@@ -80,10 +80,18 @@ class SliceRecorder:
             self.start = build_document(
                 loop, self.config, kind="slice_start", console=self.console
             )
-            self.start_log = len(self.console.input_log)
 
     def _record(self, loop: Any, result: Any) -> None:
-        """After-tick hook: keep the hash every ``hash_every`` ticks."""
+        """After-tick hook: keep this tick's inputs, and the hash when due.
+
+        The inputs are copied here because the console's input log is trimmed
+        whenever a snapshot is saved.
+        """
+        log = self.console.input_log
+        i = len(log)
+        while i > 0 and log[i - 1]["applied_tick"] == loop.tick:
+            i -= 1
+        self.inputs.extend(log[i:])
         if loop.tick % self.hash_every == 0:
             self.hashes.append(
                 {"tick": loop.tick, "state_hash": loop.world.state_hash()}
@@ -106,8 +114,7 @@ class SliceRecorder:
             "policy": doc["state"]["policy"],
         }
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        log = self.console.input_log[self.start_log :]
-        lines = [json.dumps(e, sort_keys=True) + "\n" for e in log]
+        lines = [json.dumps(e, sort_keys=True) + "\n" for e in self.inputs]
         (out / "inputs.jsonl").write_text("".join(lines))
         text = "".join(json.dumps(h) + "\n" for h in self.hashes)
         (out / "hashes.jsonl").write_text(text)
@@ -173,7 +180,7 @@ def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
         for tick in range(int(manifest["from_tick"]) + 1, int(manifest["to_tick"]) + 1):
             for item in inputs:
                 if (
-                    item["tick"] == tick
+                    item["applied_tick"] == tick
                     and (item["principal"], item["cmd_id"]) not in pending
                 ):
                     console.submit_local(
