@@ -63,7 +63,91 @@ near_valid = st.fixed_dictionaries(
         "token": st.one_of(st.just(ADMIN), st.just(VIEWER), st.text(max_size=20)),
     },
 )
+agent = st.sampled_from(AGENTS)
+unit = st.floats(-0.5, 1.5, allow_nan=False)
+position = st.lists(st.integers(-3, 50), min_size=2, max_size=2)
+needs = st.dictionaries(st.sampled_from(["hunger", "hygiene", "energy", "joy"]), unit)
+well_typed_args = st.one_of(
+    st.tuples(
+        st.just("setneed"), st.fixed_dictionaries({"agent_id": agent, "needs": needs})
+    ),
+    st.tuples(
+        st.just("teleport"),
+        st.fixed_dictionaries({"agent_id": agent, "position": position}),
+    ),
+    st.tuples(
+        st.just("spawn"),
+        st.fixed_dictionaries(
+            {},
+            optional={"position": position, "wallet": st.floats(0, 10), "needs": needs},
+        ),
+    ),
+    st.tuples(st.just("kill"), st.fixed_dictionaries({"agent_id": agent})),
+    st.tuples(
+        st.just("set_rel"),
+        st.fixed_dictionaries(
+            {"agent_a": agent, "agent_b": agent}, optional={"trust": st.floats(-1, 1)}
+        ),
+    ),
+    st.tuples(
+        st.just("force_chat"),
+        st.fixed_dictionaries({"speaker": agent, "listener": agent}),
+    ),
+    st.tuples(
+        st.just("price"),
+        st.fixed_dictionaries(
+            {
+                "key": st.sampled_from(["meal", "raw_food", "gold"]),
+                "value": st.floats(0, 5),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just("possess"),
+        st.fixed_dictionaries(
+            {"agent_id": agent, "action": st.sampled_from(["acquire", "release"])}
+        ),
+    ),
+    st.tuples(
+        st.just("act"),
+        st.fixed_dictionaries(
+            {
+                "agent_id": agent,
+                "action": st.fixed_dictionaries(
+                    {
+                        "kind": st.sampled_from(["move", "wait", "fly"]),
+                        "dir": st.sampled_from(["N", "E", "S", "W", "Q"]),
+                    }
+                ),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just("perturbation_trigger"),
+        st.fixed_dictionaries(
+            {"spec": st.sampled_from(["blackout", "price_spike", "nope"])},
+            optional={"duration": st.integers(1, 200), "starts_in": st.integers(0, 20)},
+        ),
+    ),
+    st.tuples(st.just("exit_defer"), st.fixed_dictionaries({"agent_id": agent})),
+    st.tuples(
+        st.just("narrate"),
+        st.fixed_dictionaries({"message": st.text(min_size=1, max_size=20)}),
+    ),
+)
+well_typed = st.builds(
+    lambda pair, n: {
+        "cmd_id": f"w{n}",
+        "name": pair[0],
+        "args": pair[1],
+        "token": ADMIN,
+    },
+    well_typed_args,
+    st.integers(0, 10**9),
+)
 envelopes = st.one_of(
+    well_typed,
+    well_typed,
     near_valid,
     near_valid.map(lambda e: json.dumps(e, default=str).encode()),
     values,
@@ -91,6 +175,7 @@ class World:
         self.loop.start()
         self.service.attach(self.loop)
         self.count = 0
+        self.accepted: list[Any] = []
 
 
 def test_random_envelopes_get_well_formed_replies(tmp_path: Path) -> None:
@@ -115,6 +200,8 @@ def test_random_envelopes_get_well_formed_replies(tmp_path: Path) -> None:
             assert reply["error"]["code"] in ERROR_CODES
             assert reply["error"]["code"] != "internal", reply
         assert ADMIN not in json.dumps(reply)
+        if result.status == "accepted" and not result.replayed:
+            world.accepted.append(result)
         if world.service.paused:
             world.service.paused = False
         if world.count % 40 == 0:
@@ -122,6 +209,10 @@ def test_random_envelopes_get_well_formed_replies(tmp_path: Path) -> None:
 
     check()
     world.loop.step()
+    # nothing lost: every accepted command got its final result
+    assert world.accepted
+    assert all(r.status in ("ok", "error") for r in world.accepted)
+    assert all(r.applied_tick is not None for r in world.accepted)
     state = world.loop.world.export_state()
     fresh = build_simulation(world.config, world="python").world
     fresh.reset(0)
