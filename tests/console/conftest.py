@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from console_helpers import ENVIRON, Clock
+
 from townlet.config import load_config
 from townlet.console import ConsoleService
 from townlet.console.audit import AuditLog
 from townlet.core.build import build_simulation
 from townlet.snapshots import SnapshotManager
-
-ADMIN = "admin-token-0123456789"
-VIEWER = "viewer-token-0123456789"
-ENVIRON = {"TOWNLET_ADMIN_TOKEN": ADMIN, "TOWNLET_VIEWER_TOKEN": VIEWER}
-WALL = [1, 1]
-
-
-class Clock:
-    """A manual monotonic clock."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -57,14 +47,8 @@ def sim(tmp_path: Path, clock: Clock) -> Iterator[tuple[Any, ConsoleService]]:
     service.audit.close()
 
 
-def post(
-    service: ConsoleService,
-    envelope: Any,
-    token: str | None = ADMIN,
-    remote: str = "10.0.0.1:4000",
-) -> dict[str, Any]:
-    """Submit an envelope as a remote client and return the envelope dict."""
-    import json
-
-    body = envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
-    return service.submit(body, token=token, remote=remote).as_dict()
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test in its own directory: default audit logs and snapshot roots
+    are CWD-relative and must not land in the checkout."""
+    monkeypatch.chdir(tmp_path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from console_helpers import VIEWER, post
 
-from conftest import VIEWER, post
 from townlet.console import CATALOGUE
 from townlet.core.types import TelemetryEvent
 

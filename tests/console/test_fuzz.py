@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from conftest import ADMIN, VIEWER, Clock
+from console_helpers import ADMIN, VIEWER, Clock
 
 hypothesis = pytest.importorskip(
     "hypothesis", reason="hypothesis (dev extra) is needed"

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from console_helpers import ADMIN, VIEWER, WALL, Clock, post
 
-from conftest import ADMIN, VIEWER, WALL, Clock, post
 from townlet.config.console import ConsoleConfig
 from townlet.console import ConsoleService
 from townlet.console.audit import AuditLog

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from conftest import ADMIN, VIEWER
+from console_helpers import ADMIN, VIEWER
 
 pytest.importorskip("starlette", reason="the serve extra (starlette) is not installed")
 pytest.importorskip("httpx", reason="httpx (dev extra) is needed by the test client")
