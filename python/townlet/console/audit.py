@@ -2,10 +2,11 @@
 
 One line per ingress attempt (stage ``rejected`` or ``accepted``) and one per final
 result (stage ``result``). Each line is written and flushed before the reply goes out;
-the file is fsynced on close and rotates at ``rotate_bytes`` keeping ``keep`` files
-(``audit.jsonl.1`` is the newest). Args are redacted like logs; tokens never reach
-this module. A failed write raises :class:`AuditError`, and the ingress then answers
-``unavailable`` to every command until a write works again (C-31).
+the file is fsynced on close and rotates before it would pass ``rotate_bytes``, keeping
+``keep`` files (``audit.jsonl.1`` is the newest). Args are redacted like logs;
+tokens never reach this module. A failed write raises :class:`AuditError`, and the
+ingress then answers ``unavailable`` to every command until a write works again
+(C-31).
 
 >>> import tempfile, pathlib
 >>> log = AuditLog(pathlib.Path(tempfile.mkdtemp()) / "audit.jsonl")
@@ -82,12 +83,15 @@ class AuditLog:
         """
         try:
             text = json.dumps(line, ensure_ascii=False, allow_nan=False, default=str)
+            data = text + "\n"
             handle = self._open()
-            handle.write(text + "\n")
+            size = handle.tell()
+            if size > 0 and size + len(data.encode("utf-8")) > self.rotate_bytes:
+                self._rotate()
+                handle = self._open()
+            handle.write(data)
             handle.flush()
             self.lines_written += 1
-            if handle.tell() >= self.rotate_bytes:
-                self._rotate()
         except (OSError, ValueError) as err:
             self._file = None
             raise AuditError(f"audit log {self.path}: {err}") from err
