@@ -81,6 +81,8 @@ def test_status_reports_tick_pacing_and_queue(sim: Any) -> None:
     assert status["paused"] is False
     assert status["agents_alive"] == 10
     assert set(status["providers"]) == {"world", "policy", "telemetry"}
+    assert isinstance(status["telemetry"], dict)
+    assert "dropped" in status["telemetry"]
 
 
 def test_agent_returns_record_ties_and_events(sim: Any) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -48,6 +49,13 @@ def _help(service: Any, args: dict[str, Any]) -> Any:
     return spec.describe()
 
 
+def _plain(value: Any) -> Any:
+    """A dataclass (e.g. ``TransportStatus``) as a dict; dicts as they are."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value if isinstance(value, dict) else str(value)
+
+
 def _status(service: Any, args: dict[str, Any]) -> Any:
     """The status block of operations.md 2.9."""
     from townlet.core.registry import degraded_notices
@@ -67,7 +75,7 @@ def _status(service: Any, args: dict[str, Any]) -> Any:
         "providers": loop.providers_payload(),
         "degraded": degraded_notices(providers) + list(service.degraded),
         "pending_commands": service.pending_count,
-        "telemetry": telemetry if isinstance(telemetry, dict) else str(telemetry),
+        "telemetry": _plain(telemetry),
         "last_autosave": None if snapshots is None else snapshots.last_autosave,
     }
 
