@@ -135,9 +135,13 @@ def _register_commands() -> None:
     """Attach the command modules to the group."""
     from townlet.cli.bench import bench
     from townlet.cli.config_cmd import config
+    from townlet.cli.console_cmd import console
     from townlet.cli.run import run
+    from townlet.cli.snapshot_cmd import snapshot
 
     cli.add_command(run)
+    cli.add_command(console)
+    cli.add_command(snapshot)
     cli.add_command(config)
     cli.add_command(bench)
 

@@ -29,9 +29,11 @@ import structlog
 
 from townlet.cli.main import EXIT_INTERRUPTED, CliState
 from townlet.cli.options import config_option, seed_option
+from townlet.cli.run_state import maybe_replay, run_state_options, setup_run_state
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
 from townlet.core.loop import SimulationLoop
+from townlet.errors import SimulationError
 from townlet.telemetry.log_config import configure_logging
 from townlet.telemetry.spec import parse_telemetry_spec
 
@@ -184,9 +186,11 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
     "--print-hash", is_flag=True, help="Print the final state_hash on stdout."
 )
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@run_state_options
 @click.pass_context
 def run(
     ctx: click.Context,
+    /,
     config_path: Path | None,
     ticks: int,
     seed: int | None,
@@ -197,6 +201,7 @@ def run(
     summary_json: Path | None,
     print_hash: bool,
     no_progress: bool,
+    **state_options: Any,
 ) -> None:
     """Run a town headless and print an end summary on stderr.
 
@@ -204,18 +209,31 @@ def run(
     on the second), file telemetry under runs/<run_id>/.
     """
     parse_telemetry_spec(telemetry_spec)  # bad spec: exit 2 before any work
+    replayed = maybe_replay(state_options, world)
+    if replayed is not None:
+        ctx.exit(replayed)
     config = _load_run_config(config_path, set_args)
     _log_settings(ctx, config)
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)
-    loop = build_simulation(
+    state = setup_run_state(
+        state_options,
         config,
+        lambda cfg: build_simulation(
+            cfg,
+            world=world,
+            policy=policy,
+            telemetry=telemetry_spec,
+            seed=seed,
+            run_id=run_id,
+        ),
+        explicit_config=config_path is not None or bool(set_args),
         world=world,
         policy=policy,
         telemetry=telemetry_spec,
-        seed=seed,
         run_id=run_id,
     )
+    loop = state.loop
     structlog.contextvars.bind_contextvars(config_id=loop.config_id[:12])
     done = 0
     with loop, _sigint_stops(loop):
@@ -223,8 +241,14 @@ def run(
         with _progress_bar(
             _progress_enabled(no_progress, telemetry_spec), ticks
         ) as bar:
-            done = loop.run(ticks, progress=bar)
+            try:
+                done = loop.run(ticks, progress=bar)
+            except SimulationError:
+                if state.snapshots is not None:
+                    state.snapshots.save_failure()
+                raise
         wall = time.perf_counter() - started
+        state.finish()
     summary = RunSummary.from_loop(loop, ticks_run=done, wall_seconds=wall)
     structlog.contextvars.unbind_contextvars("tick")
     click.echo(format_summary(summary), err=True)

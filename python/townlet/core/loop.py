@@ -56,10 +56,23 @@ from townlet.rewards import RewardBreakdown, RewardEngine
 from townlet.telemetry.log_config import ensure_logging, get_logger
 from townlet.world.rng import Rng
 
-__all__ = ["LoopCounters", "ProgressCallback", "SimulationLoop", "counters_as_dict"]
+__all__ = [
+    "AfterTickHook",
+    "BeforeTickHook",
+    "LoopCounters",
+    "ProgressCallback",
+    "SimulationLoop",
+    "counters_as_dict",
+]
 
 ProgressCallback = Callable[[int, int], None]
 """Called after each tick of :meth:`SimulationLoop.run` with ``(done, total)``."""
+
+BeforeTickHook = Callable[["SimulationLoop", int], None]
+"""Step 1 hook: ``(loop, tick)`` before the policy decides (console queue drain)."""
+
+AfterTickHook = Callable[["SimulationLoop", StepResult], None]
+"""Step 8 hook: ``(loop, result)`` after telemetry (console results, autosave)."""
 
 POLICY_STREAM = "policy"
 
@@ -142,6 +155,8 @@ class SimulationLoop(StartStop):
         self._started = False
         self._stopped = False
         self._stop_requested = False
+        self.before_tick_hooks: list[BeforeTickHook] = []
+        self.after_tick_hooks: list[AfterTickHook] = []
         ensure_logging()
         self._log = get_logger("townlet.loop")
 
@@ -292,6 +307,54 @@ class SimulationLoop(StartStop):
         """Ask :meth:`run` to return after the current tick (used on SIGINT)."""
         self._stop_requested = True
 
+    # -- loop state (snapshots, operations.md 3.1) ------------------------------
+
+    def export_loop_state(self) -> dict[str, Any]:
+        """The loop's own state: ``{tick, policy_rng, rewards}``.
+
+        ``policy_rng`` is the ``policy`` stream as four hex words (``None`` before
+        ``start``); ``rewards`` the reward engine's state (``None`` without one).
+        """
+        return {
+            "tick": self._world.tick,
+            "policy_rng": None
+            if self._policy_rng is None
+            else self._policy_rng.state_hex(),
+            "rewards": None
+            if self._reward_engine is None
+            else self._reward_engine.export_state(),
+        }
+
+    def restore(
+        self, world_state: Mapping[str, Any], loop_state: Mapping[str, Any]
+    ) -> None:
+        """Replace the world and loop state of a started loop (snapshot load).
+
+        The world imports ``world_state`` (it refuses a bad tree unchanged), then the
+        ``policy`` stream and reward state are restored, the agent rows re-read and
+        the observation recomputed, so the next ``step`` continues the saved run.
+
+        Raises:
+            SimulationError: when the loop is not running.
+            SnapshotError: the world refused the tree.
+        """
+        if not self.is_running:
+            raise SimulationError("restore needs a started loop; call start() first")
+        self._world.import_state(world_state)
+        words = loop_state.get("policy_rng")
+        if words is not None:
+            self._policy_rng = Rng.from_hex(list(words))
+            if isinstance(self._policy, StochasticPolicy):
+                self._policy.bind_rng(self._policy_rng)
+        rewards = loop_state.get("rewards")
+        if rewards is not None and self._reward_engine is not None:
+            self._reward_engine.import_state(rewards)
+        assert self._spec is not None
+        self._agent_ids = self._world.agent_ids()
+        self._buffers = self._allocate(self._spec, len(self._agent_ids))
+        self._world.observe(self._buffers)
+        self._policy.on_episode_start(self._spec, list(self._agent_ids))
+
     # -- ticks -----------------------------------------------------------------
 
     def run(self, ticks: int, progress: ProgressCallback | None = None) -> int:
@@ -332,8 +395,11 @@ class SimulationLoop(StartStop):
         structlog.contextvars.bind_contextvars(tick=tick)
         phase = "decide"
         try:
-            # 1. SEAM (console issue): drain queued console commands and hand
-            #    world-level ones to world.apply_command before deciding.
+            # 1. Console queue drain (townlet.console hooks in here).
+            phase = "console"
+            for before in self.before_tick_hooks:
+                before(self, tick)
+            phase = "decide"
             actions, alive_rows = self._decide()
             phase = "world.step"
             result = self._world.step(actions, self._policy.action_mode)
@@ -352,7 +418,10 @@ class SimulationLoop(StartStop):
             self._emit_tick(result)
             if self.progress_every_ticks and tick % self.progress_every_ticks == 0:
                 self._log_progress(tick)
-            # 8. SEAM (snapshot issue): autosave when due.
+            # 8. Console results, snapshot_save and autosave (hooks).
+            phase = "after_tick"
+            for after in self.after_tick_hooks:
+                after(self, result)
         except Exception as err:
             self._fail(tick, phase, err)
         return result
