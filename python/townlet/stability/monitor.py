@@ -1,0 +1,444 @@
+"""The stability monitor: per-tick arrays in, window reports out (learning.md 8.1).
+
+:class:`StabilityMonitor` is fed once per tick with the rows of the tick (ids, live
+flags, hunger after the tick, reward totals), the number of option abandonments and
+the tick's world events. Windows are ``[k*W, (k+1)*W)`` ticks; a window closes on
+its last tick (or when a later tick arrives) and is judged by the analyzers. A
+window passes when no alert outside ``stability.allowed_alerts`` fired. Baselines
+(reward variance, lateness) are means over the last ``baseline_windows`` passing
+windows and reset when the social stage or the live release changes.
+
+Per tick the cost is a handful of numpy calls over the rows plus one pass over the
+tick's events; there is no per-agent Python loop except when the rows change.
+
+>>> import numpy as np
+>>> from townlet.config.stability import StabilityConfig
+>>> mon = StabilityMonitor(StabilityConfig(window_ticks=2))
+>>> ids, ok = ["a", "b"], np.array([True, True])
+>>> mon.record(0, ids, ok, np.array([0.9, 0.9]), np.zeros(2)) is None
+True
+>>> mon.record(1, ids, ok, np.array([0.9, 0.9]), np.zeros(2)).passed
+True
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from townlet.config.stability import StabilityConfig
+from townlet.stability.analyzers import Alert, Baselines, evaluate
+from townlet.stability.identity import ReleaseIdentity
+from townlet.stability.promotion import PromotionManager
+from townlet.stability.window import WindowCounts
+
+if TYPE_CHECKING:
+    from townlet.config import TownletConfig
+
+__all__ = ["RivalryLookup", "StabilityMonitor", "WindowReport"]
+
+RivalryLookup = Callable[[str, str], float | None]
+"""``(owner, other) -> rivalry`` of ``owner``'s tie to ``other`` after the tick
+(``None`` when there is no tie)."""
+
+_EVENTS = frozenset(
+    {
+        "agent_terminated",
+        "queue_conflict",
+        "reservation_granted",
+        "relationship_event",
+        "shift_started",
+        "shift_absent",
+        "slot_forced_reuse",
+    }
+)
+
+
+@dataclass(frozen=True)
+class WindowReport:
+    """The verdict on one closed window.
+
+    Attributes:
+        index: the window number ``k``.
+        ticks: ticks recorded in it.
+        agent_ticks: live agent-ticks in it.
+        passed: no alert outside ``allowed_alerts`` fired.
+        metrics: every analyzer measure by name (``None``: too few samples).
+        alerts: the alerts, allowed ones included.
+        incidents: starvation incidents (read by the rollback rule).
+    """
+
+    index: int
+    ticks: int
+    agent_ticks: int
+    passed: bool
+    metrics: dict[str, float | None]
+    alerts: list[Alert]
+    incidents: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able dict of the report."""
+        return {
+            "index": self.index,
+            "ticks": self.ticks,
+            "agent_ticks": self.agent_ticks,
+            "passed": self.passed,
+            "metrics": dict(self.metrics),
+            "alerts": [a.as_dict() for a in self.alerts],
+            "incidents": self.incidents,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WindowReport:
+        """Rebuild a report from :meth:`as_dict`."""
+        alerts = [
+            Alert(a["name"], a["window"], a["value"], a["threshold"], a["measure"])
+            for a in data["alerts"]
+        ]
+        return cls(
+            index=int(data["index"]),
+            ticks=int(data["ticks"]),
+            agent_ticks=int(data["agent_ticks"]),
+            passed=bool(data["passed"]),
+            metrics=dict(data["metrics"]),
+            alerts=alerts,
+            incidents=int(data["incidents"]),
+        )
+
+
+class StabilityMonitor:
+    """Windows of analyzer measures over one or more towns (pooled rows).
+
+    Args:
+        config: the ``stability`` config section (defaults when ``None``).
+        avoid_threshold: ``world.relationships.avoid_threshold`` for ``rivalry``.
+        promotion: the manager told about each window of the live release.
+        social_stage: the reward social stage in force (baselines reset on change).
+    """
+
+    def __init__(
+        self,
+        config: StabilityConfig | None = None,
+        *,
+        avoid_threshold: float = 0.7,
+        promotion: PromotionManager | None = None,
+        social_stage: str = "off",
+    ) -> None:
+        self.config = config or StabilityConfig()
+        self.avoid_threshold = avoid_threshold
+        self.promotion = promotion
+        self._stage = social_stage
+        self._release = None if promotion is None else promotion.release.key()
+        self._open = WindowCounts(index=0)
+        self._ids: list[str] = []
+        self._streak = np.zeros(0, dtype=np.int64)
+        self._starving = False
+        self._baseline: deque[tuple[float | None, float | None]] = deque(
+            maxlen=self.config.baseline_windows
+        )
+        self._estimates: dict[str, float] = {}
+        self.last_report: WindowReport | None = None
+        self.windows_passed = 0
+        self.windows_failed = 0
+
+    @classmethod
+    def from_config(
+        cls,
+        config: TownletConfig,
+        release: ReleaseIdentity,
+        *,
+        journal: str | Path | None = None,
+    ) -> StabilityMonitor:
+        """A monitor for ``config`` judging ``release``, with a promotion manager.
+
+        Args:
+            config: the full config (``stability``, the avoid threshold and the
+                social stage are read).
+            release: the live release.
+            journal: ``promotion.jsonl`` path (``None``: no journal).
+        """
+        promotion = PromotionManager(
+            release, config.stability.promotion, journal=journal
+        )
+        return cls(
+            config.stability,
+            avoid_threshold=config.world.relationships.avoid_threshold,
+            promotion=promotion,
+            social_stage=config.rewards.social_stage,
+        )
+
+    @property
+    def window(self) -> WindowCounts:
+        """The open window's tallies."""
+        return self._open
+
+    def baselines(self) -> Baselines:
+        """The baselines in force: means over the remembered passing windows."""
+        var = [v for v, _ in self._baseline if v is not None]
+        late = [x for _, x in self._baseline if x is not None]
+        return Baselines(
+            reward_variance=sum(var) / len(var) if var else None,
+            lateness=sum(late) / len(late) if late else None,
+        )
+
+    def set_social_stage(self, stage: str) -> None:
+        """Record the social stage; a change resets the baselines."""
+        if stage != self._stage:
+            self._stage = stage
+            self._baseline.clear()
+
+    # -- per tick --------------------------------------------------------------
+
+    def record(
+        self,
+        tick: int,
+        agent_ids: Sequence[str],
+        live: npt.NDArray[np.bool_],
+        hunger: npt.NDArray[np.float64],
+        rewards: npt.NDArray[np.float64],
+        *,
+        abandonments: int = 0,
+        events: Sequence[Mapping[str, Any]] = (),
+        rivalry: RivalryLookup | None = None,
+    ) -> WindowReport | None:
+        """Add one tick; return the report when this tick closes a window.
+
+        Args:
+            tick: the tick just processed.
+            agent_ids: the rows (ids of every town, pooled).
+            live: ``(N,)`` rows that were alive in the tick (the samples).
+            hunger: ``(N,)`` hunger after the tick.
+            rewards: ``(N,)`` reward totals of the tick.
+            abandonments: option abandonments of the tick's decision.
+            events: the tick's world events.
+            rivalry: exact tie lookup for ``rivalry`` crossings; without one the
+                monitor sums rivalry deltas itself (no decay: an upper bound).
+
+        Returns:
+            The :class:`WindowReport` of a window closed by this tick, else ``None``.
+        """
+        size = self.config.window_ticks
+        report = None
+        if tick // size != self._open.index:
+            report = self._close() if self._open.ticks else None
+            self._open = WindowCounts(index=tick // size)
+        w = self._open
+        w.ticks += 1
+        n_live = int(np.count_nonzero(live))
+        w.agent_ticks += n_live
+        self._streaks(agent_ids, live, hunger)
+        w.add_rewards(rewards if n_live == rewards.shape[0] else rewards[live])
+        w.abandonments += abandonments
+        if events:
+            self._events(events, rivalry)
+        if (tick + 1) % size == 0:
+            report = self._close()
+            self._open = WindowCounts(index=tick // size + 1)
+        return report
+
+    def _streaks(
+        self,
+        ids: Sequence[str],
+        live: npt.NDArray[np.bool_],
+        hunger: npt.NDArray[np.float64],
+    ) -> None:
+        """Follow low-hunger streaks per resident (re-keyed when the rows change)."""
+        if ids is not self._ids and ids != self._ids:
+            old = dict(zip(self._ids, self._streak.tolist(), strict=True))
+            self._streak = np.array([old.get(a, 0) for a in ids], dtype=np.int64)
+            self._ids = list(ids)
+            self._starving = bool(self._streak.any())
+        low = hunger <= self.config.starvation.hunger_at_most
+        if not (self._starving or low.any()):
+            return  # the healthy case: every streak is and stays 0
+        low &= live
+        self._streak = np.where(low, self._streak + 1, 0)
+        reached = self._streak == self.config.starvation.streak_ticks
+        self._open.streaks += int(np.count_nonzero(reached))
+        self._starving = bool(self._streak.any())
+
+    def _events(
+        self, events: Sequence[Mapping[str, Any]], rivalry: RivalryLookup | None
+    ) -> None:
+        """Count the events the analyzers read (one pass, by name)."""
+        w = self._open
+        raised: dict[tuple[str, str], float] = {}
+        for event in events:
+            name = event["name"]
+            if name not in _EVENTS:
+                continue
+            if name == "relationship_event":
+                for owner, other, key in (
+                    (event["agent_a"], event["agent_b"], "a_to_b"),
+                    (event["agent_b"], event["agent_a"], "b_to_a"),
+                ):
+                    delta = (event.get(key) or {}).get("rivalry") or 0.0
+                    if delta > 0.0:
+                        pair = (str(owner), str(other))
+                        raised[pair] = raised.get(pair, 0.0) + float(delta)
+            elif name == "queue_conflict":
+                w.conflicts += 1
+                w.ghost_steps += event["kind"] == "blocked"
+            elif name == "reservation_granted":
+                waited = float(event["waited_ticks"])
+                if waited > 0:  # a grant to a free object is not a wait
+                    w.add_wait(str(event["agent_id"]), waited)
+            elif name == "shift_started":
+                w.shifts += 1
+                w.late_or_absent += event["status"] == "late"
+            elif name == "shift_absent":
+                w.shifts += 1
+                w.late_or_absent += 1
+            elif name == "slot_forced_reuse":
+                w.forced_reuses += 1
+            elif event["reason"] == "faint":  # agent_terminated
+                w.faints += 1
+        if raised:
+            self._crossings(raised, rivalry)
+
+    def _crossings(
+        self, raised: dict[tuple[str, str], float], rivalry: RivalryLookup | None
+    ) -> None:
+        """Count directed ties whose rivalry rose through the avoid threshold."""
+        threshold = self.avoid_threshold
+        for (owner, other), delta in sorted(raised.items()):
+            if rivalry is not None:
+                after = rivalry(owner, other)
+                if after is None:
+                    continue
+            else:
+                key = f"{owner}|{other}"
+                after = min(1.0, self._estimates.get(key, 0.0) + delta)
+                self._estimates[key] = after
+            if after - delta < threshold <= after:
+                self._open.crossings += 1
+
+    # -- windows ---------------------------------------------------------------
+
+    def _close(self) -> WindowReport:
+        """Judge the open window, update baselines and the promotion manager."""
+        w = self._open
+        metrics, alerts = evaluate(w, self.config, self.baselines())
+        allowed = set(self.config.allowed_alerts)
+        passed = all(a.name in allowed for a in alerts)
+        report = WindowReport(
+            index=w.index,
+            ticks=w.ticks,
+            agent_ticks=w.agent_ticks,
+            passed=passed,
+            metrics=metrics,
+            alerts=alerts,
+            incidents=w.incidents,
+        )
+        self.last_report = report
+        if passed:
+            self.windows_passed += 1
+            late = metrics["lateness"]
+            self._baseline.append((metrics["reward_variance"], late))
+        else:
+            self.windows_failed += 1
+        if self.promotion is not None:
+            tick = (w.index + 1) * self.config.window_ticks - 1
+            self.promotion.release_window(
+                tick, w.index, passed=passed, starvation_incidents=w.incidents
+            )
+            self.note_release()
+        return report
+
+    def close_window(self) -> WindowReport | None:
+        """Close the open window early (e.g. at the end of a run), if it has ticks."""
+        if not self._open.ticks:
+            return None
+        report = self._close()
+        self._open = WindowCounts(index=self._open.index + 1)
+        return report
+
+    def note_release(self) -> None:
+        """Reset the baselines if the promotion manager's release changed."""
+        if self.promotion is None:
+            return
+        key = self.promotion.release.key()
+        if key != self._release:
+            self._release = key
+            self._baseline.clear()
+
+    # -- faces -----------------------------------------------------------------
+
+    def telemetry(self) -> dict[str, Any]:
+        """The telemetry section ``stability`` (learning.md 8.1, operations.md).
+
+        ``metrics`` and ``alerts`` are those of the last closed window; ``window``
+        and ``passed`` say which window that was and whether it passed.
+        """
+        last = self.last_report
+        return {
+            "metrics": {} if last is None else dict(last.metrics),
+            "alerts": [] if last is None else [a.as_dict() for a in last.alerts],
+            "window": None if last is None else last.index,
+            "passed": None if last is None else last.passed,
+            "promotion": {} if self.promotion is None else self.promotion.telemetry(),
+        }
+
+    def active_alerts(self) -> list[str]:
+        """Analyzer names alerting in the last closed window (Prometheus gauge)."""
+        last = self.last_report
+        return [] if last is None else [a.name for a in last.alerts]
+
+    def export_state(self) -> dict[str, Any]:
+        """The snapshot section ``stability``: a JSON-able dict."""
+        return {
+            "open": self._open.export_state(),
+            "ids": list(self._ids),
+            "streak": self._streak.tolist(),
+            "baseline": [list(b) for b in self._baseline],
+            "estimates": dict(sorted(self._estimates.items())),
+            "social_stage": self._stage,
+            "release_key": self._release,
+            "last_report": None
+            if self.last_report is None
+            else self.last_report.as_dict(),
+            "windows_passed": self.windows_passed,
+            "windows_failed": self.windows_failed,
+            "promotion": None
+            if self.promotion is None
+            else self.promotion.export_state(),
+        }
+
+    def import_state(self, data: Mapping[str, Any]) -> None:
+        """Restore :meth:`export_state`.
+
+        Raises:
+            ValueError: a key is missing or a value does not fit.
+        """
+        try:
+            ids = [str(a) for a in data["ids"]]
+            streak = np.asarray(data["streak"], dtype=np.int64)
+            if streak.shape != (len(ids),):
+                raise ValueError(
+                    f"stability state: streak has {streak.shape[0]} entries for "
+                    f"{len(ids)} ids"
+                )
+            self._open = WindowCounts.import_state(dict(data["open"]))
+            self._ids, self._streak = ids, streak
+            self._starving = bool(streak.any())
+            self._baseline.clear()
+            for var, late in data["baseline"]:
+                self._baseline.append((var, late))
+            self._estimates = {str(k): float(v) for k, v in data["estimates"].items()}
+            self._stage = str(data["social_stage"])
+            self._release = data["release_key"]
+            last = data["last_report"]
+            self.last_report = None if last is None else WindowReport.from_dict(last)
+            self.windows_passed = int(data["windows_passed"])
+            self.windows_failed = int(data["windows_failed"])
+            promotion = data["promotion"]
+        except KeyError as err:
+            raise ValueError(f"stability state: missing key {err}") from None
+        if self.promotion is not None and promotion is not None:
+            self.promotion.import_state(promotion)

@@ -1,0 +1,117 @@
+"""What one stability window counts (learning.md 8.1).
+
+:class:`WindowCounts` holds the raw tallies of one window ``[k*W, (k+1)*W)``: every
+live agent-tick is a sample, zero counts included. The monitor adds to it tick by
+tick; the analyzers (:mod:`townlet.stability.analyzers`) turn it into measures when
+the window closes. It is plain data so that it goes into snapshots as a dict.
+
+>>> w = WindowCounts(index=2)
+>>> w.add_rewards(np.array([0.0, 1.0]))
+>>> (w.reward_n, w.reward_sum, w.reward_variance())
+(2, 1.0, 0.25)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["WindowCounts"]
+
+
+@dataclass
+class WindowCounts:
+    """Tallies of one window.
+
+    Attributes:
+        index: the window number ``k``.
+        ticks: ticks recorded.
+        agent_ticks: live agent-ticks (the samples).
+        faints: ``agent_terminated`` with reason ``faint``.
+        streaks: hunger streaks that reached the streak length.
+        abandonments: option abandonments.
+        reward_n, reward_sum, reward_sumsq: count, sum and sum of squares of the
+            per-agent-tick reward totals (float64; rewards are bounded, so the
+            one-pass variance keeps about 10 significant digits).
+        ghost_steps: ``queue_conflict {kind: blocked}`` events.
+        conflicts: ``queue_conflict`` events of either kind.
+        wait_sum, wait_count: per resident, the summed ``waited_ticks`` and the
+            number of completed waits (``reservation_granted`` with
+            ``waited_ticks > 0``).
+        crossings: directed ties whose rivalry crossed the avoid threshold upward.
+        shifts: scheduled shifts (``shift_started`` plus ``shift_absent``).
+        late_or_absent: late starts plus absences.
+        forced_reuses: ``slot_forced_reuse`` events.
+    """
+
+    index: int
+    ticks: int = 0
+    agent_ticks: int = 0
+    faints: int = 0
+    streaks: int = 0
+    abandonments: int = 0
+    reward_n: int = 0
+    reward_sum: float = 0.0
+    reward_sumsq: float = 0.0
+    ghost_steps: int = 0
+    conflicts: int = 0
+    wait_sum: dict[str, float] = field(default_factory=dict)
+    wait_count: dict[str, int] = field(default_factory=dict)
+    crossings: int = 0
+    shifts: int = 0
+    late_or_absent: int = 0
+    forced_reuses: int = 0
+
+    @property
+    def incidents(self) -> int:
+        """Starvation incidents: faints plus streaks (learning.md 5.4)."""
+        return self.faints + self.streaks
+
+    def add_rewards(self, values: npt.NDArray[np.float64]) -> None:
+        """Merge one tick's live reward totals into the running variance."""
+        self.reward_n += values.shape[0]
+        self.reward_sum += float(values.sum())
+        self.reward_sumsq += float(values @ values)
+
+    def add_wait(self, agent_id: str, waited_ticks: float) -> None:
+        """Count one completed wait of ``agent_id``."""
+        self.wait_sum[agent_id] = self.wait_sum.get(agent_id, 0.0) + waited_ticks
+        self.wait_count[agent_id] = self.wait_count.get(agent_id, 0) + 1
+
+    def reward_variance(self) -> float | None:
+        """Population variance of the reward samples (``None`` without samples)."""
+        if not self.reward_n:
+            return None
+        mean = self.reward_sum / self.reward_n
+        return max(0.0, self.reward_sumsq / self.reward_n - mean * mean)
+
+    def export_state(self) -> dict[str, Any]:
+        """The tallies as a JSON-able dict (sorted per-resident maps)."""
+        data = dataclasses.asdict(self)
+        data["wait_sum"] = dict(sorted(self.wait_sum.items()))
+        data["wait_count"] = dict(sorted(self.wait_count.items()))
+        return data
+
+    @classmethod
+    def import_state(cls, data: dict[str, Any]) -> WindowCounts:
+        """Rebuild tallies from :meth:`export_state`.
+
+        Raises:
+            ValueError: a key is missing or unknown.
+        """
+        names = {f.name for f in dataclasses.fields(cls)}
+        missing = sorted(names - set(data))
+        unknown = sorted(set(data) - names)
+        if missing or unknown:
+            raise ValueError(
+                f"stability window state: missing keys {missing}, unknown keys "
+                f"{unknown}"
+            )
+        values = dict(data)
+        values["wait_sum"] = {str(k): float(v) for k, v in data["wait_sum"].items()}
+        values["wait_count"] = {str(k): int(v) for k, v in data["wait_count"].items()}
+        return cls(**values)
