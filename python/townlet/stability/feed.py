@@ -93,7 +93,7 @@ class LoopFeed:
             opt = buffers.features[:rows, self._opt_span[0] : self._opt_span[1]]
         else:
             opt = buffers.features[:rows].take(self._opt_cols, axis=1)
-        active = opt @ _OPTION_IDS  # exact: the option features are one-hot 0/1
+        active = opt.dot(_OPTION_IDS)  # exact: the option features are one-hot 0/1
         switched = active != actions
         switched &= active > 0
         switched &= buffers.alive[:rows]

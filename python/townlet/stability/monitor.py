@@ -139,6 +139,7 @@ class StabilityMonitor:
         self._ids: list[str] = []
         self._streak = np.zeros(0, dtype=np.int64)
         self._starving = False
+        self._hunger_at_most = np.float64(self.config.starvation.hunger_at_most)
         self._baseline: deque[tuple[float | None, float | None]] = deque(
             maxlen=self.config.baseline_windows
         )
@@ -254,7 +255,7 @@ class StabilityMonitor:
             self._streak = np.array([old.get(a, 0) for a in ids], dtype=np.int64)
             self._ids = list(ids)
             self._starving = bool(self._streak.any())
-        low = hunger <= self.config.starvation.hunger_at_most
+        low = hunger <= self._hunger_at_most
         if not (self._starving or low.any()):
             return  # the healthy case: every streak is and stays 0
         low &= live
@@ -324,6 +325,7 @@ class StabilityMonitor:
     def _close(self) -> WindowReport:
         """Judge the open window, update baselines and the promotion manager."""
         w = self._open
+        self.note_release()  # a swap since the last window voids the baselines
         metrics, alerts = evaluate(w, self.config, self.baselines())
         allowed = set(self.config.allowed_alerts)
         passed = all(a.name in allowed for a in alerts)
