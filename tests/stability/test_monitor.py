@@ -196,3 +196,14 @@ def test_import_state_names_what_is_missing(town: SynthTown) -> None:
     state["streak"] = [0, 0]
     with pytest.raises(ValueError, match="streak has 2 entries for 0 ids"):
         town.monitor.import_state(state)
+
+
+def test_record_rejects_misshapen_rows(town: SynthTown) -> None:
+    with pytest.raises(ValueError, match=r"of shape \(10,\).*got \(10,\), \(9,\)"):
+        town.monitor.record(0, town.ids, town.live, town.hunger[:9], town.rewards)
+
+
+def test_record_rejects_repeated_ids(town: SynthTown) -> None:
+    town.ids[1] = "r0"
+    with pytest.raises(ValueError, match="agent ids repeat"):
+        town.step()

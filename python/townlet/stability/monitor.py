@@ -212,7 +212,7 @@ class StabilityMonitor:
 
         Args:
             tick: the tick just processed.
-            agent_ids: the rows (ids of every town, pooled).
+            agent_ids: the rows (ids of every town, pooled; distinct).
             live: ``(N,)`` rows that were alive in the tick (the samples).
             hunger: ``(N,)`` hunger after the tick.
             rewards: ``(N,)`` reward totals of the tick.
@@ -223,7 +223,18 @@ class StabilityMonitor:
 
         Returns:
             The :class:`WindowReport` of a window closed by this tick, else ``None``.
+
+        Raises:
+            ValueError: an array does not have one entry per id, or ids repeat
+                (prefix pooled towns' ids with the town).
         """
+        rows = (len(agent_ids),)
+        if live.shape != rows or hunger.shape != rows or rewards.shape != rows:
+            raise ValueError(
+                f"stability record: expected live, hunger and rewards of shape "
+                f"{rows} (one per agent id), got {live.shape}, {hunger.shape} and "
+                f"{rewards.shape}"
+            )
         size = self.config.window_ticks
         report = None
         if tick // size != self._open.index:
@@ -251,6 +262,11 @@ class StabilityMonitor:
     ) -> None:
         """Follow low-hunger streaks per resident (re-keyed when the rows change)."""
         if ids is not self._ids and ids != self._ids:
+            if len(set(ids)) != len(ids):
+                raise ValueError(
+                    "stability record: agent ids repeat; give pooled towns' rows "
+                    "distinct ids, e.g. '<town>/<agent_id>'"
+                )
             old = dict(zip(self._ids, self._streak.tolist(), strict=True))
             self._streak = np.array([old.get(a, 0) for a in ids], dtype=np.int64)
             self._ids = list(ids)
