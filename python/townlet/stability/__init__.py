@@ -12,12 +12,13 @@ the simulation loop. See docs/stability.md.
 from townlet.stability.analyzers import Alert, Baselines, evaluate, gini
 from townlet.stability.feed import LoopFeed, tree_rivalry
 from townlet.stability.identity import RATIO_KPIS, ReleaseIdentity, scorecard_failures
-from townlet.stability.monitor import RivalryLookup, StabilityMonitor, WindowReport
+from townlet.stability.monitor import RivalryLookup, StabilityMonitor
 from townlet.stability.promotion import (
     PromotionError,
     PromotionManager,
     PromotionState,
 )
+from townlet.stability.report import WindowReport
 from townlet.stability.window import WindowCounts
 
 __all__ = [

@@ -24,7 +24,8 @@ import numpy.typing as npt
 from townlet.core.types import ObservationBuffers, ObservationSpec, StepResult
 from townlet.policy.kpi import OPTION_FEATURES
 from townlet.rewards.tree import TreeRows, tie_of
-from townlet.stability.monitor import RivalryLookup, StabilityMonitor, WindowReport
+from townlet.stability.monitor import RivalryLookup, StabilityMonitor
+from townlet.stability.report import WindowReport
 
 __all__ = ["LoopFeed", "tree_rivalry"]
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,83 +32,20 @@ import numpy as np
 import numpy.typing as npt
 
 from townlet.config.stability import StabilityConfig
-from townlet.stability.analyzers import Alert, Baselines, evaluate
+from townlet.stability.analyzers import Baselines, evaluate
 from townlet.stability.identity import ReleaseIdentity
 from townlet.stability.promotion import PromotionManager
+from townlet.stability.report import WindowReport
 from townlet.stability.window import WindowCounts
 
 if TYPE_CHECKING:
     from townlet.config import TownletConfig
 
-__all__ = ["RivalryLookup", "StabilityMonitor", "WindowReport"]
+__all__ = ["RivalryLookup", "StabilityMonitor"]
 
 RivalryLookup = Callable[[str, str], float | None]
 """``(owner, other) -> rivalry`` of ``owner``'s tie to ``other`` after the tick
 (``None`` when there is no tie)."""
-
-_EVENTS = frozenset(
-    {
-        "agent_terminated",
-        "queue_conflict",
-        "reservation_granted",
-        "relationship_event",
-        "shift_started",
-        "shift_absent",
-        "slot_forced_reuse",
-    }
-)
-
-
-@dataclass(frozen=True)
-class WindowReport:
-    """The verdict on one closed window.
-
-    Attributes:
-        index: the window number ``k``.
-        ticks: ticks recorded in it.
-        agent_ticks: live agent-ticks in it.
-        passed: no alert outside ``allowed_alerts`` fired.
-        metrics: every analyzer measure by name (``None``: too few samples).
-        alerts: the alerts, allowed ones included.
-        incidents: starvation incidents (read by the rollback rule).
-    """
-
-    index: int
-    ticks: int
-    agent_ticks: int
-    passed: bool
-    metrics: dict[str, float | None]
-    alerts: list[Alert]
-    incidents: int
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-able dict of the report."""
-        return {
-            "index": self.index,
-            "ticks": self.ticks,
-            "agent_ticks": self.agent_ticks,
-            "passed": self.passed,
-            "metrics": dict(self.metrics),
-            "alerts": [a.as_dict() for a in self.alerts],
-            "incidents": self.incidents,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowReport:
-        """Rebuild a report from :meth:`as_dict`."""
-        alerts = [
-            Alert(a["name"], a["window"], a["value"], a["threshold"], a["measure"])
-            for a in data["alerts"]
-        ]
-        return cls(
-            index=int(data["index"]),
-            ticks=int(data["ticks"]),
-            agent_ticks=int(data["agent_ticks"]),
-            passed=bool(data["passed"]),
-            metrics=dict(data["metrics"]),
-            alerts=alerts,
-            incidents=int(data["incidents"]),
-        )
 
 
 class StabilityMonitor:
@@ -248,7 +184,9 @@ class StabilityMonitor:
         w.add_rewards(rewards if n_live == rewards.shape[0] else rewards[live])
         w.abandonments += abandonments
         if events:
-            self._events(events, rivalry)
+            raised = w.add_events(events)
+            if raised:
+                self._crossings(raised, rivalry)
         if (tick + 1) % size == 0:
             report = self._close()
             self._open = WindowCounts(index=tick // size + 1)
@@ -279,45 +217,6 @@ class StabilityMonitor:
         reached = self._streak == self.config.starvation.streak_ticks
         self._open.streaks += int(np.count_nonzero(reached))
         self._starving = bool(self._streak.any())
-
-    def _events(
-        self, events: Sequence[Mapping[str, Any]], rivalry: RivalryLookup | None
-    ) -> None:
-        """Count the events the analyzers read (one pass, by name)."""
-        w = self._open
-        raised: dict[tuple[str, str], float] = {}
-        for event in events:
-            name = event["name"]
-            if name not in _EVENTS:
-                continue
-            if name == "relationship_event":
-                for owner, other, key in (
-                    (event["agent_a"], event["agent_b"], "a_to_b"),
-                    (event["agent_b"], event["agent_a"], "b_to_a"),
-                ):
-                    delta = (event.get(key) or {}).get("rivalry") or 0.0
-                    if delta > 0.0:
-                        pair = (str(owner), str(other))
-                        raised[pair] = raised.get(pair, 0.0) + float(delta)
-            elif name == "queue_conflict":
-                w.conflicts += 1
-                w.ghost_steps += event["kind"] == "blocked"
-            elif name == "reservation_granted":
-                waited = float(event["waited_ticks"])
-                if waited > 0:  # a grant to a free object is not a wait
-                    w.add_wait(str(event["agent_id"]), waited)
-            elif name == "shift_started":
-                w.shifts += 1
-                w.late_or_absent += event["status"] == "late"
-            elif name == "shift_absent":
-                w.shifts += 1
-                w.late_or_absent += 1
-            elif name == "slot_forced_reuse":
-                w.forced_reuses += 1
-            elif event["reason"] == "faint":  # agent_terminated
-                w.faints += 1
-        if raised:
-            self._crossings(raised, rivalry)
 
     def _crossings(
         self, raised: dict[tuple[str, str], float], rivalry: RivalryLookup | None

@@ -14,13 +14,27 @@ the window closes. It is plain data so that it goes into snapshots as a dict.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["WindowCounts"]
+__all__ = ["COUNTED_EVENTS", "WindowCounts"]
+
+COUNTED_EVENTS = frozenset(
+    {
+        "agent_terminated",
+        "queue_conflict",
+        "reservation_granted",
+        "relationship_event",
+        "shift_started",
+        "shift_absent",
+        "slot_forced_reuse",
+    }
+)
+"""The world events (docs/world-state.md section 4) the analyzers read."""
 
 _ONES: list[npt.NDArray[np.float64]] = [np.ones(0)]
 
@@ -93,6 +107,48 @@ class WindowCounts:
         """Count one completed wait of ``agent_id``."""
         self.wait_sum[agent_id] = self.wait_sum.get(agent_id, 0.0) + waited_ticks
         self.wait_count[agent_id] = self.wait_count.get(agent_id, 0) + 1
+
+    def add_events(
+        self, events: Sequence[Mapping[str, Any]]
+    ) -> dict[tuple[str, str], float]:
+        """Count one tick's events (one pass, by name).
+
+        Returns:
+            ``(owner, other) -> summed rivalry delta`` of the directed ties a
+            ``relationship_event`` raised this tick (the monitor judges crossings).
+        """
+        raised: dict[tuple[str, str], float] = {}
+        for event in events:
+            name = event["name"]
+            if name not in COUNTED_EVENTS:
+                continue
+            if name == "relationship_event":
+                for owner, other, key in (
+                    (event["agent_a"], event["agent_b"], "a_to_b"),
+                    (event["agent_b"], event["agent_a"], "b_to_a"),
+                ):
+                    delta = (event.get(key) or {}).get("rivalry") or 0.0
+                    if delta > 0.0:
+                        pair = (str(owner), str(other))
+                        raised[pair] = raised.get(pair, 0.0) + float(delta)
+            elif name == "queue_conflict":
+                self.conflicts += 1
+                self.ghost_steps += event["kind"] == "blocked"
+            elif name == "reservation_granted":
+                waited = float(event["waited_ticks"])
+                if waited > 0:  # a grant to a free object is not a wait
+                    self.add_wait(str(event["agent_id"]), waited)
+            elif name == "shift_started":
+                self.shifts += 1
+                self.late_or_absent += event["status"] == "late"
+            elif name == "shift_absent":
+                self.shifts += 1
+                self.late_or_absent += 1
+            elif name == "slot_forced_reuse":
+                self.forced_reuses += 1
+            elif event["reason"] == "faint":  # agent_terminated
+                self.faints += 1
+        return raised
 
     def reward_variance(self) -> float | None:
         """Population variance of the reward samples (``None`` without samples)."""
