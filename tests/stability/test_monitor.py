@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from stability_synth import SynthTown, event
 
-from townlet.config.stability import StabilityConfig
+from townlet.config.stability import ANALYZERS, StabilityConfig
 from townlet.stability import (
     PromotionManager,
     ReleaseIdentity,
@@ -147,6 +147,10 @@ def test_telemetry_section_shape(town: SynthTown) -> None:
     assert section["window"] == 0
     assert section["passed"] is False
     assert town.monitor.active_alerts() == ["starvation"]
+    gauges = town.monitor.alert_gauges()
+    assert list(gauges) == list(ANALYZERS)
+    assert gauges["starvation"] == 1
+    assert sum(gauges.values()) == 1
     json.dumps(section, allow_nan=False)
 
 

@@ -12,7 +12,7 @@ Per tick the cost is a handful of numpy calls over the rows plus one pass over t
 tick's events; there is no per-agent Python loop except when the rows change.
 
 >>> import numpy as np
->>> from townlet.config.stability import StabilityConfig
+>>> from townlet.config.stability import ANALYZERS, StabilityConfig
 >>> mon = StabilityMonitor(StabilityConfig(window_ticks=2))
 >>> ids, ok = ["a", "b"], np.array([True, True])
 >>> mon.record(0, ids, ok, np.array([0.9, 0.9]), np.zeros(2)) is None
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from townlet.config.stability import StabilityConfig
+from townlet.config.stability import ANALYZERS, StabilityConfig
 from townlet.stability.analyzers import Baselines, evaluate
 from townlet.stability.identity import ReleaseIdentity
 from townlet.stability.promotion import PromotionManager
@@ -306,6 +306,11 @@ class StabilityMonitor:
         """Analyzer names alerting in the last closed window (Prometheus gauge)."""
         last = self.last_report
         return [] if last is None else [a.name for a in last.alerts]
+
+    def alert_gauges(self) -> dict[str, int]:
+        """``townlet_stability_alert_active{alert}``: 1 or 0 for every analyzer."""
+        active = set(self.active_alerts())
+        return {name: int(name in active) for name in ANALYZERS}
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot section ``stability``: a JSON-able dict."""
