@@ -4,8 +4,8 @@ The id is the lowercase hex sha256 of the canonical JSON (sorted keys, no spaces
 shortest round-trip floats) of the simulation-relevant config: every file path is
 replaced by the sha256 of the file's contents, and ``seed``, ``label`` and the
 operator-only sections (``telemetry`` except ``narration`` and ``kpi``,
-``console``, ``serve``, ``snapshot``, ``log``, ``providers``) and ``training``
-(recorded separately by checkpoints, learning.md 6.4) are left out. The id
+``console``, ``serve``, ``snapshot``, ``log``, ``providers``, ``stability``) and
+``training`` (recorded separately by checkpoints, learning.md 6.4) are left out. The id
 is therefore the same on every machine and from every working directory.
 
 >>> from townlet.config.loader import load_config
@@ -33,6 +33,7 @@ OPERATOR_SECTIONS: tuple[str, ...] = (
     "serve",
     "snapshot",
     "log",
+    "stability",
 )
 """Top-level keys excluded from identity (telemetry is trimmed separately)."""
 

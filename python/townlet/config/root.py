@@ -3,7 +3,7 @@
 World rules sit under ``world:`` (world.md); learning and operations sections sit
 at the top level (``observations``, ``actions``, ``controllers``, ``rewards``,
 ``policy``, ``env``, ``training``, ``providers``, ``telemetry``, ``console``, ``serve``,
-``snapshot``, ``log``), with ``seed`` and ``label``. A loaded config also
+``snapshot``, ``log``, ``stability``), with ``seed`` and ``label``. A loaded config also
 carries the files it names (map text, manifest, hashes) as
 :attr:`TownletConfig.files`.
 
@@ -29,6 +29,7 @@ from townlet.config.policy import PolicyConfig, ProvidersConfig
 from townlet.config.rewards import NEED_WEIGHTS, RewardsConfig
 from townlet.config.serve import ServeConfig
 from townlet.config.snapshots import SnapshotConfig
+from townlet.config.stability import StabilityConfig
 from townlet.config.telemetry import TelemetryConfig
 from townlet.config.training import TrainingConfig
 from townlet.config.world import WorldConfig
@@ -82,6 +83,10 @@ class TownletConfig(Section):
         SnapshotConfig, "Snapshots (operations.md 3); operator-only."
     )
     log: LogConfig = setting(LogConfig, "Logging (operations.md 1.11); operator-only.")
+    stability: StabilityConfig = setting(
+        StabilityConfig,
+        "Stability monitor and promotion (learning.md 8); operator-only.",
+    )
 
     _files: ConfigFiles | None = PrivateAttr(default=None)
 

@@ -4,7 +4,8 @@ Resolution order for each provider: the keyword argument, else the config's
 ``providers`` section, else the default (world ``auto``, policy ``scripted``,
 telemetry ``null``). The telemetry argument is a ``--telemetry`` spec
 (``stdout,file:PATH``); several items make a ``multi`` sink. The loop gets the reward
-engine and a KPI tracker (:mod:`townlet.policy.kpi`).
+engine, a KPI tracker (:mod:`townlet.policy.kpi`) and, when ``stability.enabled``,
+the stability monitor (:mod:`townlet.stability`).
 
 >>> new_run_id().startswith("r-")
 True
@@ -26,6 +27,7 @@ from townlet.core.registry import resolve
 from townlet.core.types import ProviderInfo
 from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardEngine, RewardParams
+from townlet.stability import LoopFeed, ReleaseIdentity, StabilityMonitor
 from townlet.telemetry.jsonl import FileSink
 from townlet.telemetry.multi import MultiSink
 from townlet.telemetry.spec import parse_telemetry_spec
@@ -149,6 +151,11 @@ def build_simulation(
     sink, telemetry_info = resolve_telemetry(
         str(telemetry_spec), config, run_id=run_id, allow_fallback=fallback
     )
+    variant = str(_config_value(config, "observations.variant", DEFAULT_VARIANT))
+    cid = config_id(config)
+    stability = None
+    if config.stability.enabled:
+        stability = _stability_feed(config, policy_obj, variant, cid, run_id)
     return SimulationLoop(
         world_obj,
         policy_obj,
@@ -157,12 +164,32 @@ def build_simulation(
         policy_provider=policy_info,
         telemetry_provider=telemetry_info,
         seed=seed,
-        variant=str(_config_value(config, "observations.variant", DEFAULT_VARIANT)),
+        variant=variant,
         run_id=run_id,
-        config_id=config_id(config),
+        config_id=cid,
         progress_every_ticks=int(
             _config_value(config, "log.progress_every_ticks", 1440)
         ),
         rewards=RewardEngine(RewardParams.from_config(config)),
         kpis=KpiTracker.from_config(config),
+        stability=stability,
     )
+
+
+def _stability_feed(
+    config: Any, policy: Any, variant: str, cid: str, run_id: str
+) -> LoopFeed:
+    """The monitor judging the live release (learning.md 8.2), journal under
+    ``runs/<run_id>/promotion.jsonl`` (written only on a transition)."""
+    from townlet.world.layout import observation_layout
+
+    layout = observation_layout(config, variant, policy.action_mode)
+    release = ReleaseIdentity(
+        provider=policy.provider,
+        policy_hash=policy.identity().checkpoint_hash,
+        anneal_ratio=getattr(policy, "anneal_ratio", None),
+        obs_fingerprint=layout.fingerprint,
+        config_id=cid,
+    )
+    journal = Path("runs") / run_id / "promotion.jsonl"
+    return LoopFeed(StabilityMonitor.from_config(config, release, journal=journal))

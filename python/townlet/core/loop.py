@@ -7,7 +7,7 @@ counted), steps the world, observes into buffers allocated once, and emits telem
 Step 4 runs the reward engine (:mod:`townlet.rewards`) when one is given: its totals
 go to ``policy.on_step_end`` and its per-agent breakdown to telemetry as
 ``loop.rewards``; without an engine the rewards are zeros. Steps of section 4 that
-belong to later issues (console queue, stability monitor, autosave) are marked
+belong to later issues (console queue, autosave) are marked
 ``SEAM`` below and do nothing yet.
 
 The loop owns the ``policy`` random stream (``Rng.for_stream(seed, "policy")``) and
@@ -53,6 +53,7 @@ from townlet.core.types import (
 from townlet.errors import SimulationError
 from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardBreakdown, RewardEngine
+from townlet.stability import LoopFeed, StabilityMonitor
 from townlet.telemetry.log_config import ensure_logging, get_logger
 from townlet.world.rng import Rng
 
@@ -114,6 +115,8 @@ class SimulationLoop(StartStop):
             (operations.md T-53; 0 turns them off).
         rewards: the reward engine (``None``: every reward is 0).
         kpis: the town-life KPI tracker (learning.md 5.4), fed every tick.
+        stability: the stability monitor's feed (learning.md 8), fed every tick;
+            ``None`` costs nothing.
     """
 
     def __init__(
@@ -132,6 +135,7 @@ class SimulationLoop(StartStop):
         progress_every_ticks: int = 1440,
         rewards: RewardEngine | None = None,
         kpis: KpiTracker | None = None,
+        stability: LoopFeed | None = None,
     ) -> None:
         self._world = world
         self._policy = policy
@@ -150,6 +154,7 @@ class SimulationLoop(StartStop):
         self._agent_ids: list[str] = []
         self._reward_engine = rewards
         self._kpis = kpis
+        self._stability = stability
         self._last_rewards: RewardBreakdown | None = None
         self._rows_arange: npt.NDArray[np.intp] = np.arange(0)
         self._started = False
@@ -218,6 +223,12 @@ class SimulationLoop(StartStop):
         return self._kpis
 
     @property
+    def stability(self) -> StabilityMonitor | None:
+        """The stability monitor (``monitor.telemetry()`` is the telemetry section
+        ``stability``), or ``None`` when it is off."""
+        return None if self._stability is None else self._stability.monitor
+
+    @property
     def last_rewards(self) -> RewardBreakdown | None:
         """The reward breakdown of the last tick (``None`` before the first)."""
         return self._last_rewards
@@ -266,6 +277,8 @@ class SimulationLoop(StartStop):
         self._policy.on_episode_start(self._spec, list(self._agent_ids))
         if self._kpis is not None:
             self._kpis.start(self._spec)
+        if self._stability is not None:
+            self._stability.start(self._spec)
         self._telemetry.start()
         self._started = True
         self._progress_mark = (time.perf_counter(), 0)
@@ -405,7 +418,7 @@ class SimulationLoop(StartStop):
             result = self._world.step(actions, self._policy.action_mode)
             phase = "rewards"
             rewards = self._rewards(result)
-            # 5. SEAM (stability issue): stability monitor update goes here.
+            # 5. The stability monitor is fed after step 6, with the alive flags.
             phase = "policy.on_step_end"
             self._policy.on_step_end(result, rewards)
             phase = "world.observe"
@@ -413,6 +426,9 @@ class SimulationLoop(StartStop):
             if self._kpis is not None:
                 phase = "kpis"
                 self._track(result, rewards)
+            if self._stability is not None:
+                phase = "stability"
+                self._feed_stability(result, rewards)
             phase = "telemetry"
             self._count(result, alive_rows)
             self._emit_tick(result)
@@ -457,6 +473,8 @@ class SimulationLoop(StartStop):
         if invalid.any():
             actions = np.where(invalid, 0, actions).astype(np.int32)
             self.counters.invalid_actions += int(invalid.sum())
+        if self._stability is not None:
+            self._stability.on_decide(self._buffers, actions, rows)
         if self._kpis is not None:
             self._kpis.on_decide(self._world.tick + 1, self._buffers, actions, rows)
         return actions, int(alive.sum())
@@ -487,6 +505,22 @@ class SimulationLoop(StartStop):
         assert self._buffers is not None
         rows = len(self._agent_ids)
         self._kpis.on_step(result, rewards, self._buffers.alive[:rows])
+
+    def _feed_stability(
+        self, result: StepResult, rewards: npt.NDArray[np.float64]
+    ) -> None:
+        """Step 5: feed the monitor; emit ``stability.window`` when a window closes
+        (its report and the promotion state)."""
+        assert self._stability is not None
+        assert self._buffers is not None
+        alive = self._buffers.alive[: len(self._agent_ids)]
+        report = self._stability.on_step(
+            result, rewards, alive, self._world.export_state
+        )
+        if report is not None:
+            payload = report.as_dict()
+            payload["promotion"] = self._stability.monitor.telemetry()["promotion"]
+            self._emit("stability.window", result.tick, payload)
 
     def _observe(self) -> None:
         """Step 6: observe for the next decision; regrow buffers only when needed."""
