@@ -136,10 +136,12 @@ def _register_commands() -> None:
     from townlet.cli.bench import bench
     from townlet.cli.config_cmd import config
     from townlet.cli.run import run
+    from townlet.cli.serve import serve
 
     cli.add_command(run)
     cli.add_command(config)
     cli.add_command(bench)
+    cli.add_command(serve)
 
 
 _register_commands()

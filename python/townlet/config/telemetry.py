@@ -147,6 +147,13 @@ class TelemetryConfig(Section):
     """Telemetry pipeline settings (operations.md 1, 8)."""
 
     every_n_ticks: int = setting(1, "Emit a tick state every N ticks.", ge=1)
+    world_every_ticks: int = setting(
+        10,
+        "Ticks between refreshes of the world-derived sections (agents, objects, "
+        "economy, rewards, KPIs); each refresh reads world.export_state(), about "
+        "one tick of work. townlet serve uses 1.",
+        ge=1,
+    )
     keyframe_every_ticks: int = setting(
         1440, "Ticks between full snapshots in the stream.", ge=1
     )

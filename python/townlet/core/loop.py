@@ -251,6 +251,9 @@ class SimulationLoop(StartStop):
         self._policy.on_episode_start(self._spec, list(self._agent_ids))
         if self._kpis is not None:
             self._kpis.start(self._spec)
+        bind = getattr(self._telemetry, "bind_source", None)
+        if callable(bind):  # pipeline sinks read the world, policy and KPIs (step 7)
+            bind(self)
         self._telemetry.start()
         self._started = True
         self._progress_mark = (time.perf_counter(), 0)
