@@ -2,7 +2,9 @@
 
 Runs on the simulation thread (loop step 7, operations.md 1.2). Events arrive one by
 one through :meth:`Aggregator.on_event`; world events become ``events`` items (with
-``kind`` = the world event name) and narration candidates, console results go to
+``kind`` = the world event name; a payload field that is itself called ``kind``,
+such as a queue conflict's ``blocked``/``cut_in``, travels as ``type``) and
+narration candidates, console results go to
 ``console_results``. At a due ``loop.tick`` (every ``telemetry.every_n_ticks``) the
 aggregator returns an immutable :class:`TickState`.
 
@@ -38,6 +40,8 @@ from townlet.telemetry.frames import SCHEMA_VERSION, TickState
 __all__ = ["Aggregator", "TickSource"]
 
 TICKS_PER_DAY = 1440
+PAYLOAD_KIND = "type"
+"""Where a payload's own ``kind`` field goes (``kind`` names the event, T-4)."""
 _READ_MODEL = 200
 
 
@@ -155,7 +159,8 @@ class Aggregator:
         if kind.startswith("world."):
             name = kind[6:]
             record = {"eid": event.payload.get("eid"), "tick": event.tick, "kind": name}
-            record.update(event.payload)
+            for key, value in event.payload.items():
+                record[PAYLOAD_KIND if key == "kind" else key] = value
             self._events.append(record)
             self.world_events_total[name] = self.world_events_total.get(name, 0) + 1
             self.narrator.observe(name, record)
@@ -173,7 +178,8 @@ class Aggregator:
             self._loop_seq += 1
             record = {"eid": f"{event.tick}:L{self._loop_seq}", "tick": event.tick}
             record["kind"] = kind
-            record.update(event.payload)
+            for key, value in event.payload.items():
+                record[PAYLOAD_KIND if key == "kind" else key] = value
             self._events.append(record)
         self.events_accepted += kind != "console.result"
         return None

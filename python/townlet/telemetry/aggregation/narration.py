@@ -132,7 +132,8 @@ class Narrator:
     def observe(self, kind: str, event: Mapping[str, Any]) -> None:
         """Turn one world event into zero or more candidates."""
         if kind == "agent_spawned":
-            self.names[event["agent_id"]] = str(event.get("name", event["agent_id"]))
+            name = event.get("agent_name") or event.get("name") or event["agent_id"]
+            self.names[event["agent_id"]] = str(name)
         trigger = getattr(self, f"_on_{kind}", None)
         if trigger is not None:
             trigger(event)
@@ -176,7 +177,7 @@ class Narrator:
             e,
             key=f"{e['object_id']}:{pair[0]}:{pair[1]}",
             agents=tuple(pair),
-            priority=e.get("kind") == "blocked",
+            priority=e.get("type") == "blocked",
             object_id=e["object_id"],
             actor=e["actor"],
             rival=e["rival"],
@@ -195,7 +196,7 @@ class Narrator:
         )
 
     def _on_perturbation_started(self, e: Mapping[str, Any]) -> None:
-        if e.get("kind") == "price_spike":
+        if e.get("type") == "price_spike":
             target = e.get("targets") or e.get("spec")
             self._add(
                 "price_spike",
@@ -204,7 +205,7 @@ class Narrator:
                 target=target,
                 magnitude=float(e.get("magnitude") or 1.0),
             )
-        elif e.get("kind") == "arranged_meet":
+        elif e.get("type") == "arranged_meet":
             self._add("arranged_meet", e, key=str(e["event_id"]))
 
     def _on_agent_spawned(self, e: Mapping[str, Any]) -> None:

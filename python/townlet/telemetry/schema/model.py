@@ -54,17 +54,17 @@ def _map_of(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "agent_spawned": ("agent_id", "name", "cause"),
+    "agent_spawned": ("agent_id", "agent_name", "cause", "position"),
     "agent_terminated": ("agent_id", "reason"),
     "agent_teleported": ("agent_id", "from", "to", "cause"),
     "newcomer_scheduled": ("ticket_id", "due_tick"),
     "spawn_deferred": ("ticket_id", "due_tick"),
     "slot_forced_reuse": ("slot", "agent_id"),
-    "action_failed": ("agent_id", "kind", "reason"),
+    "action_failed": ("agent_id", "type", "reason"),
     "queue_joined": ("agent_id", "object_id", "position"),
     "queue_left": ("agent_id", "object_id", "reason"),
     "reservation_granted": ("agent_id", "object_id", "via", "waited_ticks"),
-    "queue_conflict": ("object_id", "kind", "actor", "rival", "queue_length"),
+    "queue_conflict": ("object_id", "type", "actor", "rival", "queue_length"),
     "affordance_started": ("agent_id", "object_id", "affordance_id", "duration"),
     "affordance_completed": ("agent_id", "object_id", "affordance_id"),
     "affordance_failed": ("agent_id", "object_id", "affordance_id", "reason"),
@@ -72,7 +72,7 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "shared_meal": ("agents", "zone"),
     "chat_succeeded": ("speaker", "listener", "p", "quality", "forced"),
     "chat_failed": ("speaker", "listener", "p"),
-    "relationship_event": ("kind", "agent_a", "agent_b"),
+    "relationship_event": ("type", "agent_a", "agent_b", "a_to_b", "b_to_a"),
     "relationship_set": ("agent_a", "agent_b", "trust", "familiarity", "rivalry"),
     "tie_evicted": ("owner", "other", "reason"),
     "day_started": ("day",),
@@ -86,23 +86,25 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "shift_ended": ("agent_id", "job_id", "outcome", "present_ticks", "paid"),
     "exit_pending": ("agent_id", "reason", "queue_length"),
     "exit_reprieved": ("agent_id", "reason", "queue_length"),
-    "perturbation_started": ("event_id", "spec", "kind", "start", "ends_at"),
-    "perturbation_ended": ("event_id", "spec", "kind", "cause"),
+    "perturbation_started": ("event_id", "spec", "type", "start", "ends_at"),
+    "perturbation_ended": ("event_id", "spec", "type", "cause"),
     "needs_set": ("agent_id", "needs"),
     "possession_changed": ("agent_id", "possessed"),
     "rival_avoided": ("agent", "rival"),
     "world_setting_changed": ("key", "value"),
     "loop.providers": ("run_id", "config_id", "seed", "providers", "degraded"),
     "loop.failure": ("phase", "error", "message"),
-    "snapshot.saved": (),
-    "snapshot.failed": (),
-    "demo.camera": (),
 }
-"""Event kind -> required payload fields (world.md 15 and the loop kinds)."""
+"""Event kind -> required payload fields (world.md 15 and the loop kinds).
+
+A payload field named ``kind`` travels as ``type`` (``kind`` names the event).
+Kinds not listed (``snapshot.saved``, ``demo.camera``, ``policy.*``) only need the
+base fields."""
 
 EVENT_BASE = _obj(
     {"eid": {"type": "string", "pattern": r"^\d+:L?\d+$"}, "tick": NINT, "kind": STR},
     ("eid", "tick", "kind"),
+    additionalProperties=True,  # the payload, checked by kind in event-1
 )
 
 
@@ -453,7 +455,11 @@ def strict(schema: dict[str, Any]) -> dict[str, Any]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "object" and "properties" in node:
+            if (
+                node.get("type") == "object"
+                and "properties" in node
+                and "additionalProperties" not in node
+            ):
                 node.setdefault("unevaluatedProperties", False)
             for value in node.values():
                 walk(value)

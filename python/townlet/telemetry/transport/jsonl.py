@@ -95,6 +95,10 @@ class FileTransport(StreamTransport):
         self._size = 0
         self._file_tick: int | None = None
 
+    def describe(self) -> str:
+        """Where frames go."""
+        return f"file {self.path}"
+
     def open(self) -> None:
         """Create parent directories and open the file for appending.
 
