@@ -182,7 +182,7 @@ class Narrator:
             actor=e["actor"],
             rival=e["rival"],
             object=e["object_id"],
-            kind=e.get("kind"),
+            kind=e.get("type"),
         )
 
     def _on_utility_changed(self, e: Mapping[str, Any]) -> None:

@@ -66,6 +66,7 @@ class _Client:
         self.closing = False
         self.events_offered = 0
         self.frames_sent = 0
+        self.last_tick = 0
 
     def offer(self, state: TickState) -> None:
         """Queue a state (any thread); wake the sender."""
@@ -261,10 +262,11 @@ class WebSocketHub(Transport):
                     self.resyncs_total += 1
                 frame = client.encoder.frame(state, resync=resync)
                 await websocket.send_text(encode_frame(frame).decode())
+                client.last_tick = state.tick
                 client.frames_sent += 1
                 self.frames_sent_total += 1
             if client.closing:
-                end = client.encoder.end(client.totals(), state.tick if state else 0)
+                end = client.encoder.end(client.totals(), client.last_tick)
                 await websocket.send_text(encode_frame(end).decode())
                 await websocket.close(code=CLOSE_GOING_AWAY)
                 return
