@@ -106,8 +106,7 @@ def test_friendship_fires_once_when_trust_crosses_upwards():
             {"eid": f"{tick}:0", "tick": tick, "agent_a": "agent_1", "agent_b": "agent_2",
              "a_to_b": {"trust": trust, "familiarity": 0.5, "rivalry": 0.0},
              "b_to_a": None},
-        )
-        stories.extend(n.end_tick(tick))  # fmt: skip
-    stories = []
+        )  # fmt: skip
+        stories.extend(n.end_tick(tick))
     assert [s["category"] for s in stories] == ["friendship_formed"]
     assert stories[0]["message"] == "Alice now counts Bob as a friend (trust 0.60)."
