@@ -19,10 +19,15 @@ def test_first_frame_is_a_snapshot_then_diffs_with_base_seq():
     enc = FrameEncoder("r-1")
     first = enc.frame(state(1, {"a": {"id": "a", "x": 1}}))
     second = enc.frame(state(2, {"a": {"id": "a", "x": 2}}))
-    assert (first["payload_type"], first["seq"], first["resync"]) == ("snapshot", 0, False)
+    assert (first["payload_type"], first["seq"], first["resync"]) == (
+        "snapshot",
+        0,
+        False,
+    )
     assert (second["payload_type"], second["seq"], second["base_seq"]) == ("diff", 1, 0)
     assert second["entities"] == {"agents": {"upsert": {"a": {"id": "a", "x": 2}}}}
-    assert "map" not in second and "changes" not in second
+    assert "map" not in second
+    assert "changes" not in second
 
 
 def test_diff_carries_changed_removed_and_keyed_sections_only():
@@ -75,7 +80,9 @@ def test_a_diff_before_any_snapshot_is_a_gap():
 
 def test_other_major_versions_are_refused():
     check_version("1.7")
-    with pytest.raises(ValueError, match=r"telemetry schema 2.0 not supported \(expected 1.x\)"):
+    with pytest.raises(
+        ValueError, match=r"telemetry schema 2.0 not supported \(expected 1.x\)"
+    ):
         check_version("2.0")
 
 

@@ -18,8 +18,14 @@ def conflict(tick, seq, actor="agent_1", rival="agent_2", obj="stove_1", kind="c
 
 def narrator(**limits):
     n = Narrator(NarrationConfig(**limits))
-    n.observe("agent_spawned", {"agent_id": "agent_1", "agent_name": "Alice", "cause": "initial"})
-    n.observe("agent_spawned", {"agent_id": "agent_2", "agent_name": "Bob", "cause": "initial"})
+    n.observe(
+        "agent_spawned",
+        {"agent_id": "agent_1", "agent_name": "Alice", "cause": "initial"},
+    )
+    n.observe(
+        "agent_spawned",
+        {"agent_id": "agent_2", "agent_name": "Bob", "cause": "initial"},
+    )
     return n
 
 
@@ -93,7 +99,7 @@ def test_unknown_placeholder_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"placeholder \{agent.name\}"):
         load_templates(bad)
     bad.write_text("faint:\n  template: '{agent:>10}'\n  fields: [agent]\n")
-    with pytest.raises(ConfigError, match="format other than :.2f"):
+    with pytest.raises(ConfigError, match=r"format other than :\.2f"):
         load_templates(bad)
 
 
@@ -101,12 +107,11 @@ def test_friendship_fires_once_when_trust_crosses_upwards():
     n = narrator()
     stories = []
     for tick, trust in ((1, 0.4), (2, 0.6), (3, 0.7)):
-        n.observe(
-            "relationship_event",
-            {"eid": f"{tick}:0", "tick": tick, "agent_a": "agent_1", "agent_b": "agent_2",
-             "a_to_b": {"trust": trust, "familiarity": 0.5, "rivalry": 0.0},
-             "b_to_a": None},
-        )  # fmt: skip
+        event = {"eid": f"{tick}:0", "tick": tick, "agent_a": "agent_1"}
+        event["agent_b"] = "agent_2"
+        event["a_to_b"] = {"trust": trust, "familiarity": 0.5, "rivalry": 0.0}
+        event["b_to_a"] = None
+        n.observe("relationship_event", event)
         stories.extend(n.end_tick(tick))
     assert [s["category"] for s in stories] == ["friendship_formed"]
     assert stories[0]["message"] == "Alice now counts Bob as a friend (trust 0.60)."

@@ -96,7 +96,7 @@ def test_the_file_stream_reconstructs_every_tick_state(run_500):
 
 
 def test_end_totals_account_for_every_accepted_event(run_500):
-    frames, _, pipe = run_500
+    frames, _, _pipe = run_500
     totals = frames[-1]["totals"]
     written = sum(len(f.get("events", ())) for f in frames)
     assert totals["events_written"] == written
@@ -110,7 +110,10 @@ def test_end_totals_account_for_every_accepted_event(run_500):
 def test_world_events_arrive_once_in_order_with_eids(run_500):
     frames, _, _ = run_500
     world = [
-        e for f in frames for e in f.get("events", ()) if not e["eid"].split(":")[1][0] == "L"
+        e
+        for f in frames
+        for e in f.get("events", ())
+        if e["eid"].split(":")[1][0] != "L"
     ]
     keys = [tuple(int(x) for x in e["eid"].split(":")) for e in world]
     assert keys == sorted(keys)
@@ -118,7 +121,9 @@ def test_world_events_arrive_once_in_order_with_eids(run_500):
 
 
 def fresh(tmp_path, **kw):
-    return TelemetryPipeline([channel_for(FileTransport("r-t", tmp_path / "t.jsonl"))], **kw)
+    return TelemetryPipeline(
+        [channel_for(FileTransport("r-t", tmp_path / "t.jsonl"))], **kw
+    )
 
 
 def telemetry_threads():

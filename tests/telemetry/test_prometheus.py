@@ -51,7 +51,8 @@ def test_core_metrics_are_present_with_their_values(scraped):
     assert "townlet_kpi_friend_pairs" in families
     assert "townlet_world_events" in families
     info = families["townlet_build_info"].samples[0]
-    assert info.labels["schema_version"] == "1.0" and info.value == 1.0
+    assert info.labels["schema_version"] == "1.0"
+    assert info.value == 1.0
 
 
 def test_counters_follow_the_total_convention(scraped):

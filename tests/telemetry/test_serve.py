@@ -11,10 +11,10 @@ import townlet
 
 pytest.importorskip("starlette", reason="starlette (default install)")
 pytest.importorskip("httpx", reason="httpx drives Starlette's TestClient")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from townlet.cli.serve import serve_telemetry_spec  # noqa: E402
-from townlet.serve import SimRunner, build_app  # noqa: E402
+from townlet.cli.serve import serve_telemetry_spec
+from townlet.serve import SimRunner, build_app
 
 
 def wait_for(predicate, timeout=10.0):

@@ -53,9 +53,7 @@ def run_with_clients(tmp_path, stall=False):
     cfg = townlet.load_config(
         overrides={"telemetry.world_every_ticks": 1, "serve.ws.max_fps": 1000}
     )
-    sim = townlet.build_simulation(
-        cfg, telemetry=f"file:{path},ws://127.0.0.1:0"
-    )
+    sim = townlet.build_simulation(cfg, telemetry=f"file:{path},ws://127.0.0.1:0")
     with sim:
         hub = pipeline_of(sim.telemetry).transport("websocket")
         host, port = hub.address
@@ -76,7 +74,8 @@ def test_client_gets_snapshot_then_diffs_and_the_same_state_as_the_file(tmp_path
     client, file_frames = run_with_clients(tmp_path)
     kinds = [f["payload_type"] for f in client.frames]
     assert kinds[0] == "snapshot"
-    assert set(kinds[1:-1]) <= {"diff", "snapshot"} and "diff" in kinds
+    assert set(kinds[1:-1]) <= {"diff", "snapshot"}
+    assert "diff" in kinds
     assert kinds[-1] == "end"
     assert client.close_code == 1001
     assert "config_path" not in client.frames[0]["meta"]

@@ -148,10 +148,11 @@ class TelemetryConfig(Section):
 
     every_n_ticks: int = setting(1, "Emit a tick state every N ticks.", ge=1)
     world_every_ticks: int = setting(
-        10,
+        60,
         "Ticks between refreshes of the world-derived sections (agents, objects, "
-        "economy, rewards, KPIs); each refresh reads world.export_state(), about "
-        "one tick of work. townlet serve uses 1.",
+        "economy, rewards, policy); each refresh reads world.export_state() and "
+        "costs several ticks of work. Events, narrations and KPIs are never "
+        "sampled. townlet serve uses 1.",
         ge=1,
     )
     keyframe_every_ticks: int = setting(

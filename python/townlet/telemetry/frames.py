@@ -16,6 +16,7 @@ last state it wrote, and an ``end`` frame on a normal close.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -46,9 +47,20 @@ _ALWAYS_SNAPSHOT = ("meta", "map")
 _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
+_NOW: list[Any] = [-1, ""]
+
+
 def utc_now() -> str:
-    """The wall clock as RFC 3339 UTC with milliseconds (never deterministic)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The wall clock as RFC 3339 UTC with milliseconds (never deterministic).
+
+    Formatted once per millisecond: frames written in a burst share the string.
+    """
+    now = time.time()
+    millis = int(now * 1000)
+    if millis != _NOW[0]:
+        stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
+        _NOW[0], _NOW[1] = millis, stamp.replace("+00:00", "Z")
+    return str(_NOW[1])
 
 
 def encode_frame(frame: Mapping[str, Any]) -> bytes:

@@ -10,10 +10,12 @@ aggregator returns an immutable :class:`TickState`.
 
 Cost model. Delta items and the clock are built every due tick. The world-derived
 sections (agents, objects, economy, employment, perturbations, relationships,
-rewards, KPIs, policy) need ``world.export_state()``, which costs about as much as
-a tick, so they are refreshed every ``telemetry.world_every_ticks`` (default 10;
-``townlet serve`` uses 1) and on the first state; between refreshes a state reuses
-the same section objects, so its diff is only the clock and the delta items.
+rewards, policy) need ``world.export_state()`` plus record building, together
+several ticks' worth of work, so they are refreshed every
+``telemetry.world_every_ticks`` (default 60, one simulated hour; ``townlet serve``
+uses 1) and on the first state. KPIs and their history are cheap and refresh every
+``telemetry.kpi.history_every_ticks`` (10). Between refreshes a state reuses the
+same section objects, so its diff is only the clock and the delta items.
 
 The aggregator also keeps the read model of §1.1 row 4: the latest state, the last
 200 narrations and console results, and the KPI history.
@@ -216,6 +218,8 @@ class Aggregator:
         if self._sections is None or tick % self.config.world_every_ticks == 0:
             self._refresh(tick)
             self._health_now = self._health_section(tick)
+        elif tick % self.history.every == 0 and self._built is not None:
+            self._refresh_kpis(tick)
         return self._state(tick)
 
     def pending_state(self, tick: int) -> TickState | None:
@@ -278,9 +282,6 @@ class Aggregator:
             world.export_state(), self._static, self._built, self._raw_objects
         )
         self._built = built
-        kpis = kpi_values(source.kpis, built.relationships["friend_pairs"])
-        bands = self.config.kpi.bands
-        self.history.record(tick, kpis)
         sections: dict[str, Any] = {
             "meta": self._meta,
             "map": self._static.map,
@@ -290,15 +291,7 @@ class Aggregator:
             "employment": built.employment,
             "perturbations": built.perturbations,
             "relationships": built.relationships,
-            "kpis": {
-                "latest": kpis,
-                "bands": {
-                    k: b
-                    for k, v in kpis.items()
-                    if (b := band(k, v, bands)) is not None
-                },
-            },
-            "kpi_history": self.history.section(),
+            **self._kpi_sections(source, tick, built),
             "policy": self._policy_section(source, built.agents),
         }
         rewards = source.last_rewards
@@ -310,6 +303,38 @@ class Aggregator:
             if info is not None:
                 sections["stability"] = info
         self._sections = sections
+
+    def _kpi_sections(
+        self, source: TickSource, tick: int, built: WorldSections
+    ) -> dict[str, Any]:
+        """``kpis`` and ``kpi_history`` (a history point at due ticks)."""
+        kpis = kpi_values(source.kpis, built.relationships["friend_pairs"])
+        self.history.record(tick, kpis)
+        bands = self.config.kpi.bands
+        return {
+            "kpis": {
+                "latest": kpis,
+                "bands": {
+                    k: b
+                    for k, v in kpis.items()
+                    if (b := band(k, v, bands)) is not None
+                },
+            },
+            "kpi_history": self.history.section(),
+        }
+
+    def _refresh_kpis(self, tick: int) -> None:
+        """Between world refreshes: the ``kpis`` section and a history point.
+
+        The ``kpi_history`` section (up to 240 points per KPI, resent whole in a
+        diff) is republished at world refreshes only; no point is lost.
+        """
+        assert self._sections is not None
+        assert self._built is not None
+        source = self._source
+        assert source is not None
+        fresh = self._kpi_sections(source, tick, self._built)
+        self._sections = {**self._sections, "kpis": fresh["kpis"]}
 
     def _policy_section(
         self, source: TickSource, agents: Mapping[str, Any]
