@@ -138,7 +138,7 @@ def build_pipeline(
     tconf = _telemetry_config(config)
     if kind == "config":
         parts = [
-            _channel(_kind(t), t.path if t.type == "file" else None, config, run_id)
+            _channel(_kind(t), _config_arg(t, config), config, run_id)
             for t in tconf.transports
             if t.type != "null"
         ]
@@ -149,6 +149,18 @@ def build_pipeline(
     return TelemetryPipeline(
         channels, exporters=exporters, config=tconf, meta=_meta(config)
     )
+
+
+def _config_arg(transport: TransportConfig, config: Any) -> str | None:
+    """The item argument of a configured transport (a configured WebSocket
+    transport hosts its own server on ``serve.host:serve.port``)."""
+    if transport.type == "file":
+        return transport.path
+    if transport.type == "websocket":
+        serve = getattr(config, "serve", None)
+        host = getattr(serve, "host", "127.0.0.1")
+        return f"{host}:{getattr(serve, 'port', DEFAULT_WS_PORT)}"
+    return None
 
 
 def _kind(transport: TransportConfig) -> str:
