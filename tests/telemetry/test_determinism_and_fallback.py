@@ -47,8 +47,10 @@ def test_two_runs_with_equal_inputs_give_equal_frames(tmp_path):
     assert first == second
 
 
-@pytest.mark.parametrize(("name", "module"), [("websocket", "websockets"),
-                                              ("prometheus", "prometheus_client")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [("websocket", "websockets"), ("prometheus", "prometheus_client")],
+)
 def test_missing_library_names_the_extra_or_falls_back(monkeypatch, name, module):
     monkeypatch.setitem(sys.modules, module, None)  # import now fails
     with pytest.raises(ProviderError, match=f"needs {module}") as err:
