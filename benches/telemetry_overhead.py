@@ -67,9 +67,10 @@ def one_run(mode: str, ticks: int, workdir: Path) -> tuple[float, float]:
     if mode == "ws":
         port = free_port()
         spec = f"ws://127.0.0.1:{port}"
-        threading.Thread(
-            target=ws_client, args=(port, done, frames), daemon=True
-        ).start()
+        if ticks:  # the start-up run ends before a client could connect
+            client = threading.Thread(target=ws_client, args=(port, done, frames))
+            client.daemon = True
+            client.start()
     cmd = [
         sys.executable, "-m", "townlet", "--log-level", "WARNING", "run",
         "--no-progress", "--ticks", str(ticks), "--telemetry", str(spec),
