@@ -64,15 +64,22 @@ class _Client:
         self.max_fps = max_fps
         self.resync = False
         self.closing = False
+        self.wake_pending = False
         self.events_offered = 0
         self.frames_sent = 0
         self.last_tick = 0
 
     def offer(self, state: TickState) -> None:
-        """Queue a state (any thread); wake the sender."""
+        """Queue a state (any thread); wake the sender once until it takes.
+
+        Waking the event loop costs a self-pipe write and a GIL hand-over, so a
+        burst of states wakes it once, not once per state.
+        """
         self.events_offered += len(state.events)
         self.queue.put(state)
-        self._wake()
+        if not self.wake_pending:
+            self.wake_pending = True
+            self._wake()
 
     def close_soon(self) -> None:
         """Ask the sender to send ``end`` and close."""
@@ -88,6 +95,7 @@ class _Client:
 
     def take(self) -> TickState | None:
         """Everything queued, merged into the newest state (``None`` if empty)."""
+        self.wake_pending = False
         batch = self.queue.get_batch(0)
         if batch:
             self.queue.batch_done()
