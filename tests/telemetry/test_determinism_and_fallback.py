@@ -25,7 +25,7 @@ NONDETERMINISTIC = (
 def frames_of(tmp_path, name):
     path = tmp_path / f"{name}.jsonl"
     cfg = townlet.load_config(overrides={"telemetry.world_every_ticks": 7})
-    with townlet.build_simulation(cfg, telemetry=f"file:{path}", world="python") as sim:
+    with townlet.build_simulation(cfg, telemetry=f"file:{path}") as sim:
         sim.run(150)
     out = []
     for frame in read_jsonl(path):
