@@ -17,7 +17,7 @@ parser = pytest.importorskip(
 ALLOWED_LABELS = {
     "transport", "kind", "need", "object_type", "obs_variant", "reason", "status",
     "command", "category", "alert", "channel", "utility", "version",
-    "schema_version", "world_provider", "policy_provider",
+    "schema_version", "world_provider", "policy_provider", "le",
 }  # fmt: skip
 
 
@@ -49,6 +49,10 @@ def test_core_metrics_are_present_with_their_values(scraped):
     steps = samples(families, "townlet_agent_steps")
     assert steps == {(("obs_variant", sim.variant),): float(sim.counters.agent_steps)}
     assert "townlet_kpi_friend_pairs" in families
+    histogram = families["townlet_tick_duration_seconds"]
+    assert histogram.type == "histogram"
+    count = [s.value for s in histogram.samples if s.name.endswith("_count")]
+    assert count == [199.0]  # the intervals between 200 ticks
     assert "townlet_world_events" in families
     info = families["townlet_build_info"].samples[0]
     assert info.labels["schema_version"] == "1.0"

@@ -1,4 +1,4 @@
-"""Telemetry: aggregation, transforms, transports and structlog set-up (operations.md 1).
+"""Telemetry: aggregation, transforms, transports, structlog set-up (operations.md 1).
 
 The sink the loop talks to is :class:`TelemetryPipeline` (built by the registry
 from ``--telemetry`` items: ``stdout``, ``file[:PATH]``, ``ws[://HOST:PORT]``,

@@ -23,6 +23,7 @@ The aggregator also keeps the read model of §1.1 row 4: the latest state, the l
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -83,6 +84,51 @@ class TickSource(Protocol):
         """``{world, policy, telemetry: {name, requested, is_stub, reason}}``."""
 
 
+class TickDurations:
+    """Wall time between consecutive ``loop.tick`` events, as histogram buckets.
+
+    Feeds ``townlet_tick_duration_seconds`` (operations.md 1.10): one
+    ``perf_counter`` and one bisect per tick. Never deterministic content.
+    """
+
+    BOUNDS = (
+        1e-4,
+        2.5e-4,
+        5e-4,
+        1e-3,
+        2.5e-3,
+        5e-3,
+        1e-2,
+        2.5e-2,
+        5e-2,
+        0.1,
+        0.25,
+        1.0,
+    )
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(self.BOUNDS) + 1)
+        self.sum_seconds = 0.0
+        self._last: float | None = None
+
+    def observe(self, now: float) -> None:
+        """Count the time since the previous tick."""
+        last, self._last = self._last, now
+        if last is None:
+            return
+        seconds = now - last
+        self.counts[bisect.bisect_left(self.BOUNDS, seconds)] += 1
+        self.sum_seconds += seconds
+
+    def buckets(self) -> list[tuple[str, int]]:
+        """Cumulative ``(le, count)`` pairs, ``+Inf`` last."""
+        out, total = [], 0
+        for bound, count in zip((*self.BOUNDS, float("inf")), self.counts, strict=True):
+            total += count
+            out.append(("+Inf" if bound == float("inf") else repr(bound), total))
+        return out
+
+
 def clock_of(tick: int) -> dict[str, Any]:
     """``{day, minute_of_day, hhmm}`` of a tick.
 
@@ -138,6 +184,7 @@ class Aggregator:
         self.recent_narrations: deque[Mapping[str, Any]] = deque(maxlen=_READ_MODEL)
         self.recent_console: deque[Mapping[str, Any]] = deque(maxlen=_READ_MODEL)
         self.world_events_total: dict[str, int] = {}
+        self.tick_durations = TickDurations()
 
     @property
     def source(self) -> TickSource | None:
@@ -167,6 +214,7 @@ class Aggregator:
             self.world_events_total[name] = self.world_events_total.get(name, 0) + 1
             self.narrator.observe(name, record)
         elif kind == "loop.tick":
+            self.tick_durations.observe(time.perf_counter())
             return self._on_tick(event.tick, event.payload)
         elif kind == "loop.rewards":
             return None  # read from the source at refresh ticks

@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
+    HistogramMetricFamily,
     Metric,
 )
 from prometheus_client.registry import Collector
@@ -78,8 +79,15 @@ class PipelineCollector(Collector):
         yield info
         yield CounterMetricFamily(
             "townlet_ticks",
-            "Simulation ticks completed (one tick = one minute).",
+            "Simulation ticks completed (one tick = one simulated minute).",
             value=state.tick if state is not None else 0,
+        )
+        durations = agg.tick_durations
+        yield HistogramMetricFamily(
+            "townlet_tick_duration_seconds",
+            "Wall time between consecutive ticks, telemetry included.",
+            buckets=durations.buckets(),
+            sum_value=durations.sum_seconds,
         )
         yield from self._agents(sections)
         yield from self._world(sections, agg)
