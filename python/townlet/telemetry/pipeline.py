@@ -282,7 +282,7 @@ class TelemetryPipeline(StartStop):
                 "events_written": worker.transport.events_written,
                 "events_dropped": dropped,
                 "narrations": sum(self.aggregator.narrator.accepted.values()),
-                "reason": "normal",
+                "reason": "error" if self.aggregator.failures else "normal",
             }
 
         return totals
