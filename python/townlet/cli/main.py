@@ -137,6 +137,7 @@ def _register_commands() -> None:
     from townlet.cli.config_cmd import config
     from townlet.cli.console_cmd import console
     from townlet.cli.run import run
+    from townlet.cli.serve import serve
     from townlet.cli.snapshot_cmd import snapshot
 
     cli.add_command(run)
@@ -144,6 +145,7 @@ def _register_commands() -> None:
     cli.add_command(snapshot)
     cli.add_command(config)
     cli.add_command(bench)
+    cli.add_command(serve)
 
 
 _register_commands()
