@@ -3,7 +3,6 @@ on a random one, off when disabled (architecture.md 4 step 5, learning.md 8)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from towns import native_built
 from townlet.config import load_config
 from townlet.core.build import build_simulation
 from townlet.core.loop import SimulationLoop
+from townlet.telemetry.reader import read_jsonl
 
 pytestmark = pytest.mark.skipif(
     not native_built(), reason="townlet._native is not built (run 'make build')"
@@ -32,7 +32,17 @@ def run(tmp_path: Path, ticks: int, **kwargs: Any) -> tuple[SimulationLoop, list
     )
     with loop:
         loop.run(ticks)
-    events = [json.loads(line) for line in out.read_text().splitlines()]
+    # Framed telemetry: each frame's events section holds the loop events as
+    # records {eid, tick, kind, **payload} (operations.md 1.3).
+    events = [
+        {
+            "kind": e["kind"],
+            "tick": e["tick"],
+            "payload": {k: v for k, v in e.items() if k not in ("eid", "tick", "kind")},
+        }
+        for frame in read_jsonl(out)
+        for e in frame.get("events", ())
+    ]
     return loop, events
 
 
