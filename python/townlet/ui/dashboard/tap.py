@@ -57,6 +57,7 @@ class EventTap:
         self.camera: deque[dict[str, Any]] = deque(maxlen=keep)
         self.narration_count = 0
         self.event_totals: Counter[str] = Counter()
+        self.utilities: dict[str, str] = {}
 
     @property
     def provider(self) -> str:
@@ -79,6 +80,11 @@ class EventTap:
         elif event.kind.startswith("world."):
             record = {"name": event.kind[len("world.") :], "tick": event.tick}
             self.event_totals[record["name"]] += 1
+            if record["name"] == "utility_changed":
+                up = bool(event.payload.get("up", True))
+                self.utilities[str(event.payload.get("utility"))] = (
+                    "ON" if up else "OUTAGE"
+                )
             self.world_events.append({**record, **dict(event.payload)})
         elif event.kind == "demo.camera":
             self.camera.append({"tick": event.tick, **dict(event.payload)})

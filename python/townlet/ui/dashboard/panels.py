@@ -1,0 +1,121 @@
+"""Panel texts for the terminal dashboard (operations.md 4.3): header, agents,
+detail, narrations, KPIs, economy. Pure functions of a session, no Textual.
+
+>>> kpi_line("needs_floor_ratio", None, [])
+'needs_floor_ratio         n/a'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from townlet.core.types import WorldView
+from townlet.ui.dashboard.render import clock_text, need_bar, sparkline
+
+__all__ = [
+    "KPI_NAMES",
+    "NEEDS",
+    "agent_row",
+    "detail_text",
+    "economy_text",
+    "header_text",
+    "kpi_line",
+    "narration_lines",
+]
+
+NEEDS = ("hunger", "hygiene", "energy")
+KPI_NAMES = (
+    "needs_floor_ratio",
+    "attendance_ratio",
+    "late_shift_ratio",
+    "lateness_mean_ticks",
+    "queue_conflicts_per_day",
+    "faints",
+)
+
+
+def header_text(
+    view: WorldView, *, paused: bool, tps: float | None, mode: str = "local"
+) -> str:
+    """Tick, clock, tps and the connection state (``Live`` or ``Paused``).
+
+    >>> from townlet.core.types import WorldView
+    >>> header_text(WorldView(5, 0, 5, 1, 1, (".",), (), (), ()), paused=True, tps=None)
+    'tick 5 | day 0 00:05 | tps n/a | Paused | local'
+    """
+    state = "Paused" if paused else "Live"
+    rate = "n/a" if tps is None else f"{tps:.1f}"
+    return f"tick {view.tick} | {clock_text(view.day, view.minute)} | tps {rate} | {state} | {mode}"
+
+
+def agent_row(agent: Mapping[str, Any]) -> tuple[str, ...]:
+    """One agents-table row: id, name, the three needs, wallet, alive.
+
+    >>> agent_row({"id": "a", "name": "A", "needs": {"hunger": 0.5}, "wallet": 2})
+    ('a', 'A', '0.50', 'n/a', 'n/a', '2.00', 'yes')
+    """
+    needs = agent.get("needs") or {}
+    cells = [f"{needs[n]:.2f}" if n in needs else "n/a" for n in NEEDS]
+    wallet = agent.get("wallet")
+    return (
+        str(agent["id"]),
+        str(agent.get("name", "")),
+        *cells,
+        "n/a" if wallet is None else f"{float(wallet):.2f}",
+        "yes" if agent.get("alive", True) else "no",
+    )
+
+
+def detail_text(
+    agent: Mapping[str, Any] | None, ties: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """The selected agent: needs bars, wallet, items, home and top ties."""
+    if agent is None:
+        return "No agent selected (j / k to select)."
+    needs = agent.get("needs") or {}
+    lines = [f"{agent['id']}  {agent.get('name', '')}  ({agent.get('profile', '?')})"]
+    lines += [f"{n:<8}{need_bar(needs.get(n))}" for n in NEEDS]
+    lines.append(f"wallet  {float(agent.get('wallet', 0.0)):.2f}")
+    items = agent.get("items") or {}
+    lines.append("items   " + ", ".join(f"{k} {v}" for k, v in sorted(items.items())))
+    lines.append(f"home    {agent.get('home', '-')}  at {agent.get('position')}")
+    friend = max(ties, key=lambda t: float(t.get("trust", 0)), default=None)
+    rival = max(ties, key=lambda t: float(t.get("rivalry", 0)), default=None)
+    if friend is not None:
+        lines.append(f"friend  {friend['other']} trust {float(friend['trust']):.2f}")
+    if rival is not None and float(rival.get("rivalry", 0)) > 0:
+        lines.append(f"rival   {rival['other']} rivalry {float(rival['rivalry']):.2f}")
+    return "\n".join(lines)
+
+
+def narration_lines(narrations: Iterable[Mapping[str, Any]], limit: int = 50) -> str:
+    """Newest first, priority marked with ``!``; a placeholder when empty."""
+    items = list(narrations)[-limit:][::-1]
+    if not items:
+        return "No narrations yet."
+    return "\n".join(
+        f"{'!' if n.get('priority') else ' '} {n['tick']:>5} {n['message']}"
+        for n in items
+    )
+
+
+def kpi_line(name: str, value: Any, history: Sequence[float | None]) -> str:
+    """``name  value  sparkline`` (``n/a`` while the window has not filled)."""
+    shown = "n/a" if value is None else f"{float(value):.2f}"
+    spark = sparkline(list(history)[-24:]) if history else ""
+    return f"{name:<24}{shown:>5} {spark}".rstrip()
+
+
+def economy_text(
+    state_economy: Mapping[str, Any], utilities: Mapping[str, str]
+) -> str:
+    """Prices (marked ``^`` above base) and power / water state."""
+    prices = state_economy.get("prices", {})
+    base = state_economy.get("base_prices", {})
+    parts = []
+    for item in sorted(prices):
+        mark = "^" if float(prices[item]) > float(base.get(item, prices[item])) else ""
+        parts.append(f"{item} {float(prices[item]):.2f}{mark}")
+    util = "  ".join(f"{k}: {v}" for k, v in sorted(utilities.items()))
+    return "prices  " + "  ".join(parts) + "\n" + (util or "power: ON  water: ON")
