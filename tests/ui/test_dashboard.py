@@ -15,10 +15,10 @@ import pytest
 
 pytest.importorskip("textual", reason="the dashboard needs the ui extra (textual)")
 
-from textual.widgets import Input, Static  # noqa: E402
+from textual.widgets import Input, Static
 
-from townlet.ui.dashboard.app import KEYS, DashboardApp, HelpScreen  # noqa: E402
-from townlet.ui.dashboard.session import LocalSession  # noqa: E402
+from townlet.ui.dashboard.app import KEYS, DashboardApp, HelpScreen
+from townlet.ui.dashboard.session import LocalSession
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo" / "demo.yaml"
 
@@ -91,10 +91,12 @@ def test_selected_agent_is_highlighted_and_detailed(session: LocalSession) -> No
 
 def test_f_follows_and_r_toggles_relationship_marks(session: LocalSession) -> None:
     app = _drive(session, ["f", "r"])
-    assert app.follow and app.relations
+    assert app.follow
+    assert app.relations
     assert "follow relations" in app.snapshot_text["map"]  # type: ignore[attr-defined]
     app = _drive(session, ["f", "f", "r", "r"])
-    assert not app.follow and not app.relations
+    assert not app.follow
+    assert not app.relations
 
 
 def test_s_saves_a_snapshot_at_the_end_of_the_next_tick(
@@ -174,3 +176,17 @@ def test_stub_telemetry_shows_the_banner(tmp_path: Path) -> None:
     with LocalSession(CONFIG, seed=7, workdir=tmp_path, telemetry="none") as s:
         app = _drive(s, [])
     assert "Telemetry stub active" in app.snapshot_text["banner"]  # type: ignore[attr-defined]
+
+
+def test_cli_dashboard_without_textual_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    import townlet.ui.dashboard as dashboard_pkg
+    from townlet.cli.main import cli
+
+    monkeypatch.setattr(dashboard_pkg, "textual_available", lambda: False)
+    result = CliRunner().invoke(cli, ["dashboard"])
+    assert result.exit_code == 2
+    assert "pip install 'townlet[ui]'" in result.output

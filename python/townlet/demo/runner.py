@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from townlet.console.script import ScriptRunner
+from townlet.console.envelope import Result
+from townlet.console.script import ScriptRunner, ScriptStep
 from townlet.demo.story import Story
 from townlet.ui.dashboard.session import LocalSession
 
@@ -92,7 +93,7 @@ class DemoRun:
         events = self.session.tap.event_totals
         return DemoOutcome(
             narrations=list(self.session.tap.narrations),
-            results=[(s.name, r.status) for s, r in self.runner.results],
+            step_results=list(self.runner.results),
             event_counts=dict(events),
             ticks=self.session.tick_count,
         )
@@ -104,15 +105,20 @@ class DemoOutcome:
 
     Attributes:
         narrations: ``{tick, category, message, priority, focus}`` in order.
-        results: ``(command, status)`` of every injected step.
+        step_results: ``(step, result envelope)`` of every injected step.
         event_counts: world events by name, over the whole run.
         ticks: the last tick run.
     """
 
     narrations: list[dict[str, Any]]
-    results: list[tuple[str, str]] = field(default_factory=list)
+    step_results: list[tuple[ScriptStep, Result]] = field(default_factory=list)
     event_counts: dict[str, int] = field(default_factory=dict)
     ticks: int = 0
+
+    @property
+    def results(self) -> list[tuple[str, str]]:
+        """``(command, status)`` of every injected step."""
+        return [(step.name, result.status) for step, result in self.step_results]
 
 
 def narrations_jsonl(narrations: list[dict[str, Any]]) -> str:

@@ -15,6 +15,7 @@ pause/resume, ``n`` step one tick while paused, ``j``/``k`` and the arrows selec
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
@@ -44,7 +45,16 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("s", "snapshot_save (at the end of the next tick)"),
 )
 KPI_HISTORY_EVERY_TICKS = 10
-PANELS = ("header", "banner", "map", "detail", "narrations", "kpis", "economy", "status")
+PANELS = (
+    "header",
+    "banner",
+    "map",
+    "detail",
+    "narrations",
+    "kpis",
+    "economy",
+    "status",
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -74,6 +84,8 @@ class DashboardApp(App[None]):
         tps: ticks per second (0: as fast as the terminal redraws allow).
         demo: a :class:`~townlet.demo.DemoRun` whose session is ``session``.
         autotick: start the tick timer (tests turn it off to drive ticks by key).
+        restart: with a demo, builds a fresh started DemoRun when the story ends
+            (``townlet demo --loop``); the old one is stopped.
     """
 
     AUTO_FOCUS = None  # keys go to the app until ':' opens the prompt
@@ -114,8 +126,10 @@ class DashboardApp(App[None]):
         tps: float = 10.0,
         demo: Any = None,
         autotick: bool = True,
+        restart: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
+        self.restart = restart
         self.session = session
         self.demo = demo
         self.tps = tps
@@ -151,7 +165,9 @@ class DashboardApp(App[None]):
             with Vertical():
                 yield Static("", id="kpis")
                 yield Static("", id="economy")
-        yield Input(placeholder="command, e.g. setneed agent_0 {hunger: 0.2}", id="prompt")
+        yield Input(
+            placeholder="command, e.g. setneed agent_0 {hunger: 0.2}", id="prompt"
+        )
         yield Static("", id="status")
 
     def on_mount(self) -> None:
@@ -186,6 +202,11 @@ class DashboardApp(App[None]):
 
     def _on_timer(self) -> None:
         """Timer body: tick (10 per call at tps 0), then redraw."""
+        if self.demo is not None and self.demo.finished and self.restart is not None:
+            self.demo.stop()
+            self.demo = self.restart()
+            self.session = self.demo.session
+            self._camera_seen = 0
         for _ in range(1 if self.tps > 0 else 10):
             if not self._advance():
                 break
@@ -233,7 +254,9 @@ class DashboardApp(App[None]):
         art = minimap(
             view, 48, 24, selected=self.selected, follow=self.follow, marks=marks
         )
-        flags = ("follow " if self.follow else "") + ("relations" if self.relations else "")
+        flags = ("follow " if self.follow else "") + (
+            "relations" if self.relations else ""
+        )
         self._panels["map"].update("\n".join(art) + f"\n{flags}")
         self._draw_table(agents, ids)
         record = next((a for a in agents if str(a["id"]) == self.selected), None)
@@ -270,7 +293,9 @@ class DashboardApp(App[None]):
         result = self.session.command(name, args)
         if result.status == "error":
             error = result.error or {}
-            self.status_line = f"{name}: error {error.get('code')}: {error.get('message')}"
+            self.status_line = (
+                f"{name}: error {error.get('code')}: {error.get('message')}"
+            )
         else:
             self.status_line = f"{name}: {result.status} {result.result or ''}".rstrip()
         self.refresh_panels()

@@ -46,7 +46,8 @@ def header_text(
     """
     state = "Paused" if paused else "Live"
     rate = "n/a" if tps is None else f"{tps:.1f}"
-    return f"tick {view.tick} | {clock_text(view.day, view.minute)} | tps {rate} | {state} | {mode}"
+    clock = clock_text(view.day, view.minute)
+    return f"tick {view.tick} | {clock} | tps {rate} | {state} | {mode}"
 
 
 def agent_row(agent: Mapping[str, Any]) -> tuple[str, ...]:
@@ -107,9 +108,7 @@ def kpi_line(name: str, value: Any, history: Sequence[float | None]) -> str:
     return f"{name:<24}{shown:>5} {spark}".rstrip()
 
 
-def economy_text(
-    state_economy: Mapping[str, Any], utilities: Mapping[str, str]
-) -> str:
+def economy_text(state_economy: Mapping[str, Any], utilities: Mapping[str, str]) -> str:
     """Prices (marked ``^`` above base) and power / water state."""
     prices = state_economy.get("prices", {})
     base = state_economy.get("base_prices", {})

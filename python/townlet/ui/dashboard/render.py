@@ -1,4 +1,4 @@
-"""Text rendering for the terminal dashboard: pure functions, no Textual (operations.md 4.3).
+"""Text for the terminal dashboard: pure functions, no Textual (operations.md 4.3).
 
 The app (:mod:`townlet.ui.dashboard.app`) puts these strings into widgets, so the
 minimap, the needs bars, the sparklines and the header are tested without a terminal.

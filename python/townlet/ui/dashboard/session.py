@@ -136,7 +136,9 @@ class LocalSession:
     def ties(self) -> dict[str, list[dict[str, Any]]]:
         """Each agent's ties by agent id (``other`` mapped to an agent id)."""
         state = self.loop.world.export_state()
-        ids = {int(a.get("uid", i)): str(a["id"]) for i, a in enumerate(state["agents"])}
+        ids = {
+            int(a.get("uid", i)): str(a["id"]) for i, a in enumerate(state["agents"])
+        }
         out: dict[str, list[dict[str, Any]]] = {}
         for agent in state["agents"]:
             ties = []

@@ -1,4 +1,4 @@
-"""An event tap: a telemetry sink wrapper that keeps what a UI shows (operations.md 4.3).
+"""An event tap: a sink wrapper keeping what a UI shows (operations.md 4.3).
 
 :class:`EventTap` forwards every event to the real sink and keeps, in bounded
 deques, the narrations (``console.narrate`` events, and ``narration`` events once
@@ -7,6 +7,7 @@ and reads no clock, so a headless demo replay collects the same narrations every
 
 >>> from townlet.telemetry.discard import NullSink
 >>> tap = EventTap(NullSink())
+>>> tap.start()
 >>> tap.emit(TelemetryEvent("console.narrate", 3, {"message": "Hi", "category": "x"}))
 >>> tap.narrations[0]["tick"], tap.narrations[0]["message"]
 (3, 'Hi')
@@ -78,9 +79,10 @@ class EventTap:
             self.narrations.append(narration_record(event.tick, event.payload))
             self.narration_count += 1
         elif event.kind.startswith("world."):
-            record = {"name": event.kind[len("world.") :], "tick": event.tick}
-            self.event_totals[record["name"]] += 1
-            if record["name"] == "utility_changed":
+            name = event.kind[len("world.") :]
+            record: dict[str, Any] = {"name": name, "tick": event.tick}
+            self.event_totals[name] += 1
+            if name == "utility_changed":
                 up = bool(event.payload.get("up", True))
                 self.utilities[str(event.payload.get("utility"))] = (
                     "ON" if up else "OUTAGE"
