@@ -24,7 +24,7 @@ from townlet.console.script import ScriptRunner, ScriptStep
 from townlet.demo.story import Story
 from townlet.ui.dashboard.session import LocalSession
 
-__all__ = ["DemoOutcome", "DemoRun", "narrations_jsonl", "run_headless"]
+__all__ = ["DemoOutcome", "DemoRun", "friend_pairs", "narrations_jsonl", "run_headless"]
 
 GOLDEN_FIELDS = ("tick", "category", "message")
 
@@ -96,6 +96,7 @@ class DemoRun:
             step_results=list(self.runner.results),
             event_counts=dict(events),
             ticks=self.session.tick_count,
+            friend_pairs=friend_pairs(self.session.ties()),
         )
 
 
@@ -108,17 +109,40 @@ class DemoOutcome:
         step_results: ``(step, result envelope)`` of every injected step.
         event_counts: world events by name, over the whole run.
         ticks: the last tick run.
+        friend_pairs: agent pairs with mutual trust >= 0.5 at the end (sorted).
     """
 
     narrations: list[dict[str, Any]]
     step_results: list[tuple[ScriptStep, Result]] = field(default_factory=list)
     event_counts: dict[str, int] = field(default_factory=dict)
     ticks: int = 0
+    friend_pairs: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def results(self) -> list[tuple[str, str]]:
         """``(command, status)`` of every injected step."""
         return [(step.name, result.status) for step, result in self.step_results]
+
+
+def friend_pairs(
+    ties: dict[str, list[dict[str, Any]]], threshold: float = 0.5
+) -> list[tuple[str, str]]:
+    """Unordered pairs whose trust is >= ``threshold`` both ways (operations.md 1.9).
+
+    >>> friend_pairs({"a": [{"other": "b", "trust": 0.6}],
+    ...               "b": [{"other": "a", "trust": 0.5}]})
+    [('a', 'b')]
+    """
+    trust = {
+        (agent, str(tie["other"])): float(tie.get("trust", 0.0))
+        for agent, agent_ties in ties.items()
+        for tie in agent_ties
+    }
+    return sorted(
+        (a, b)
+        for (a, b), value in trust.items()
+        if a < b and value >= threshold and trust.get((b, a), 0.0) >= threshold
+    )
 
 
 def narrations_jsonl(narrations: list[dict[str, Any]]) -> str:
