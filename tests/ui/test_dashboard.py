@@ -48,7 +48,15 @@ def _drive(session: LocalSession, keys: list[str], **kwargs: object) -> Dashboar
             app.refresh_panels()
             app.snapshot_text = {  # type: ignore[attr-defined]
                 name: _text(app, f"#{name}")
-                for name in ("header", "map", "detail", "status", "banner")
+                for name in (
+                    "header",
+                    "map",
+                    "detail",
+                    "status",
+                    "banner",
+                    "narrations",
+                    "kpis",
+                )
             }
             app.screen_name = type(app.screen).__name__  # type: ignore[attr-defined]
 
@@ -176,6 +184,8 @@ def test_stub_telemetry_shows_the_banner(tmp_path: Path) -> None:
     with LocalSession(CONFIG, seed=7, workdir=tmp_path, telemetry="none") as s:
         app = _drive(s, [])
     assert "Telemetry stub active" in app.snapshot_text["banner"]  # type: ignore[attr-defined]
+    assert app.snapshot_text["narrations"] == "Unavailable (telemetry stub)"  # type: ignore[attr-defined]
+    assert app.snapshot_text["kpis"] == "Unavailable (telemetry stub)"  # type: ignore[attr-defined]
 
 
 def test_cli_dashboard_without_textual_names_the_extra(

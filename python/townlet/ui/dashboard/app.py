@@ -14,6 +14,7 @@ pause/resume, ``n`` step one tick while paused, ``j``/``k`` and the arrows selec
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -24,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from townlet.core.registry import degraded_notices
+from townlet.core.registry import degraded_notices, is_stub_telemetry
 from townlet.ui.dashboard import panels
 from townlet.ui.dashboard.render import minimap, tie_marks
 from townlet.ui.dashboard.session import LocalSession
@@ -45,6 +46,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("s", "snapshot_save (at the end of the next tick)"),
 )
 KPI_HISTORY_EVERY_TICKS = 10
+STUB_PANEL = "Unavailable (telemetry stub)"  # operations.md D-3
 PANELS = (
     "header",
     "banner",
@@ -92,12 +94,15 @@ class DashboardApp(App[None]):
     CSS = """
     #banner { color: black; background: orange; height: auto; }
     #header { background: $boost; height: 1; }
-    #map { width: 50; height: 26; border: round $primary; }
-    #agents { height: 14; }
-    #detail { height: 12; border: round $primary; }
-    #narrations { height: 10; border: round $primary; }
+    #top { height: 28; }
+    #map { width: 52; height: 100%; border: round $primary; }
+    #agents { height: 13; }
+    #detail { height: 1fr; border: round $primary; }
+    #bottom { height: 1fr; }
+    #narrations { width: 1fr; height: 100%; border: round $primary; }
+    #side { width: 60; }
     #kpis { height: 9; border: round $primary; }
-    #economy { height: 4; border: round $primary; }
+    #economy { height: 1fr; border: round $primary; }
     #prompt { dock: bottom; display: none; }
     #prompt.open { display: block; }
     #status { dock: bottom; height: 1; }
@@ -142,6 +147,7 @@ class DashboardApp(App[None]):
             name: deque(maxlen=240) for name in panels.KPI_NAMES
         }
         self._camera_seen = 0
+        self._rate_mark: float | None = None
         # widgets are looked up once: queries go to the active screen (help overlay)
         self._panels: dict[str, Static] = {}
         self._table: DataTable[str] | None = None
@@ -153,16 +159,16 @@ class DashboardApp(App[None]):
         """Header, banner, map and panels, prompt and status line."""
         yield Static("", id="header")
         yield Static("", id="banner")
-        with Horizontal():
+        with Horizontal(id="top"):
             yield Static("", id="map")
             with Vertical():
                 table: DataTable[str] = DataTable(id="agents", cursor_type="row")
                 table.can_focus = False
                 yield table
                 yield Static("", id="detail")
-        with Horizontal():
+        with Horizontal(id="bottom"):
             yield Static("", id="narrations")
-            with Vertical():
+            with Vertical(id="side"):
                 yield Static("", id="kpis")
                 yield Static("", id="economy")
         yield Input(
@@ -207,10 +213,18 @@ class DashboardApp(App[None]):
             self.demo = self.restart()
             self.session = self.demo.session
             self._camera_seen = 0
+        ran = 0
         for _ in range(1 if self.tps > 0 else 10):
             if not self._advance():
                 break
+            ran += 1
             self._after_tick()
+        now = time.monotonic()  # display only: the actual tps in the header
+        if ran and self._rate_mark is not None:
+            self.session.console.tps_actual = round(
+                ran / max(now - self._rate_mark, 1e-9), 1
+            )
+        self._rate_mark = now
         self.refresh_panels()
 
     def _after_tick(self) -> None:
@@ -262,16 +276,20 @@ class DashboardApp(App[None]):
         record = next((a for a in agents if str(a["id"]) == self.selected), None)
         detail = panels.detail_text(record, ties.get(self.selected or "", []))
         self._panels["detail"].update(detail)
-        narrations = panels.narration_lines(session.tap.narrations, limit=8)
-        self._panels["narrations"].update(narrations)
+        stub = is_stub_telemetry(session.loop)
+        narrations = panels.narration_lines(session.tap.narrations, limit=50)
+        self._panels["narrations"].update(STUB_PANEL if stub else narrations)
         kpis = session.kpis()
         lines = [
             panels.kpi_line(name, kpis.get(name), list(self.kpi_history[name]))
             for name in panels.KPI_NAMES
         ]
-        self._panels["kpis"].update("\n".join(lines))
-        economy = session.loop.world.export_state().get("economy", {})
-        text = panels.economy_text(economy, session.tap.utilities)
+        self._panels["kpis"].update(STUB_PANEL if stub else "\n".join(lines))
+        state = session.loop.world.export_state()
+        active = state.get("perturbations", {}).get("active", [])
+        text = panels.economy_text(
+            state.get("economy", {}), session.tap.utilities, active
+        )
         self._panels["economy"].update(text)
         self._panels["status"].update(self.status_line)
 

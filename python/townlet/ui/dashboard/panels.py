@@ -108,8 +108,19 @@ def kpi_line(name: str, value: Any, history: Sequence[float | None]) -> str:
     return f"{name:<24}{shown:>5} {spark}".rstrip()
 
 
-def economy_text(state_economy: Mapping[str, Any], utilities: Mapping[str, str]) -> str:
-    """Prices (marked ``^`` above base) and power / water state."""
+def economy_text(
+    state_economy: Mapping[str, Any],
+    utilities: Mapping[str, str],
+    active: Sequence[Mapping[str, Any]] = (),
+) -> str:
+    """Prices (marked ``^`` above base), power / water, active perturbations.
+
+    >>> print(economy_text({"prices": {"meal": 1.5}, "base_prices": {"meal": 1.0}},
+    ...     {}, [{"spec": "price_spike", "targets": ["grocer"], "ends_at": 660}]))
+    prices  meal 1.50^
+    power: ON  water: ON
+    price_spike grocer until 660
+    """
     prices = state_economy.get("prices", {})
     base = state_economy.get("base_prices", {})
     parts = []
@@ -117,4 +128,9 @@ def economy_text(state_economy: Mapping[str, Any], utilities: Mapping[str, str])
         mark = "^" if float(prices[item]) > float(base.get(item, prices[item])) else ""
         parts.append(f"{item} {float(prices[item]):.2f}{mark}")
     util = "  ".join(f"{k}: {v}" for k, v in sorted(utilities.items()))
-    return "prices  " + "  ".join(parts) + "\n" + (util or "power: ON  water: ON")
+    text = "prices  " + "  ".join(parts) + "\n" + (util or "power: ON  water: ON")
+    for event in active:
+        targets = " ".join(str(t) for t in event.get("targets") or [])
+        name = f"{event.get('spec')} {targets}".rstrip()
+        text += f"\n{name} until {event.get('ends_at')}"
+    return text
