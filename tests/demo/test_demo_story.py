@@ -162,3 +162,19 @@ def test_dashboard_follows_the_demo_camera(tmp_path: Path) -> None:
         assert app.selected == "agent_10"  # camera focus $newcomer at tick 721
     finally:
         run.stop()
+
+
+def test_packaged_demo_configs_match_the_repository() -> None:
+    packaged = ROOT / "python" / "townlet" / "data" / "configs" / "demo"
+    for name in ("demo.yaml", "story_day_one.yaml"):
+        assert (packaged / name).read_text() == (STORY.parent / name).read_text()
+
+
+def test_default_story_loads_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    story = load_story()
+    assert story.config is not None
+    assert story.config.exists()
+    assert story.config.name == "demo.yaml"

@@ -70,9 +70,9 @@ def demo(
     """Play a demo story (default: "Day one")."""
     import tempfile
 
-    from townlet.demo import DEFAULT_STORY, load_story
+    from townlet.demo import load_story
 
-    story = load_story(timeline or DEFAULT_STORY)
+    story = load_story(timeline)
     rate = tps if tps is not None else float(story.script.tps or DEFAULT_TPS)
     if ui == "web":
         from townlet.demo import start_web_demo

@@ -22,7 +22,14 @@ import yaml
 from townlet.console.script import Script, ScriptStep, parse_script
 from townlet.errors import ConfigError
 
-__all__ = ["DEFAULT_STORY", "END_MESSAGE", "Story", "load_story", "story_from_tree"]
+__all__ = [
+    "DEFAULT_STORY",
+    "END_MESSAGE",
+    "Story",
+    "default_story_path",
+    "load_story",
+    "story_from_tree",
+]
 
 DEFAULT_STORY = "configs/demo/story_day_one.yaml"
 END_MESSAGE = "The day ends in Townlet."
@@ -62,14 +69,28 @@ def _with_ending(script: Script) -> Script:
 
 
 def _resolve_config(name: str | None, base: Path | None) -> Path | None:
-    """The story's config: as given when it exists, else next to the story."""
+    """The story's config: as given when it exists, else next to the story (by
+    its relative path, then by its file name)."""
     if name is None:
         return None
     path = Path(name)
     if path.exists() or path.is_absolute() or base is None:
         return path
-    beside = base / path
-    return beside if beside.exists() else path
+    for beside in (base / path, base / path.name):
+        if beside.exists():
+            return beside
+    return path
+
+
+def default_story_path() -> Path:
+    """``configs/demo/story_day_one.yaml`` in the working directory when it is
+    there, else the copy packaged with townlet (``townlet/data/configs/demo``)."""
+    local = Path(DEFAULT_STORY)
+    if local.exists():
+        return local
+    from townlet.config.files import packaged_configs_dir
+
+    return packaged_configs_dir() / "demo" / local.name
 
 
 def story_from_tree(raw: Any, source: str = "story", base: Path | None = None) -> Story:
@@ -82,13 +103,13 @@ def story_from_tree(raw: Any, source: str = "story", base: Path | None = None) -
     return Story(script, _resolve_config(script.config, base), source)
 
 
-def load_story(path: str | Path = DEFAULT_STORY) -> Story:
-    """Read and validate a story file.
+def load_story(path: str | Path | None = None) -> Story:
+    """Read and validate a story file (default: :func:`default_story_path`).
 
     Raises:
         ConfigError: unreadable, not YAML, or invalid (every problem listed).
     """
-    path = Path(path)
+    path = Path(path) if path is not None else default_story_path()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
