@@ -178,3 +178,33 @@ def test_default_story_loads_outside_the_repository(
     assert story.config is not None
     assert story.config.exists()
     assert story.config.name == "demo.yaml"
+
+
+def test_loop_restarts_the_story_from_a_fresh_simulation(tmp_path: Path) -> None:
+    pytest.importorskip("textual", reason="the dashboard needs the ui extra")
+    from townlet.ui.dashboard.app import DashboardApp
+
+    story = story_from_tree({"ticks": 3, "steps": [{"at": 2, "narrate": "Hi"}]})
+    runs: list[DemoRun] = []
+
+    def fresh() -> DemoRun:
+        run = DemoRun(story, workdir=tmp_path / str(len(runs)))
+        run.start()
+        runs.append(run)
+        return run
+
+    app = DashboardApp(fresh().session, tps=0, demo=runs[0], restart=fresh)
+
+    async def go() -> None:
+        async with app.run_test(size=(160, 60)) as pilot:
+            for _ in range(1000):  # bounded: a stuck timer fails, never hangs
+                if len(runs) >= 2:
+                    break
+                await pilot.pause(0.01)
+
+    asyncio.run(go())
+    app.demo.stop()
+    assert len(runs) >= 2
+    assert runs[0].finished
+    assert app.session is app.demo.session
+    assert app.demo is runs[-1]

@@ -200,3 +200,42 @@ def test_cli_dashboard_without_textual_names_the_extra(
     result = CliRunner().invoke(cli, ["dashboard"])
     assert result.exit_code == 2
     assert "pip install 'townlet[ui]'" in result.output
+
+
+def test_cli_dashboard_builds_a_local_session(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from townlet.cli.main import cli
+
+    seen: list[DashboardApp] = []
+    monkeypatch.setattr(DashboardApp, "run", lambda self: seen.append(self))
+    args = ["dashboard", "--config", str(CONFIG), "--seed", "7", "--tps", "5"]
+    result = CliRunner().invoke(
+        cli, [*args, "--paused", "--snapshot-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    (app,) = seen
+    assert app.tps == 5
+    assert app.session.paused
+    assert app.session.principal == "local:dashboard"
+    assert (tmp_path / "audit.jsonl").exists()
+
+
+def test_cli_demo_dashboard_drives_the_app_with_the_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from townlet.cli.main import cli
+
+    seen: list[DashboardApp] = []
+    monkeypatch.setattr(DashboardApp, "run", lambda self: seen.append(self))
+    result = CliRunner().invoke(cli, ["demo", "--ui", "dashboard", "--loop"])
+    assert result.exit_code == 0, result.output
+    (app,) = seen
+    assert app.demo is not None
+    assert app.demo.story.script.name == "day-one"
+    assert app.tps == 24
+    assert app.restart is not None
