@@ -208,3 +208,16 @@ def test_loop_restarts_the_story_from_a_fresh_simulation(tmp_path: Path) -> None
     assert runs[0].finished
     assert app.session is app.demo.session
     assert app.demo is runs[-1]
+
+
+def test_wrap_telemetry_is_refused_once_the_loop_runs(tmp_path: Path) -> None:
+    from townlet.errors import SimulationError
+    from townlet.ui.dashboard.session import LocalSession
+
+    with LocalSession(STORY.parent / "demo.yaml", workdir=tmp_path) as session:
+        with pytest.raises(SimulationError, match="already started"):
+            session.loop.wrap_telemetry(lambda sink: sink)
+        session.command("narrate", {"message": "Tapped"})
+        session.tick()
+        assert session.loop.telemetry is session.tap
+        assert [n["message"] for n in session.tap.narrations] == ["Tapped"]
