@@ -239,3 +239,15 @@ def test_cli_demo_dashboard_drives_the_app_with_the_story(
     assert app.demo.story.script.name == "day-one"
     assert app.tps == 24
     assert app.restart is not None
+
+
+def test_narration_panel_lists_narrations_and_notable_events(
+    session: LocalSession,
+) -> None:
+    session.command("narrate", {"message": "A stranger arrives", "priority": True})
+    session.command("spawn", {"position": [6, 20]})
+    session.tick()
+    app = _drive(session, [])
+    text = app.snapshot_text["narrations"]  # type: ignore[attr-defined]
+    assert f"! {session.tick_count:>5} A stranger arrives" in text
+    assert "newcomer agent_10" in text.split("Events")[1]

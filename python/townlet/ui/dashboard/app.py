@@ -278,7 +278,9 @@ class DashboardApp(App[None]):
         self._panels["detail"].update(detail)
         stub = is_stub_telemetry(session.loop)
         narrations = panels.narration_lines(session.tap.narrations, limit=50)
-        self._panels["narrations"].update(STUB_PANEL if stub else narrations)
+        events = [panels.event_line(e) for e in list(session.tap.notable)[-6:][::-1]]
+        body = narrations + "\n\nEvents\n" + ("\n".join(events) or "none yet")
+        self._panels["narrations"].update(STUB_PANEL if stub else body)
         kpis = session.kpis()
         lines = [
             panels.kpi_line(name, kpis.get(name), list(self.kpi_history[name]))

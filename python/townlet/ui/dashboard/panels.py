@@ -19,6 +19,7 @@ __all__ = [
     "agent_row",
     "detail_text",
     "economy_text",
+    "event_line",
     "header_text",
     "kpi_line",
     "narration_lines",
@@ -99,6 +100,37 @@ def narration_lines(narrations: Iterable[Mapping[str, Any]], limit: int = 50) ->
         f"{'!' if n.get('priority') else ' '} {n['tick']:>5} {n['message']}"
         for n in items
     )
+
+
+def event_line(event: Mapping[str, Any]) -> str:
+    """One notable world event in words (the dashboard's "Events" list).
+
+    >>> event_line({"tick": 9, "name": "queue_conflict", "object_id": "till_1",
+    ...             "kind": "cut_in", "actor": "a", "rival": "b"})
+    '    9 queue conflict at till_1: a cut_in b'
+    """
+    name, tick = str(event.get("name")), int(event.get("tick", 0))
+    if name == "queue_conflict":
+        text = (
+            f"queue conflict at {event.get('object_id')}: "
+            f"{event.get('actor')} {event.get('kind')} {event.get('rival')}"
+        )
+    elif name == "perturbation_started":
+        targets = " ".join(str(t) for t in event.get("targets") or [])
+        text = f"{event.get('spec')} starts {targets}".rstrip()
+        text += f" until {event.get('ends_at')}"
+    elif name == "perturbation_ended":
+        text = f"{event.get('spec')} ends"
+    elif name == "agent_spawned":
+        text = f"newcomer {event.get('agent_id')} ({event.get('agent_name')})"
+    elif name == "utility_changed":
+        state = "back" if event.get("up") else "out"
+        text = f"{event.get('utility')} {state}"
+    elif name == "shared_meal":
+        text = "shared meal: " + " and ".join(str(a) for a in event.get("agents", []))
+    else:
+        text = name.replace("_", " ")
+    return f"{tick:>5} {text}"
 
 
 def kpi_line(name: str, value: Any, history: Sequence[float | None]) -> str:

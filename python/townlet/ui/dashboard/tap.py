@@ -26,6 +26,17 @@ from townlet.core.types import TelemetryEvent, TransportStatus
 __all__ = ["EventTap", "narration_record"]
 
 NARRATION_KINDS = ("console.narrate", "narration")
+#: world events the dashboard lists under "Events" (the story beats of a demo)
+NOTABLE_EVENTS = frozenset(
+    {
+        "queue_conflict",
+        "perturbation_started",
+        "perturbation_ended",
+        "agent_spawned",
+        "utility_changed",
+        "shared_meal",
+    }
+)
 
 
 def narration_record(tick: int, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -59,6 +70,7 @@ class EventTap:
         self.narration_count = 0
         self.event_totals: Counter[str] = Counter()
         self.utilities: dict[str, str] = {}
+        self.notable: deque[dict[str, Any]] = deque(maxlen=keep)
 
     @property
     def provider(self) -> str:
@@ -82,6 +94,8 @@ class EventTap:
             name = event.kind[len("world.") :]
             record: dict[str, Any] = {"name": name, "tick": event.tick}
             self.event_totals[name] += 1
+            if name in NOTABLE_EVENTS and event.tick > 0:
+                self.notable.append({**record, **dict(event.payload)})
             if name == "utility_changed":
                 up = bool(event.payload.get("up", True))
                 self.utilities[str(event.payload.get("utility"))] = (
