@@ -136,6 +136,8 @@ def _register_commands() -> None:
     from townlet.cli.bench import bench
     from townlet.cli.config_cmd import config
     from townlet.cli.console_cmd import console
+    from townlet.cli.dashboard_cmd import dashboard
+    from townlet.cli.demo_cmd import demo
     from townlet.cli.run import run
     from townlet.cli.serve import serve
     from townlet.cli.snapshot_cmd import snapshot
@@ -146,6 +148,8 @@ def _register_commands() -> None:
     cli.add_command(config)
     cli.add_command(bench)
     cli.add_command(serve)
+    cli.add_command(dashboard)
+    cli.add_command(demo)
 
 
 _register_commands()

@@ -182,6 +182,16 @@ class SimulationLoop(StartStop):
         """The telemetry sink."""
         return self._telemetry
 
+    def wrap_telemetry(self, wrap: Callable[[TelemetrySink], TelemetrySink]) -> None:
+        """Replace the sink by ``wrap(sink)``, before :meth:`start` (a UI's event tap).
+
+        Raises:
+            SimulationError: when the loop has already started.
+        """
+        if self._started:
+            raise SimulationError("wrap_telemetry: the loop has already started")
+        self._telemetry = wrap(self._telemetry)
+
     @property
     def world_provider(self) -> ProviderInfo:
         """How the world was resolved."""
