@@ -141,18 +141,19 @@ def test_default_file_telemetry_under_runs(invoke, tmp_path, monkeypatch):
     result = invoke("run", "--ticks", "5", "--world", "python", "--no-progress")
     assert result.exit_code == 0, result.stderr
     (path,) = (tmp_path / "runs").glob("r-*/telemetry.jsonl")
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
-    assert lines[0]["kind"] == "loop.providers"
-    assert [line["kind"] for line in lines].count("loop.tick") == 5
-    assert any(line["kind"] == "world.agent_spawned" for line in lines)
+    frames = [json.loads(line) for line in path.read_text().splitlines()]
+    kinds = [frame["payload_type"] for frame in frames]
+    assert kinds == ["snapshot", "diff", "diff", "diff", "diff", "end"]
+    assert frames[0]["events"][0]["kind"] == "loop.providers"
+    assert any(e["kind"] == "agent_spawned" for e in frames[0]["events"])
 
 
 def test_stdout_telemetry_keeps_stdout_for_frames(invoke):
     result = invoke("run", "--ticks", "3", "--world", "python", "--telemetry", "stdout")
     assert result.exit_code == 0
-    kinds = [json.loads(line)["kind"] for line in result.stdout.splitlines()]
-    assert kinds[0] == "loop.providers"
-    assert kinds.count("loop.tick") == 3
+    frames = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [f["payload_type"] for f in frames] == ["snapshot", "diff", "diff", "end"]
+    assert [f["tick"] for f in frames[:3]] == [1, 2, 3]
 
 
 def test_set_override(invoke, tmp_path):
@@ -171,8 +172,8 @@ def test_set_override(invoke, tmp_path):
     ("args", "message"),
     [
         (("--config", "missing.yaml"), "missing.yaml"),
-        (("--telemetry", "kafka"), "valid forms: stdout, file, file:PATH, null, none"),
-        (("--telemetry", "ws"), "arrives with the telemetry pipeline"),
+        (("--telemetry", "kafka"), "valid forms: stdout, file, file:PATH, ws,"),
+        (("--telemetry", "tcp://127.0.0.1:9"), "'tcp' is not available"),
         (("--policy", "ppo"), "unknown policy provider 'ppo'; known: random, scripted"),
         (("--set", "world.nonsense=1"), "world.nonsense"),
     ],

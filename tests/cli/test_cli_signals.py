@@ -34,7 +34,7 @@ def test_first_sigint_closes_normally_and_exits_130(tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if telemetry.exists() and '"loop.tick"' in telemetry.read_text():
+            if telemetry.exists() and '"payload_type"' in telemetry.read_text():
                 break
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
@@ -49,4 +49,6 @@ def test_first_sigint_closes_normally_and_exits_130(tmp_path):
     assert 0 < data["ticks"] < 100000000
     assert data["final_tick"] == data["ticks"]
     lines = telemetry.read_text().splitlines()
-    assert json.loads(lines[-1])["kind"] == "loop.tick"  # whole lines, closed normally
+    end = json.loads(lines[-1])  # whole lines, closed normally with an end frame
+    assert end["payload_type"] == "end"
+    assert end["tick"] == data["final_tick"]

@@ -9,7 +9,9 @@ import pytest
 
 import townlet
 from townlet.core.build import new_run_id, resolve_telemetry
-from townlet.telemetry import FileSink, MultiSink, NullSink, StdoutSink
+from townlet.telemetry import MultiSink, NullSink
+from townlet.telemetry.pipeline import TelemetryPipeline
+from townlet.telemetry.transport import FileTransport
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,8 +30,10 @@ def test_defaults_come_from_the_config(tmp_path, monkeypatch):
     assert "learning.md 5" in sim.policy_provider.reason
     assert sim.kpis is not None
     assert sim.telemetry_provider.name == "file"
-    assert isinstance(sim.telemetry, FileSink)
-    assert sim.telemetry.path == Path("runs") / sim.run_id / "telemetry.jsonl"
+    assert isinstance(sim.telemetry, TelemetryPipeline)
+    transport = sim.telemetry.transport("file")
+    assert isinstance(transport, FileTransport)
+    assert transport.path == Path("runs") / sim.run_id / "telemetry.jsonl"
     assert sim.seed == 0
     assert not (tmp_path / "runs").exists()  # nothing opened before start
     sim.stop()
@@ -91,8 +95,10 @@ def test_unknown_policy_is_a_config_error():
 
 def test_telemetry_spec_with_several_items_is_multi(tmp_path):
     sink, info = resolve_telemetry(f"stdout,file:{tmp_path / 'a.jsonl'},null")
-    assert isinstance(sink, MultiSink)
-    assert [type(s) for s in sink.sinks] == [StdoutSink, FileSink, NullSink]
+    assert isinstance(sink, MultiSink)  # one merged pipeline plus the null sink
+    assert [type(s) for s in sink.sinks] == [TelemetryPipeline, NullSink]
+    assert sink.pipeline is not None
+    assert [c.transport.type for c in sink.pipeline.channels] == ["stdout", "file"]
     assert (info.name, info.requested) == ("multi", info.requested)
     assert "a.jsonl" in info.reason
 

@@ -21,7 +21,8 @@ from townlet.core.registry import (
 from townlet.core.types import ProviderInfo
 from townlet.errors import ConfigError, ProviderError
 from townlet.policy import RandomPolicy, StubPolicy
-from townlet.telemetry import FileSink, NullSink, StdoutSink, StubSink
+from townlet.telemetry import NullSink, StubSink
+from townlet.telemetry.pipeline import TelemetryPipeline
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_policy_providers(request_name, cls, is_stub):
 @pytest.mark.parametrize(
     ("request_name", "cls", "name", "is_stub"),
     [
-        ("stdout", StdoutSink, "stdout", False),
+        ("stdout", TelemetryPipeline, "stdout", False),
         ("null", NullSink, "null", False),
         ("none", StubSink, "stub", True),
         ("stub", StubSink, "stub", True),
@@ -83,10 +84,10 @@ def test_telemetry_providers(request_name, cls, name, is_stub):
 
 def test_file_sink_takes_path_argument_and_defaults_under_runs(tmp_path):
     sink, _ = resolve("telemetry", f"file:{tmp_path / 'a.jsonl'}")
-    assert isinstance(sink, FileSink)
-    assert sink.path == tmp_path / "a.jsonl"
+    assert isinstance(sink, TelemetryPipeline)
+    assert sink.transport("file").path == tmp_path / "a.jsonl"
     default, _ = resolve("telemetry", "file", run_id="r-x")
-    assert str(default.path) == "runs/r-x/telemetry.jsonl"
+    assert str(default.transport("file").path) == "runs/r-x/telemetry.jsonl"
     assert not (tmp_path / "a.jsonl").exists()  # constructors open nothing
 
 

@@ -137,13 +137,18 @@ def _register_commands() -> None:
     from townlet.cli.config_cmd import config
     from townlet.cli.console_cmd import console
     from townlet.cli.run import run
+<<<<<<< HEAD
     from townlet.cli.snapshot_cmd import snapshot
+=======
+    from townlet.cli.serve import serve
+>>>>>>> tel
 
     cli.add_command(run)
     cli.add_command(console)
     cli.add_command(snapshot)
     cli.add_command(config)
     cli.add_command(bench)
+    cli.add_command(serve)
 
 
 _register_commands()

@@ -167,7 +167,8 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
     "telemetry_spec",
     default="file",
     show_default=True,
-    help="Comma list of stdout, file[:PATH], null, none.",
+    help="Comma list of stdout, file[:PATH], ws[://HOST:PORT], prometheus[:PORT], "
+    "null, none (see docs/telemetry.md).",
 )
 @click.option(
     "--set",

@@ -147,6 +147,14 @@ class TelemetryConfig(Section):
     """Telemetry pipeline settings (operations.md 1, 8)."""
 
     every_n_ticks: int = setting(1, "Emit a tick state every N ticks.", ge=1)
+    world_every_ticks: int = setting(
+        60,
+        "Ticks between refreshes of the world-derived sections (agents, objects, "
+        "economy, rewards, policy); each refresh reads world.export_state() and "
+        "costs several ticks of work. Events, narrations and KPIs are never "
+        "sampled. townlet serve uses 1.",
+        ge=1,
+    )
     keyframe_every_ticks: int = setting(
         1440, "Ticks between full snapshots in the stream.", ge=1
     )

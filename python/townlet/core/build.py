@@ -27,9 +27,13 @@ from townlet.core.registry import resolve
 from townlet.core.types import ProviderInfo
 from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardEngine, RewardParams
+<<<<<<< HEAD
 from townlet.stability import LoopFeed, ReleaseIdentity, StabilityMonitor
 from townlet.telemetry.jsonl import FileSink
+=======
+>>>>>>> tel
 from townlet.telemetry.multi import MultiSink
+from townlet.telemetry.pipeline import TelemetryPipeline
 from townlet.telemetry.spec import parse_telemetry_spec
 
 __all__ = ["build_simulation", "new_run_id", "resolve_telemetry"]
@@ -83,8 +87,8 @@ def resolve_telemetry(
             allow_fallback=allow_fallback,
             run_id=run_id,
         )
-        if isinstance(sink, FileSink):
-            info = dataclasses.replace(info, reason=f"JSON lines to {sink.path}")
+        if isinstance(sink, TelemetryPipeline):
+            info = dataclasses.replace(info, reason=f"{info.reason}: {sink.describe()}")
         sinks.append(sink)
         infos.append(info)
     if len(sinks) == 1:
@@ -145,8 +149,11 @@ def build_simulation(
     world_name = world or _config_value(config, "providers.world", DEFAULT_WORLD)
     world_obj, world_info = resolve("world", str(world_name), config, seed=seed)
     policy_obj, policy_info = _resolve_policy(policy, config, fallback, seed)
-    telemetry_spec = telemetry or _config_value(
-        config, "providers.telemetry", DEFAULT_TELEMETRY
+    configured = _config_value(config, "telemetry.transports", [])
+    telemetry_spec = telemetry or (
+        "config"
+        if configured
+        else _config_value(config, "providers.telemetry", DEFAULT_TELEMETRY)
     )
     sink, telemetry_info = resolve_telemetry(
         str(telemetry_spec), config, run_id=run_id, allow_fallback=fallback

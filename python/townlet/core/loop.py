@@ -279,6 +279,9 @@ class SimulationLoop(StartStop):
             self._kpis.start(self._spec)
         if self._stability is not None:
             self._stability.start(self._spec)
+        bind = getattr(self._telemetry, "bind_source", None)
+        if callable(bind):  # pipeline sinks read the world, policy and KPIs (step 7)
+            bind(self)
         self._telemetry.start()
         self._started = True
         self._progress_mark = (time.perf_counter(), 0)

@@ -4,7 +4,8 @@
 |---|---|
 | world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
 | policy | ``scripted`` (the default, option mode only), ``random``, ``stub`` |
-| telemetry | ``stdout``, ``file[:PATH]``, ``null``, ``stub`` / ``none`` |
+| telemetry | ``stdout``, ``file[:PATH]``, ``websocket[:HOST:PORT]`` (``ws``), |
+|  | ``prometheus[:PORT]``, ``config``, ``null``, ``stub`` / ``none`` |
 
 World factories turn the config into the settings dict both worlds take
 (``townlet.config.world_settings``) and import the world class lazily, so importing
@@ -26,7 +27,7 @@ from townlet.policy.random import RandomPolicy
 from townlet.policy.scripted import ScriptedPolicy
 from townlet.policy.stub import StubPolicy
 from townlet.telemetry.discard import NullSink, StubSink
-from townlet.telemetry.jsonl import FileSink, StdoutSink, default_file_path
+from townlet.telemetry.factory import build_pipeline
 
 __all__ = ["DEFAULT_POLICY"]
 
@@ -64,10 +65,13 @@ def _python_world(context: ProviderContext) -> Any:
     return PythonWorld(_world_settings(context))
 
 
-def _file_sink(context: ProviderContext) -> FileSink:
-    """``file[:PATH]``; default ``runs/<run_id>/telemetry.jsonl``."""
-    path = context.arg if context.arg else default_file_path(context.run_id)
-    return FileSink(path)
+def _pipeline(kind: str) -> Any:
+    """A factory building a telemetry pipeline with one ``kind`` transport."""
+
+    def factory(context: ProviderContext) -> Any:
+        return build_pipeline(kind, context.arg, context.config, context.run_id)
+
+    return factory
 
 
 register(
@@ -101,9 +105,34 @@ register(
 )
 
 register(
-    "telemetry", "stdout", lambda context: StdoutSink(), reason="JSON lines on stdout"
+    "telemetry", "stdout", _pipeline("stdout"), reason="JSON-lines frames on stdout"
 )
-register("telemetry", "file", _file_sink, reason="JSON lines to a file")
+register("telemetry", "file", _pipeline("file"), reason="JSON-lines frames to a file")
+register(
+    "telemetry",
+    "websocket",
+    _pipeline("websocket"),
+    requires=("starlette", "uvicorn", "websockets"),
+    extra="serve",
+    fallback="stub",
+    reason="frames to WebSocket clients at /ws/telemetry",
+    aliases=("ws",),
+)
+register(
+    "telemetry",
+    "prometheus",
+    _pipeline("prometheus"),
+    requires=("prometheus_client",),
+    extra="serve",
+    fallback="stub",
+    reason="Prometheus metrics at /metrics",
+)
+register(
+    "telemetry",
+    "config",
+    _pipeline("config"),
+    reason="the transports listed in telemetry.transports",
+)
 register("telemetry", "null", lambda context: NullSink(), reason="events discarded")
 register(
     "telemetry",

@@ -1,7 +1,10 @@
 """Fan-out to several sinks, provider ``multi`` (operations.md 1.1, row 3).
 
-Used when ``--telemetry`` lists more than one item (``stdout,file``). Lifecycle calls
-go to every child in order; ``stop`` stops them all even when one fails.
+Used when ``--telemetry`` lists more than one item (``stdout,file``). Child
+pipelines are merged into one :class:`TelemetryPipeline` (one aggregation, one
+queue and worker per transport); other sinks (``null``, third-party ones) get every
+event in order. Lifecycle calls go to every child; ``stop`` stops them all even
+when one fails.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections.abc import Sequence
 from townlet.core.lifecycle import StartStop
 from townlet.core.protocols import TelemetrySink
 from townlet.core.types import TelemetryEvent, TransportStatus
+from townlet.telemetry.aggregation import TickSource
+from townlet.telemetry.pipeline import TelemetryPipeline
 
 __all__ = ["MultiSink"]
 
@@ -25,7 +30,27 @@ class MultiSink(StartStop):
     provider = "multi"
 
     def __init__(self, sinks: Sequence[TelemetrySink]) -> None:
-        self.sinks = tuple(sinks)
+        pipelines = [s for s in sinks if isinstance(s, TelemetryPipeline)]
+        others = [s for s in sinks if not isinstance(s, TelemetryPipeline)]
+        self.pipeline: TelemetryPipeline | None = None
+        if pipelines:
+            merged = pipelines[0]
+            for extra in pipelines[1:]:
+                merged = merged.merged(extra)
+            self.pipeline = merged
+        self.sinks: tuple[TelemetrySink, ...] = (
+            *([self.pipeline] if self.pipeline is not None else []),
+            *others,
+        )
+
+    def bind_source(self, source: TickSource) -> None:
+        """Attach the loop to the merged pipeline."""
+        if self.pipeline is not None:
+            self.pipeline.bind_source(source)
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Flush the merged pipeline (T-43)."""
+        return self.pipeline.flush(timeout_s) if self.pipeline is not None else True
 
     def start(self) -> None:
         """Start every child; idempotent."""

@@ -1,11 +1,15 @@
 """Parse ``--telemetry SPEC``: a comma-separated list of sinks (operations.md 1.5).
 
-Valid forms in this slice: ``stdout``, ``file``, ``file:PATH``, ``null`` and ``none``
-(the stub). ``ws``, ``prometheus`` and ``tcp`` are part of the spec but arrive with
-the telemetry pipeline; naming them is a clear :class:`ConfigError` for now.
+Valid forms: ``stdout``, ``file``, ``file:PATH``, ``ws``, ``ws://HOST:PORT`` (a
+loopback server hosting ``/ws/telemetry`` for the run), ``prometheus``,
+``prometheus:PORT``, ``null`` and ``none`` (the stub). ``tcp://HOST:PORT`` is part
+of the spec but not available in this build: naming it is a clear
+:class:`ConfigError`.
 
 >>> [item.request for item in parse_telemetry_spec("stdout,file:out.jsonl")]
 ['stdout', 'file:out.jsonl']
+>>> parse_telemetry_spec("ws://127.0.0.1:9000")[0].request
+'websocket:127.0.0.1:9000'
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ from townlet.errors import ConfigError
 
 __all__ = ["VALID_FORMS", "TelemetryItem", "parse_telemetry_spec"]
 
-VALID_FORMS = ("stdout", "file", "file:PATH", "null", "none")
+VALID_FORMS = (
+    "stdout",
+    "file",
+    "file:PATH",
+    "ws",
+    "ws://HOST:PORT",
+    "prometheus",
+    "prometheus:PORT",
+    "null",
+    "none",
+)
 """Every accepted item form, as listed in error messages."""
 
-_LATER = ("ws", "prometheus", "tcp", "websocket")
-_SIMPLE = ("stdout", "file", "null", "none")
+_LATER = ("tcp",)
+_SIMPLE = ("stdout", "file", "null", "none", "prometheus")
 
 
 @dataclass(frozen=True)
@@ -28,8 +42,10 @@ class TelemetryItem:
     """One item of a telemetry spec.
 
     Attributes:
-        name: ``stdout``, ``file``, ``null`` or ``none``.
-        arg: the path of ``file:PATH``, else ``None``.
+        name: ``stdout``, ``file``, ``websocket``, ``prometheus``, ``null`` or
+            ``none``.
+        arg: the path of ``file:PATH``, ``HOST:PORT`` of ``ws://``, the port of
+            ``prometheus:PORT``, else ``None``.
     """
 
     name: str
@@ -48,11 +64,20 @@ def _parse_item(raw: str, spec: str) -> TelemetryItem:
     name = head.strip().lower()
     if name in _LATER:
         raise ConfigError(
-            f"telemetry transport {name!r} arrives with the telemetry pipeline "
-            f"(a later issue); valid forms now: {', '.join(VALID_FORMS)}",
+            f"telemetry transport {name!r} is not available in this build; "
+            f"valid forms: {', '.join(VALID_FORMS)}",
             key="telemetry",
             code="telemetry.unavailable",
         )
+    if name in ("ws", "websocket"):
+        if not sep:
+            return TelemetryItem("websocket")
+        if arg.startswith("//") and ":" in arg[2:]:
+            host, _, port = arg[2:].rpartition(":")
+            if host and port.isdigit():
+                return TelemetryItem("websocket", f"{host}:{port}")
+    if name == "prometheus" and sep and arg.isdigit():
+        return TelemetryItem("prometheus", arg)
     if name == "file" and sep:
         if not arg:
             raise ConfigError(

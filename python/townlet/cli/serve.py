@@ -1,0 +1,150 @@
+"""``townlet serve``: the simulation on a thread behind an HTTP/WebSocket server.
+
+Operations.md 4.1 and 5. The loop runs on its own thread at ``--tps`` (0 = as fast
+as possible), optionally ``--paused``; Starlette on uvicorn serves ``/api/*``,
+``/ws/telemetry`` and ``/metrics`` (:mod:`townlet.serve`). ``--telemetry`` adds
+transports (``file``, ``stdout``); the WebSocket transport is always added, except
+with ``none``. World-derived sections refresh every tick here (the viewer wants
+every move) unless the config sets ``telemetry.world_every_ticks``. ``--port 0``
+binds any free port; the log line ``Viewer at http://HOST:PORT/`` names it.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import click
+import structlog
+
+from townlet.cli.options import config_option, seed_option
+from townlet.core.build import build_simulation, new_run_id
+from townlet.serve import SimRunner, build_app
+from townlet.telemetry.log_config import get_logger
+from townlet.telemetry.spec import parse_telemetry_spec
+
+__all__ = ["serve", "serve_telemetry_spec"]
+
+_log = get_logger("townlet.serve")
+
+
+def serve_telemetry_spec(spec: str) -> str:
+    """The user's items plus ``websocket`` (none stays none).
+
+    The serve port hosts ``/metrics``, so a bare ``prometheus`` item is dropped.
+
+    >>> serve_telemetry_spec("file")
+    'file,websocket'
+    >>> serve_telemetry_spec("none")
+    'none'
+    """
+    items = parse_telemetry_spec(spec) if spec.strip() else []
+    if any(item.name == "none" for item in items):
+        return "none"
+    keep = [
+        i.request for i in items if i.name != "websocket" and i.request != "prometheus"
+    ]
+    return ",".join([*keep, "websocket"])
+
+
+def _serve_config(config: Any) -> Any:
+    """Refresh world sections every tick unless the config chose a cadence."""
+    telemetry = config.telemetry
+    if "world_every_ticks" in telemetry.model_fields_set:
+        return config
+    return config.model_copy(
+        update={"telemetry": telemetry.model_copy(update={"world_every_ticks": 1})}
+    )
+
+
+@click.command()
+@config_option(help="Config YAML (default: the packaged default town).")
+@seed_option(default=None, help="Master seed (default: the config's seed).")
+@click.option("--host", default=None, help="Bind address (default: serve.host).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="TCP port; 0 = any free port (default: serve.port).",
+)
+@click.option(
+    "--tps",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Ticks per second; 0 = as fast as possible (default: serve.tps).",
+)
+@click.option("--paused", is_flag=True, help="Start paused.")
+@click.option(
+    "--telemetry",
+    "telemetry_spec",
+    default="",
+    help="Extra transports (file[:PATH], stdout); none serves no stream.",
+)
+@click.option(
+    "--set",
+    "set_args",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config key (value parsed as YAML); repeatable.",
+)
+@click.option(
+    "--max-ticks",
+    type=click.IntRange(min=0),
+    default=None,
+    hidden=True,
+    help="Stop the simulation after N ticks (tests).",
+)
+def serve(
+    config_path: Path | None,
+    seed: int | None,
+    host: str | None,
+    port: int | None,
+    tps: float | None,
+    paused: bool,
+    telemetry_spec: str,
+    set_args: tuple[str, ...],
+    max_ticks: int | None,
+) -> None:
+    """Serve the simulation over HTTP and WebSocket (Ctrl-C stops it)."""
+    import uvicorn
+
+    from townlet.config import load_config
+
+    spec = serve_telemetry_spec(telemetry_spec)
+    config = _serve_config(load_config(config_path, set_args=set_args))
+    settings = config.serve
+    host = host or settings.host
+    port = settings.port if port is None else port
+    tps = settings.tps if tps is None else tps
+    run_id = new_run_id()
+    structlog.contextvars.bind_contextvars(run_id=run_id)
+    loop = build_simulation(config, telemetry=spec, seed=seed, run_id=run_id)
+    runner = SimRunner(loop, tps=tps, paused=paused, max_ticks=max_ticks)
+    app = build_app(runner)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise click.UsageError(f"cannot bind {host}:{port}: {err.strerror}") from None
+    bound = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="off",
+            ws_ping_interval=20.0,
+            ws_ping_timeout=60.0,
+        )
+    )
+    runner.start()
+    try:
+        url = f"http://{host}:{bound}/"
+        _log.info("serve.listening", url=url)
+        click.echo(f"Viewer at {url}", err=True)
+        server.run(sockets=[sock])
+    finally:
+        runner.stop()
+        sock.close()
