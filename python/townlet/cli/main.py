@@ -137,11 +137,8 @@ def _register_commands() -> None:
     from townlet.cli.config_cmd import config
     from townlet.cli.console_cmd import console
     from townlet.cli.run import run
-<<<<<<< HEAD
-    from townlet.cli.snapshot_cmd import snapshot
-=======
     from townlet.cli.serve import serve
->>>>>>> tel
+    from townlet.cli.snapshot_cmd import snapshot
 
     cli.add_command(run)
     cli.add_command(console)

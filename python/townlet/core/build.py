@@ -27,11 +27,7 @@ from townlet.core.registry import resolve
 from townlet.core.types import ProviderInfo
 from townlet.policy.kpi import KpiTracker
 from townlet.rewards import RewardEngine, RewardParams
-<<<<<<< HEAD
 from townlet.stability import LoopFeed, ReleaseIdentity, StabilityMonitor
-from townlet.telemetry.jsonl import FileSink
-=======
->>>>>>> tel
 from townlet.telemetry.multi import MultiSink
 from townlet.telemetry.pipeline import TelemetryPipeline
 from townlet.telemetry.spec import parse_telemetry_spec
