@@ -1,0 +1,121 @@
+// The Townlet web viewer: telemetry WebSocket -> diff-merge store -> canvas and panels (operations.md 4.2).
+import { applyFrame, createStore, resetStore } from "./merge.js";
+import { agentAt, drawMap, legendHtml } from "./map.js";
+import { renderBanner, renderCards, renderEconomy, renderHeader, renderKpis, renderNarrations } from "./panels.js";
+import { OperatorPanel } from "./operator.js";
+
+const STALE_MS = 5000;
+const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+const doc = { q };
+const store = createStore();
+const view = { selected: null, overlay: false, positions: {}, size: 10 };
+const conn = { state: "connecting", paused: false, stale: false, fatal: null, lastFrameAt: 0, backoff: 500 };
+let dirty = true;
+let socket = null;
+
+function select(id) {
+  view.selected = id;
+  q("selected-agent").textContent = id || "";
+  dirty = true;
+}
+
+function connect() {
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/telemetry`;
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => {
+    conn.backoff = 500;
+    resetStore(store);
+    const token = sessionStorage.getItem("townlet.operator.token");
+    if (token) ws.send(JSON.stringify({ type: "hello", token }));
+  };
+  ws.onmessage = (ev) => {
+    let frame;
+    try { frame = JSON.parse(ev.data); } catch (err) { console.warn("bad frame", err); return; }
+    const result = applyFrame(store, frame);
+    if (result.fatal) {
+      conn.fatal = result.why;
+      conn.state = "error";
+      ws.onclose = null;
+      ws.close();
+    } else if (result.resync) {
+      ws.send(JSON.stringify({ type: "resync" }));
+    } else {
+      conn.state = "live";
+      conn.stale = false;
+      conn.lastFrameAt = performance.now();
+    }
+    dirty = true;
+  };
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    conn.state = "reconnecting";
+    dirty = true;
+    setTimeout(connect, conn.backoff);
+    conn.backoff = Math.min(8000, conn.backoff * 2);
+  };
+}
+
+function render() {
+  if (dirty) {
+    dirty = false;
+    const state = store.state;
+    renderHeader(doc, store, conn);
+    renderBanner(doc, state, conn);
+    drawMap(q("map"), state, view);
+    renderCards(doc, state, view);
+    renderNarrations(doc, store, state);
+    renderKpis(doc, state);
+    renderEconomy(doc, state);
+  }
+  requestAnimationFrame(render);
+}
+
+function toggleOverlay() {
+  view.overlay = !view.overlay;
+  q("overlay-toggle").setAttribute("aria-pressed", String(view.overlay));
+  dirty = true;
+}
+
+function init() {
+  q("legend").innerHTML = legendHtml();
+  q("map").addEventListener("click", (ev) => {
+    const canvas = q("map");
+    const rect = canvas.getBoundingClientRect();
+    const x = ((ev.clientX - rect.left) * canvas.width) / rect.width;
+    const y = ((ev.clientY - rect.top) * canvas.height) / rect.height;
+    const hit = agentAt(view, x, y);
+    if (hit) select(hit);
+  });
+  q("agent-cards").addEventListener("click", (ev) => {
+    const card = ev.target.closest('[data-testid="agent-card"]');
+    if (card) select(card.dataset.id);
+  });
+  q("narrations").addEventListener("click", (ev) => {
+    const item = ev.target.closest('[data-testid="narration-item"]');
+    if (!item || !item.dataset.agent) return;
+    select(item.dataset.agent);
+    const pos = view.positions[item.dataset.agent];
+    if (pos) q("map").scrollIntoView({ block: "center", inline: "center" });
+  });
+  q("overlay-toggle").addEventListener("click", toggleOverlay);
+  document.addEventListener("keydown", (ev) => {
+    const tag = (ev.target.tagName || "").toLowerCase();
+    if ((ev.key === "r" || ev.key === "R") && tag !== "input" && tag !== "select" && tag !== "textarea") toggleOverlay();
+  });
+  window.addEventListener("resize", () => { dirty = true; });
+  const panel = new OperatorPanel(q, {
+    selected: () => view.selected,
+    onPaused: (paused) => { conn.paused = paused; dirty = true; },
+  });
+  panel.init();
+  setInterval(() => {
+    const stale = conn.state === "live" && !conn.paused && performance.now() - conn.lastFrameAt > STALE_MS;
+    if (stale !== conn.stale) { conn.stale = stale; dirty = true; }
+  }, 1000);
+  window.townlet = { store, view, conn, select, toggleOverlay };
+  connect();
+  requestAnimationFrame(render);
+}
+
+init();
