@@ -83,7 +83,9 @@ def console_post(server: ViewerServer, envelope: dict[str, Any]) -> Any:
         return json.loads(reply.read())
 
 
-def test_js_unit_tests_pass_in_the_browser(page: PageWatch, server: ViewerServer):
+def test_js_unit_tests_pass_in_the_browser(
+    page: PageWatch, server: ViewerServer
+) -> None:
     p = page.page
     p.goto(server.url + "static/tests/run.html")
     p.wait_for_function("() => window.__testResults !== undefined", timeout=TIMEOUT_MS)
@@ -95,7 +97,7 @@ def test_js_unit_tests_pass_in_the_browser(page: PageWatch, server: ViewerServer
 
 def test_page_loads_ticks_and_draws_moving_agents(
     page: PageWatch, server: ViewerServer
-):
+) -> None:
     p = open_viewer(page, server)
     p.wait_for_function(
         "() => Number(document.querySelector('[data-testid=\"tick\"]')"
@@ -126,7 +128,7 @@ def test_page_loads_ticks_and_draws_moving_agents(
 
 def test_agent_card_opens_selection_and_overlay_changes_pixels(
     page: PageWatch, server: ViewerServer
-):
+) -> None:
     rel = console_post(
         server,
         {
@@ -168,7 +170,9 @@ def test_agent_card_opens_selection_and_overlay_changes_pixels(
     assert page.errors == []
 
 
-def test_narration_click_selects_its_agent(page: PageWatch, server: ViewerServer):
+def test_narration_click_selects_its_agent(
+    page: PageWatch, server: ViewerServer
+) -> None:
     p = open_viewer(page, server)
     spawned = console_post(
         server, {"cmd_id": "ui-spawn-1", "name": "spawn", "args": {"name": "Zed"}}
@@ -185,7 +189,7 @@ def test_narration_click_selects_its_agent(page: PageWatch, server: ViewerServer
 
 def test_operator_panel_without_token_is_disabled_and_refused(
     page: PageWatch, server: ViewerServer
-):
+) -> None:
     p = open_viewer(page, server)
     p.click(f"{tid('operator-panel')} summary")
     assert p.is_disabled(tid("op-pause"))
@@ -224,7 +228,9 @@ def send_command(p: Any, name: str, fields: dict[str, str]) -> Any:
     return p.locator(f'{tid("op-result")}[data-name="{name}"]').first
 
 
-def test_operator_commands_change_the_world(page: PageWatch, server: ViewerServer):
+def test_operator_commands_change_the_world(
+    page: PageWatch, server: ViewerServer
+) -> None:
     p = open_viewer(page, server)
     p.click(f"{tid('operator-panel')} summary")
     p.fill(tid("op-token"), ADMIN)
@@ -275,7 +281,7 @@ def test_operator_commands_change_the_world(page: PageWatch, server: ViewerServe
     assert page.errors == []
 
 
-def test_screenshots(page: PageWatch, server: ViewerServer):
+def test_screenshots(page: PageWatch, server: ViewerServer) -> None:
     console_post(
         server,
         {
@@ -297,3 +303,19 @@ def test_screenshots(page: PageWatch, server: ViewerServer):
     docs_copy = os.environ.get("TOWNLET_UI_SCREENSHOT_DOCS")
     if docs_copy:  # `make viewer-screenshot` refreshes docs/img/viewer.png
         shutil.copyfile(ARTIFACTS / "viewer-overlay.png", docs_copy)
+
+
+def test_stub_telemetry_shows_the_banner(page: PageWatch, tmp_path: Any) -> None:
+    with ViewerServer(tmp_path, tps=20, telemetry="none") as stub:
+        p = page.page
+        p.goto(stub.url)
+        banner = p.locator(tid("degraded-banner"))
+        banner.wait_for(state="visible", timeout=TIMEOUT_MS)
+        text = banner.inner_text()
+        meta = stub.get_json("api/meta")
+        telemetry = meta.get("providers", {}).get("telemetry", {})
+        if telemetry.get("is_stub"):  # the serve app publishes meta in stub mode
+            assert "Telemetry stub active" in text
+        else:  # it serves no stream and no meta: the viewer still says so
+            assert "Telemetry stream unavailable" in text
+        assert p.get_attribute(tid("conn-state"), "data-state") == "reconnecting"

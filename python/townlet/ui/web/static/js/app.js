@@ -9,7 +9,7 @@ const q = (id) => document.querySelector(`[data-testid="${id}"]`);
 const doc = { q };
 const store = createStore();
 const view = { selected: null, overlay: false, positions: {}, size: 10 };
-const conn = { state: "connecting", paused: false, stale: false, fatal: null, lastFrameAt: 0, backoff: 500 };
+const conn = { state: "connecting", paused: false, stale: false, fatal: null, lastFrameAt: 0, backoff: 500, failures: 0, unavailable: null, meta: null };
 let dirty = true;
 let socket = null;
 
@@ -42,6 +42,8 @@ function connect() {
       ws.send(JSON.stringify({ type: "resync" }));
     } else {
       conn.state = "live";
+      conn.failures = 0;
+      conn.unavailable = null;
       conn.stale = false;
       conn.lastFrameAt = performance.now();
     }
@@ -49,6 +51,13 @@ function connect() {
   };
   ws.onclose = () => {
     if (socket !== ws) return;
+    if (!store.frames) {
+      conn.failures += 1;
+      if (conn.failures >= 2) {
+        conn.unavailable = "Telemetry stream unavailable at /ws/telemetry; retrying.";
+        loadMeta();
+      }
+    }
     conn.state = "reconnecting";
     dirty = true;
     setTimeout(connect, conn.backoff);
@@ -56,10 +65,24 @@ function connect() {
   };
 }
 
+// The meta section over HTTP: the banner still shows stub providers and degraded
+// notices when no telemetry stream is served (operations.md 6, D-2).
+async function loadMeta() {
+  try {
+    const res = await fetch("/api/meta");
+    if (res.ok) {
+      conn.meta = await res.json();
+      dirty = true;
+    }
+  } catch (err) {
+    console.warn("meta unavailable", err);
+  }
+}
+
 function render() {
   if (dirty) {
     dirty = false;
-    const state = store.state;
+    const state = store.state.meta || !conn.meta ? store.state : { ...store.state, meta: conn.meta };
     renderHeader(doc, store, conn);
     renderBanner(doc, state, conn);
     drawMap(q("map"), state, view);

@@ -26,14 +26,16 @@ export function isTelemetryStub(state) {
 // Banner lines: meta.degraded, any stub provider, a stale or refused stream.
 export function bannerLines(state, conn) {
   const lines = [];
-  for (const d of (state.meta && state.meta.degraded) || []) lines.push(d.message || d.code);
-  const providers = (state.meta && state.meta.providers) || {};
+  const meta = state.meta || conn.meta || {};
+  for (const d of meta.degraded || []) lines.push(d.message || d.code);
+  const providers = meta.providers || {};
   for (const [kind, p] of Object.entries(providers)) {
     if (p && p.is_stub && !lines.some((l) => l.toLowerCase().startsWith(kind))) {
       lines.push(`${kind[0].toUpperCase()}${kind.slice(1)} stub active (${p.name}): ${p.reason || "stub provider"}`);
     }
   }
   if (conn.fatal) lines.push(conn.fatal);
+  else if (conn.unavailable) lines.push(conn.unavailable);
   else if (conn.stale) lines.push("Telemetry stream stale: no frame for over 5 s.");
   return lines;
 }

@@ -49,3 +49,11 @@ test("form values parse by their JSON Schema", () => {
   eq(parseArg({ type: "string" }, "  "), undefined);
   eq(parseArg({ type: "boolean" }, true), true);
 });
+
+test("banner falls back to /api/meta and says when the stream is unavailable", () => {
+  const conn = {
+    unavailable: "Telemetry stream unavailable at /ws/telemetry; retrying.",
+    meta: { degraded: [{ code: "telemetry_stub", message: "Telemetry stub active; stream disabled." }] },
+  };
+  eq(bannerLines({}, conn), ["Telemetry stub active; stream disabled.", conn.unavailable]);
+});
