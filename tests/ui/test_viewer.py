@@ -66,6 +66,18 @@ def agent_positions(p: Any) -> dict[str, list[int]]:
     )
 
 
+def overlapping(p: Any, agent_id: str) -> set[str]:
+    """Agents drawn within half a tile of ``agent_id`` (a click may hit either)."""
+    return set(
+        p.evaluate(
+            """(id) => { const v = window.townlet.view; const [x, y] = v.positions[id];
+            return Object.entries(v.positions).filter(([k, [a, b]]) =>
+              Math.hypot(a - x, b - y) <= v.size * 0.6).map(([k]) => k); }""",
+            agent_id,
+        )
+    )
+
+
 def console_post(server: ViewerServer, envelope: dict[str, Any]) -> Any:
     """POST a command with the admin token and wait for its result."""
     import urllib.request
@@ -143,6 +155,15 @@ def test_agent_card_opens_selection_and_overlay_changes_pixels(
     card.click()
     assert p.inner_text(tid("selected-agent")) == "agent_2"
     p.wait_for_selector(f'{tid("agent-card")}.selected[data-id="agent_2"]')
+    # clicking an agent on the canvas selects it
+    x, y = p.evaluate("() => window.townlet.view.positions.agent_4")
+    box = p.locator(tid("map")).bounding_box()
+    scale = box["width"] / p.evaluate("() => document.querySelector('canvas').width")
+    p.mouse.click(box["x"] + x * scale, box["y"] + y * scale)
+    assert p.inner_text(tid("selected-agent")) in {
+        "agent_4",
+        *overlapping(p, "agent_4"),
+    }
     toggle = p.locator(tid("overlay-toggle"))
     assert toggle.get_attribute("aria-pressed") == "false"
     p.wait_for_function(
@@ -175,16 +196,20 @@ def test_narration_click_selects_its_agent(
 ) -> None:
     p = open_viewer(page, server)
     spawned = console_post(
-        server, {"cmd_id": "ui-spawn-1", "name": "spawn", "args": {"name": "Zed"}}
+        server, {"cmd_id": "ui-spawn-1", "name": "spawn", "args": {}}
     )
     assert spawned["status"] == "ok", spawned
     agent_id = spawned["result"]["agent_id"]
-    item = p.locator(f'{tid("narration-item")}[data-agent="{agent_id}"]')
-    item.first.wait_for(timeout=TIMEOUT_MS)
-    assert "moved to town" in item.first.inner_text()
-    item.first.click()
+    # the departure narration is priority, so no cooldown can suppress it
+    killed = console_post(
+        server,
+        {"cmd_id": "ui-kill-1", "name": "kill", "args": {"agent_id": agent_id}},
+    )
+    assert killed["status"] == "ok", killed
+    item = p.locator(f'{tid("narration-item")}[data-agent="{agent_id}"]').first
+    item.wait_for(timeout=TIMEOUT_MS)
+    item.click()
     assert p.inner_text(tid("selected-agent")) == agent_id
-    p.wait_for_selector(f'{tid("agent-card")}.selected[data-id="{agent_id}"]')
 
 
 def test_operator_panel_without_token_is_disabled_and_refused(
@@ -291,11 +316,23 @@ def test_screenshots(page: PageWatch, server: ViewerServer) -> None:
         },
     )
     p = open_viewer(page, server)
-    p.wait_for_timeout(1_000)
+    shot = console_post(
+        server, {"cmd_id": "ui-spawn-shot", "name": "spawn", "args": {}}
+    )
+    console_post(  # a departure narration for the ticker
+        server,
+        {
+            "cmd_id": "ui-kill-shot",
+            "name": "kill",
+            "args": {"agent_id": shot["result"]["agent_id"]},
+        },
+    )
+    p.wait_for_timeout(1_500)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     plain = ARTIFACTS / "viewer.png"
     p.screenshot(path=str(plain))
     p.click(tid("overlay-toggle"))
+    p.click(f"{tid('operator-panel')} summary")
     p.wait_for_timeout(300)
     p.screenshot(path=str(ARTIFACTS / "viewer-overlay.png"))
     assert plain.stat().st_size > 10_000
