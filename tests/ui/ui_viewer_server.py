@@ -79,7 +79,7 @@ class ViewerServer:
         from townlet.console.service import ConsoleService
         from townlet.core.build import build_simulation, new_run_id
         from townlet.serve import build_app
-        from townlet.ui.web import viewer_routes
+        from townlet.ui.web import install_viewer
 
         config = load_config(None)
         telemetry = config.telemetry.model_copy(update={"world_every_ticks": 1})
@@ -97,7 +97,7 @@ class ViewerServer:
         self.service.attach(self.loop)
         self._runner = _runner_class()(self.loop, self.service, tps=self.tps)
         app = build_app(self._runner, extra_routes=console_routes(self.service))
-        app.router.routes[0:0] = viewer_routes()
+        install_viewer(app)
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))

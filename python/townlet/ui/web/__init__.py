@@ -3,10 +3,12 @@
 The files live in ``static/`` and ship inside the package; there is no npm build step
 and nothing loads from a CDN. :func:`viewer_routes` returns the two routes that
 ``townlet serve`` mounts in front of its API: ``GET /`` (``index.html``,
-``Cache-Control: no-cache``) and ``/static/*`` (``max-age=600``)::
+``Cache-Control: no-cache``) and ``/static/*`` (``max-age=600``).
+:func:`install_viewer` puts them first in an existing app, ahead of any placeholder
+``/`` route::
 
     app = build_app(runner, extra_routes=[*console_routes(service)])
-    app.router.routes[0:0] = viewer_routes()   # before the placeholder ``/``
+    install_viewer(app)
 
 >>> (STATIC_DIR / "index.html").is_file()
 True
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-__all__ = ["ASSET_MAX_AGE_S", "STATIC_DIR", "viewer_routes"]
+__all__ = ["ASSET_MAX_AGE_S", "STATIC_DIR", "install_viewer", "viewer_routes"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSET_MAX_AGE_S = 600
@@ -63,3 +66,16 @@ def viewer_routes(static_dir: Path = STATIC_DIR) -> list[BaseRoute]:
         Route("/", index, methods=["GET", "HEAD"]),
         Mount("/static", app=_CachedStatic(directory=static_dir), name="static"),
     ]
+
+
+def install_viewer(app: Starlette, static_dir: Path = STATIC_DIR) -> Starlette:
+    """Put the viewer routes first in ``app`` (they win over a placeholder ``/``).
+
+    >>> app = install_viewer(Starlette(routes=[Route("/", lambda request: None)]))
+    >>> [getattr(r, "path", None) for r in app.routes][:2]
+    ['/', '/static']
+    >>> len(app.routes)
+    3
+    """
+    app.router.routes[0:0] = viewer_routes(static_dir)
+    return app
