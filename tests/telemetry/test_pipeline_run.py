@@ -209,3 +209,17 @@ def test_snapshot_frames_are_the_same_from_any_encoder(run_500):
     for key in ("run_id", "emitted_at"):
         a.pop(key), b.pop(key)
     assert a == b
+
+
+def test_a_failed_tick_is_reported_in_the_end_totals(tmp_path):
+    pipe = fresh(tmp_path)
+    with pipe:
+        pipe.emit(TelemetryEvent("loop.tick", 1, {}))
+        pipe.emit(
+            TelemetryEvent(
+                "loop.failure", 2, {"phase": "decide", "error": "E", "message": "m"}
+            )
+        )
+    frames = list(read_jsonl(tmp_path / "t.jsonl"))
+    assert frames[-2]["events"][0]["kind"] == "loop.failure"
+    assert frames[-1]["totals"]["reason"] == "error"

@@ -282,7 +282,7 @@ class TelemetryPipeline(StartStop):
                 "events_written": worker.transport.events_written,
                 "events_dropped": dropped,
                 "narrations": sum(self.aggregator.narrator.accepted.values()),
-                "reason": "normal",
+                "reason": "error" if self.aggregator.failures else "normal",
             }
 
         return totals
@@ -329,7 +329,8 @@ class TelemetryPipeline(StartStop):
         return out
 
     def status(self) -> TransportStatus:
-        """Provider, connected, queued, dropped, sent and the last error."""
+        """Provider, connected, queued states, events dropped (all transports),
+        events sent to the sink (accepted by ``emit``) and the last error."""
         rows = self.transport_status()
         errors = [r["last_error"] for r in rows if r["last_error"]]
         dropped: Counter[str] = Counter()
@@ -342,7 +343,7 @@ class TelemetryPipeline(StartStop):
             and all(r["connected"] and not r["failed"] for r in rows),
             queued=sum(r["queue_depth"] for r in rows),
             dropped=sum(dropped.values()),
-            sent=sum(r["frames_written_total"] for r in rows),
+            sent=self.aggregator.events_accepted,
             last_error=errors[-1] if errors else None,
         )
 

@@ -185,6 +185,7 @@ class Aggregator:
         self.recent_console: deque[Mapping[str, Any]] = deque(maxlen=_READ_MODEL)
         self.world_events_total: dict[str, int] = {}
         self.tick_durations = TickDurations()
+        self.failures = 0
 
     @property
     def source(self) -> TickSource | None:
@@ -225,6 +226,8 @@ class Aggregator:
         else:
             if kind == "loop.providers":
                 self._on_providers(event.payload)
+            elif kind == "loop.failure":
+                self.failures += 1
             self._loop_seq += 1
             record = {"eid": f"{event.tick}:L{self._loop_seq}", "tick": event.tick}
             record["kind"] = kind
@@ -312,8 +315,8 @@ class Aggregator:
             "paused": bool(getattr(self._source, "paused", False)),
             "tps": round(tps, 1),
             "tick_duration_ms": round(1000.0 / tps, 4) if tps > 0 else None,
-            "status": "ok",
-            "failure_count": 0,
+            "status": "error" if self.failures else "ok",
+            "failure_count": self.failures,
             "telemetry": dict(self._health()) if self._health else {},
         }
 
