@@ -18,9 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ui_viewer_server import ViewerServer
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "ui"
+from ui_viewer_server import PageWatch, ViewerServer
 
 
 def chromium_path() -> str | None:
@@ -64,29 +62,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ViewerServer]:
     pytest.importorskip("uvicorn", reason="uvicorn (townlet serve) is not installed")
     with ViewerServer(tmp_path_factory.mktemp("viewer"), tps=20) as live:
         yield live
-
-
-class PageWatch:
-    """A page with its console errors and failed requests recorded."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.failed: list[str] = []
-        page.on(
-            "console",
-            lambda msg: self.errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda err: self.errors.append(str(err)))
-        page.on("requestfailed", lambda req: self.failed.append(req.url))
-        page.on(
-            "response",
-            lambda res: (
-                self.failed.append(f"{res.status} {res.url}")
-                if res.status >= 400
-                else None
-            ),
-        )
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "ui"
 ADMIN = "admin-token-viewer-0123456789"
 VIEWER = "viewer-token-viewer-0123456789"
 
@@ -146,3 +147,26 @@ class ViewerServer:
             self._runner.stop()
         if self.service is not None:
             self.service.audit.close()
+
+
+class PageWatch:
+    """A page with its console errors and failed requests recorded."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        page.on(
+            "console",
+            lambda msg: self.errors.append(msg.text) if msg.type == "error" else None,
+        )
+        page.on("pageerror", lambda err: self.errors.append(str(err)))
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on(
+            "response",
+            lambda res: (
+                self.failed.append(f"{res.status} {res.url}")
+                if res.status >= 400
+                else None
+            ),
+        )
