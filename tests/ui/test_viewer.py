@@ -23,6 +23,7 @@ def tid(name: str) -> str:
 
 def open_viewer(page: PageWatch, server: ViewerServer) -> Any:
     """Load the viewer and wait for the first drawn frame (a card per agent)."""
+    server.service.paused = False  # a failed test must not leave the next paused
     p = page.page
     p.goto(server.url)
     p.wait_for_selector(tid("agent-card"), timeout=TIMEOUT_MS)
