@@ -356,3 +356,26 @@ def test_stub_telemetry_shows_the_banner(page: PageWatch, tmp_path: Any) -> None
         else:  # it serves no stream and no meta: the viewer still says so
             assert "Telemetry stream unavailable" in text
         assert p.get_attribute(tid("conn-state"), "data-state") == "reconnecting"
+
+
+def test_pause_by_another_client_shows_paused_not_stale(
+    page: PageWatch, server: ViewerServer
+) -> None:
+    p = open_viewer(page, server)
+    paused = console_post(server, {"cmd_id": "ui-ext-pause", "name": "pause"})
+    assert paused["status"] == "ok", paused
+    try:
+        # the stream falls silent; after 5 s the page asks /api/meta and finds pause
+        p.wait_for_function(
+            "() => document.querySelector('[data-testid=\"conn-state\"]')"
+            ".textContent === 'Paused'",
+            timeout=TIMEOUT_MS,
+        )
+        assert p.is_hidden(tid("degraded-banner"))
+    finally:
+        console_post(server, {"cmd_id": "ui-ext-resume", "name": "resume"})
+    p.wait_for_function(
+        "() => document.querySelector('[data-testid=\"conn-state\"]')"
+        ".textContent === 'Live'",
+        timeout=TIMEOUT_MS,
+    )

@@ -43,6 +43,7 @@ function connect() {
     } else {
       conn.state = "live";
       conn.failures = 0;
+      conn.metaPaused = false; // frames flow again (a reconnect snapshot re-checks after 5 s)
       conn.unavailable = null;
       conn.stale = false;
       conn.lastFrameAt = performance.now();
@@ -77,6 +78,17 @@ async function loadMeta() {
   } catch (err) {
     console.warn("meta unavailable", err);
   }
+}
+
+// A silent stream may just be paused by another operator: /api/meta says so.
+async function checkPausedElsewhere() {
+  await loadMeta();
+  const serve = conn.meta && conn.meta.serve;
+  const paused = Boolean(serve && serve.paused);
+  const silent = conn.state === "live" && performance.now() - conn.lastFrameAt > STALE_MS;
+  conn.metaPaused = paused && silent;
+  conn.stale = !paused && silent && !conn.paused;
+  dirty = true;
 }
 
 function render() {
@@ -133,8 +145,9 @@ function init() {
   });
   panel.init();
   setInterval(() => {
-    const stale = conn.state === "live" && !conn.paused && performance.now() - conn.lastFrameAt > STALE_MS;
-    if (stale !== conn.stale) { conn.stale = stale; dirty = true; }
+    const silent = conn.state === "live" && !conn.paused && performance.now() - conn.lastFrameAt > STALE_MS;
+    if (silent && !conn.metaPaused) checkPausedElsewhere();
+    else if (conn.stale) { conn.stale = false; dirty = true; }
   }, 1000);
   window.townlet = { store, view, conn, select, toggleOverlay };
   connect();

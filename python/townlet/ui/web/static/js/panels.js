@@ -47,7 +47,7 @@ export function renderHeader(doc, store, conn) {
   doc.q("tps").textContent = store.health && store.health.tps != null ? fmt(store.health.tps, 1) : "–";
   doc.q("schema").textContent = store.schemaVersion || "–";
   const el = doc.q("conn-state");
-  const paused = conn.state === "live" && ((store.health && store.health.paused) || conn.paused);
+  const paused = conn.state === "live" && ((store.health && store.health.paused) || conn.paused || conn.metaPaused);
   const state = paused ? "paused" : conn.state;
   const label = { live: "Live", paused: "Paused", reconnecting: "Reconnecting…", connecting: "Connecting…", error: "Refused" }[state];
   el.dataset.state = state;
