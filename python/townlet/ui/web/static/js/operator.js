@@ -1,4 +1,5 @@
 // Operator panel: token (sessionStorage only), /ws/console hello, catalogue forms, result log (operations.md 4.2, 2.8).
+import { esc } from "./panels.js";
 
 const TOKEN_KEY = "townlet.operator.token";
 let counter = 0;
@@ -30,15 +31,15 @@ export function parseArg(schema, raw) {
 }
 
 export function fieldHtml(name, schema, required) {
-  const label = `${name}${required ? " *" : ""}${schema.description ? ` <span class="meta">${schema.description}</span>` : ""}`;
+  const label = `${esc(name)}${required ? " *" : ""}${schema.description ? ` <span class="meta">${esc(schema.description)}</span>` : ""}`;
   const id = `op-arg-${name}`;
   if (schema.enum) {
-    const opts = schema.enum.map((v) => `<option value="${v}">${v}</option>`).join("");
+    const opts = schema.enum.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join("");
     return `<label>${label}<br><select data-testid="${id}" name="${name}">${opts}</select></label>`;
   }
   if (schema.type === "boolean") return `<label><input type="checkbox" data-testid="${id}" name="${name}"> ${label}</label>`;
   const placeholder = schema.type === "object" ? '{"hunger": 0.1}' : schema.type === "array" ? "x y" : schema.default ?? "";
-  return `<label>${label}<br><input data-testid="${id}" name="${name}" placeholder="${placeholder}" autocomplete="off"></label>`;
+  return `<label>${label}<br><input data-testid="${esc(id)}" name="${esc(name)}" placeholder="${esc(placeholder)}" autocomplete="off"></label>`;
 }
 
 export class OperatorPanel {
@@ -93,7 +94,7 @@ export class OperatorPanel {
     const body = await res.json();
     this.catalogue = Array.isArray(body) ? body : body.commands || [];
     const sel = this.q("op-command");
-    sel.innerHTML = this.catalogue.map((c) => `<option value="${c.name}">${c.name}${c.role === "admin" ? " (admin)" : ""}</option>`).join("");
+    sel.innerHTML = this.catalogue.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}${c.role === "admin" ? " (admin)" : ""}</option>`).join("");
     this.renderForm();
   }
 

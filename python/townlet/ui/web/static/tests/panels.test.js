@@ -1,7 +1,7 @@
 // Unit tests of the pure helpers of panels.js, map.js and operator.js.
 import { agentPositions, compareIds, tileSize } from "../js/map.js";
-import { parseArg } from "../js/operator.js";
-import { bannerLines, fmt, needBand } from "../js/panels.js";
+import { fieldHtml, parseArg } from "../js/operator.js";
+import { bannerLines, cardHtml, esc, fmt, needBand } from "../js/panels.js";
 import { eq, ok, test } from "./harness.js";
 
 test("need bands: red below 0.3, amber below 0.6, green otherwise", () => {
@@ -56,4 +56,40 @@ test("banner falls back to /api/meta and says when the stream is unavailable", (
     meta: { degraded: [{ code: "telemetry_stub", message: "Telemetry stub active; stream disabled." }] },
   };
   eq(bannerLines({}, conn), ["Telemetry stub active; stream disabled.", conn.unavailable]);
+});
+
+test("an agent card shows needs as widths, wallet, job and top ties", () => {
+  const agent = {
+    id: "agent_1", name: "Bob", option: "GetFed", option_ticks: 4, wallet: 2.5, possessed: true,
+    needs: { hunger: 0.25, hygiene: 0.5, energy: 0.9 },
+    job: { job_id: "clerk", shift_state: "on_time" },
+    top_ties: [{ other: "agent_2", kind: "friend", trust: 0.8 }, { other: "agent_3", kind: "rival", rivalry: 0.7 }],
+  };
+  const box = document.createElement("div");
+  box.innerHTML = cardHtml(agent, { agent_2: "Carol", agent_3: "Dan" });
+  const hunger = box.querySelector('[data-testid="need-hunger"]');
+  eq(hunger.style.width, "25%", "hunger width");
+  ok(hunger.classList.contains("red"), "hunger red");
+  ok(box.querySelector('[data-testid="need-hygiene"]').classList.contains("amber"), "hygiene amber");
+  ok(box.querySelector('[data-testid="need-energy"]').classList.contains("green"), "energy green");
+  const text = box.textContent;
+  for (const part of ["Bob", "GetFed", "4 ticks", "2.50", "clerk · on_time", "Carol (0.80)", "Dan (0.70)", "possessed"]) {
+    ok(text.includes(part), `card text has ${part}: ${text}`);
+  }
+});
+
+test("card text is escaped", () => {
+  eq(esc('<b a="x">&'), "&lt;b a=&quot;x&quot;&gt;&amp;");
+  const box = document.createElement("div");
+  box.innerHTML = cardHtml({ id: "a_1", name: "<img src=x>", needs: {} }, {});
+  eq(box.querySelector("img"), null, "no injected element");
+});
+
+test("forms: enum as a select, boolean as a checkbox, text otherwise", () => {
+  const box = document.createElement("div");
+  box.innerHTML = fieldHtml("action", { type: "string", enum: ["acquire", "release"] }, true)
+    + fieldHtml("enabled", { type: "boolean" }, true) + fieldHtml("agent_id", { type: "string" }, false);
+  eq([...box.querySelectorAll("select option")].map((o) => o.value), ["acquire", "release"]);
+  eq(box.querySelector('[name="enabled"]').type, "checkbox");
+  eq(box.querySelector('[name="agent_id"]').tagName, "INPUT");
 });
