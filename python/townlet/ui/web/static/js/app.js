@@ -50,9 +50,11 @@ function connect() {
     }
     dirty = true;
   };
-  ws.onclose = () => {
+  ws.onclose = (ev) => {
     if (socket !== ws) return;
-    if (!store.frames) {
+    if (ev.code === 1008) {
+      conn.unavailable = "The telemetry stream needs a viewer token: enter one in the Operator panel.";
+    } else if (!store.frames) {
       conn.failures += 1;
       if (conn.failures >= 2) {
         conn.unavailable = "Telemetry stream unavailable at /ws/telemetry; retrying.";
@@ -142,6 +144,10 @@ function init() {
   const panel = new OperatorPanel(q, {
     selected: () => view.selected,
     onPaused: (paused) => { conn.paused = paused; dirty = true; },
+    onToken: () => {
+      // a token may open a stream that refused an anonymous viewer: reconnect now
+      if (conn.state !== "live" && socket) { conn.backoff = 500; socket.close(); }
+    },
   });
   panel.init();
   setInterval(() => {

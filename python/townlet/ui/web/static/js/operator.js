@@ -75,6 +75,7 @@ export class OperatorPanel {
     this.q("op-token").value = "";
     if (this.ws) { this.ws.onclose = null; this.ws.close(); this.ws = null; }
     this.enable(false, token ? "Connecting to the console…" : "Operator token required");
+    if (token && this.hooks.onToken) this.hooks.onToken(token);
     if (token) this.connect();
   }
 
