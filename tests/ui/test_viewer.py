@@ -77,6 +77,17 @@ def overlapping(p: Any, agent_id: str) -> set[str]:
     )
 
 
+def cards_match_state(p: Any, server: ViewerServer) -> bool:
+    """One card per agent of ``/api/state`` (retried: a newcomer may just spawn)."""
+    for _ in range(20):
+        if p.locator(tid("agent-card")).count() == len(
+            server.get_json("api/state")["agents"]
+        ):
+            return True
+        p.wait_for_timeout(250)
+    return False
+
+
 def console_post(server: ViewerServer, envelope: dict[str, Any]) -> Any:
     """POST a command with the admin token and wait for its result."""
     import urllib.request
@@ -131,8 +142,7 @@ def test_page_loads_ticks_and_draws_moving_agents(
     assert p.inner_text(tid("conn-state")) == "Live"
     assert ":" in p.inner_text(tid("clock"))
     assert p.inner_text(tid("schema")) == "1.0"
-    state = server.get_json("api/state")
-    assert p.locator(tid("agent-card")).count() == len(state["agents"])
+    assert cards_match_state(p, server)
     assert page.errors == []
     assert page.failed == []
 
@@ -379,3 +389,24 @@ def test_pause_by_another_client_shows_paused_not_stale(
         ".textContent === 'Live'",
         timeout=TIMEOUT_MS,
     )
+
+
+def test_reconnects_and_resyncs_after_a_dropped_stream(
+    page: PageWatch, server: ViewerServer
+) -> None:
+    p = open_viewer(page, server)
+    before = p.evaluate("() => window.townlet.store.frames")
+    p.evaluate("() => window.townlet.drop()")
+    p.wait_for_function(
+        "() => document.querySelector('[data-testid=\"conn-state\"]')"
+        ".dataset.state === 'reconnecting'",
+        timeout=TIMEOUT_MS,
+    )
+    tick = tick_of(p)
+    p.wait_for_function(
+        "() => document.querySelector('[data-testid=\"conn-state\"]')"
+        f".dataset.state === 'live' && window.townlet.store.tick > {tick}",
+        timeout=TIMEOUT_MS,
+    )
+    assert p.evaluate("() => window.townlet.store.frames") > before
+    assert cards_match_state(p, server)

@@ -155,7 +155,8 @@ function init() {
     if (silent && !conn.metaPaused) checkPausedElsewhere();
     else if (conn.stale) { conn.stale = false; dirty = true; }
   }, 1000);
-  window.townlet = { store, view, conn, select, toggleOverlay };
+  // debugging and tests: drop() closes the stream as a network failure would
+  window.townlet = { store, view, conn, select, toggleOverlay, drop: () => socket && socket.close() };
   connect();
   requestAnimationFrame(render);
 }
