@@ -11,7 +11,7 @@ import os
 import shutil
 from typing import Any
 
-from ui_viewer_server import ADMIN, ARTIFACTS, PageWatch, ViewerServer
+from ui_viewer_server import ADMIN, ARTIFACTS, VIEWER, PageWatch, ViewerServer
 
 TIMEOUT_MS = 15_000
 
@@ -243,6 +243,16 @@ def test_operator_panel_without_token_is_disabled_and_refused(
     assert p.is_disabled(tid("op-pause"))
     assert "Operator token required" in p.inner_text(tid("op-hint"))
     assert server.service.paused is False
+    # a viewer token lists read-only commands only and keeps pacing disabled
+    p.fill(tid("op-token"), VIEWER)
+    p.click(tid("op-token-set"))
+    p.wait_for_selector(f'{tid("operator-panel")}[data-role="viewer"]')
+    names = p.eval_on_selector_all(
+        f"{tid('op-command')} option", "els => els.map(e => e.value)"
+    )
+    assert "status" in names
+    assert "setneed" not in names
+    assert p.is_disabled(tid("op-pause"))
 
 
 def send_command(p: Any, name: str, fields: dict[str, str]) -> Any:
@@ -270,6 +280,13 @@ def test_operator_commands_change_the_world(
     p.fill(tid("op-token"), ADMIN)
     p.click(tid("op-token-set"))
     p.wait_for_selector(f"{tid('op-pause')}:not([disabled])", timeout=TIMEOUT_MS)
+    p.wait_for_selector(f'{tid("operator-panel")}[data-role="admin"]')
+    names = p.eval_on_selector_all(
+        f"{tid('op-command')} option", "els => els.map(e => e.value)"
+    )
+    assert {"spawn", "setneed", "possess", "price", "perturbation_trigger"} <= set(
+        names
+    )
     # setneed changes the card's bar (spec: within 2 s; the wait is longer so that
     # a loaded 2-core CI machine cannot make it flaky, see docs/ui.md)
     result = send_command(

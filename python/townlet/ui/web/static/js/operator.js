@@ -94,8 +94,26 @@ export class OperatorPanel {
     if (!res.ok) throw new Error(`catalogue: HTTP ${res.status}`);
     const body = await res.json();
     this.catalogue = Array.isArray(body) ? body : body.commands || [];
+    this.fillPicker();
+  }
+
+  // Admin commands are listed only for an admin token (operations.md 4.2: filtered by role).
+  setRole(role) {
+    this.role = role || null;
+    this.q("operator-panel").dataset.role = this.role || "";
+    this.fillPicker();
+    if (this.role === "viewer") {
+      this.enable(true, "Viewer token: read-only commands only.");
+      for (const id of ["op-pause", "op-resume", "op-step"]) this.q(id).disabled = true;
+    }
+  }
+
+  fillPicker() {
+    const shown = this.catalogue.filter((c) => this.role !== "viewer" || c.role !== "admin");
     const sel = this.q("op-command");
-    sel.innerHTML = this.catalogue.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}${c.role === "admin" ? " (admin)" : ""}</option>`).join("");
+    const keep = sel.value;
+    sel.innerHTML = shown.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}${c.role === "admin" ? " (admin)" : ""}</option>`).join("");
+    if (shown.some((c) => c.name === keep)) sel.value = keep;
     this.renderForm();
   }
 
@@ -117,6 +135,9 @@ export class OperatorPanel {
       try {
         await this.loadCatalogue();
         this.enable(true, "");
+        // learn the token's role from a viewer command's envelope, to filter the picker
+        this.probeId = newCmdId();
+        this.ws.send(JSON.stringify({ type: "command", envelope: { cmd_id: this.probeId, name: "help", args: {} } }));
       } catch (err) {
         this.enable(false, String(err));
       }
@@ -134,6 +155,10 @@ export class OperatorPanel {
     }
     if (msg.type === "ack" || msg.type === "result") {
       const env = msg.envelope || {};
+      if (env.cmd_id && env.cmd_id === this.probeId) {
+        if (msg.type === "result" || env.status !== "ok") this.setRole(env.role);
+        return;
+      }
       if (msg.type === "ack" && env.status === "ok") return; // the result message follows
       this.log(env);
       if (env.status === "ok" && (env.name === "pause" || env.name === "resume")) {
