@@ -299,6 +299,14 @@ def test_operator_commands_change_the_world(
         timeout=TIMEOUT_MS,
     )
     assert "red" in (p.get_attribute(bar, "class") or "")
+    # a price override reaches the economy panel
+    result = send_command(p, "price", {"key": "meal", "value": "3.5"})
+    assert result.get_attribute("data-status") == "ok"
+    p.wait_for_function(
+        "() => document.querySelector('[data-testid=\"economy\"]')"
+        ".textContent.includes('meal 3.50')",
+        timeout=TIMEOUT_MS,
+    )
     # an invalid teleport (onto a wall) shows its error code
     result = send_command(p, "teleport", {"agent_id": "agent_3", "position": "1 1"})
     assert result.get_attribute("data-status") == "error"
