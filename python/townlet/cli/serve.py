@@ -19,8 +19,8 @@ import click
 import structlog
 
 from townlet.cli.options import config_option, seed_option
-from townlet.core.build import build_simulation, new_run_id
-from townlet.serve import SimRunner, build_app
+from townlet.core.build import new_run_id
+from townlet.serve.session import build_served
 from townlet.telemetry.log_config import get_logger
 from townlet.telemetry.spec import parse_telemetry_spec
 
@@ -119,9 +119,19 @@ def serve(
     tps = settings.tps if tps is None else tps
     run_id = new_run_id()
     structlog.contextvars.bind_contextvars(run_id=run_id)
-    loop = build_simulation(config, telemetry=spec, seed=seed, run_id=run_id)
-    runner = SimRunner(loop, tps=tps, paused=paused, max_ticks=max_ticks)
-    app = build_app(runner)
+    served = build_served(
+        config,
+        telemetry=spec,
+        seed=seed,
+        run_id=run_id,
+        tps=tps,
+        paused=paused,
+        max_ticks=max_ticks,
+        host=host,
+    )
+    for notice in served.notices:
+        click.echo(f"warning: {notice}", err=True)
+    runner, app = served.runner, served.app
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

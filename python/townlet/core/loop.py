@@ -465,7 +465,8 @@ class SimulationLoop(StartStop):
         actions = actions.astype(np.int32, copy=False)
         alive = self._buffers.alive[:rows]
         mask = self._buffers.action_mask[:rows]
-        if rows and actions.min() >= 0 and actions.max() < mask.shape[1]:
+        # One reduction checks both bounds: negative ids wrap to huge unsigned ones.
+        if rows and int(actions.view(np.uint32).max()) < mask.shape[1]:
             allowed = mask[self._row_index(rows), actions] != 0
         else:
             in_range = (actions >= 0) & (actions < mask.shape[1])
@@ -473,14 +474,14 @@ class SimulationLoop(StartStop):
             row_ids = np.flatnonzero(in_range)
             allowed[row_ids] = mask[row_ids, actions[row_ids]] != 0
         invalid = alive & ~allowed
-        if invalid.any():
+        if np.count_nonzero(invalid):
             actions = np.where(invalid, 0, actions).astype(np.int32)
             self.counters.invalid_actions += int(invalid.sum())
         if self._stability is not None:
             self._stability.on_decide(self._buffers, actions, rows)
         if self._kpis is not None:
             self._kpis.on_decide(self._world.tick + 1, self._buffers, actions, rows)
-        return actions, int(alive.sum())
+        return actions, int(np.count_nonzero(alive))
 
     def _row_index(self, rows: int) -> npt.NDArray[np.intp]:
         """``arange(rows)``, kept between ticks."""

@@ -118,6 +118,7 @@ class KpiTracker:
         self._opt_cols: npt.NDArray[np.intp] | None = None
         self._ids: list[str] = []
         self._streak = np.zeros(0, dtype=np.int64)
+        self._streaking = False
         self._open: set[str] = set()
         self.ticks = 0
         self.agent_ticks = 0
@@ -184,9 +185,14 @@ class KpiTracker:
             old = dict(zip(self._ids, self._streak.tolist(), strict=True))
             self._streak = np.array([old.get(a, 0) for a in ids], dtype=np.int64)
             self._ids = list(ids)
+            self._streaking = np.count_nonzero(self._streak) != 0
         needs = result.needs_after
         starving = (needs[:, 0] <= STARVING) & alive
-        self._streak = np.where(starving, self._streak + 1, 0)
+        # The healthy case (no streak running, nobody starving) leaves every streak 0.
+        streaking = self._streaking or np.count_nonzero(starving) != 0
+        if streaking:
+            self._streak = np.where(starving, self._streak + 1, 0)
+            self._streaking = np.count_nonzero(self._streak) != 0
         measured = result.tick >= self.tpd
         if measured:
             lowest = needs.min(axis=1)
@@ -194,7 +200,8 @@ class KpiTracker:
             self.agent_ticks += int(np.count_nonzero(alive))
             self.needs_ok += int(np.count_nonzero((lowest > NEED_OK) & alive))
             self.needs_floor += int(np.count_nonzero((lowest >= NEED_OK) & alive))
-            self.streaks += int(np.count_nonzero(self._streak == STARVING_TICKS))
+            if streaking:
+                self.streaks += int(np.count_nonzero(self._streak == STARVING_TICKS))
             self.reward_sum += float(rewards.sum())
         for event in result.events:
             self._event(event, measured)

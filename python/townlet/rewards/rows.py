@@ -59,7 +59,7 @@ def row_rewards(
     n = wages.shape[0]
     zero = np.zeros(n)
     terminal_code = flags.terminal
-    ended = terminal_code.any()
+    ended = np.count_nonzero(terminal_code) != 0
     # 1 homeostasis: -needs_scale * sum_j w_j * (d_j * d_j), d = 1 - need after
     d_after = 1.0 - needs_after
     wdd = (d_after * d_after) * _W
@@ -79,7 +79,7 @@ def row_rewards(
     # 3.2 assembly: NT = c0 + ... + c8 left to right; zero columns add nothing
     nt = survival + homeo + shaping + wage
     start, absent = flags.shift_start, flags.shift_absent
-    if start.any() or absent.any():
+    if np.count_nonzero(start) or np.count_nonzero(absent):
         punctual = np.array((0.0, r.punctuality_bonus, 0.0))[start]
         lateness = np.array((0.0, 0.0, -r.late_penalty))[start] + np.where(
             absent, -r.absence_penalty, 0.0
@@ -95,7 +95,7 @@ def row_rewards(
     guard = (flags.hunger_low_ticks > 0) | flags.exit_pending
     if ended:
         guard |= terminal_code != 0
-    if guard.any():
+    if np.count_nonzero(guard):
         guard_adj = np.where(guard & (nt > 0.0), -nt, 0.0)
         nt = nt + guard_adj
     else:
@@ -114,12 +114,14 @@ def row_rewards(
     else:
         terminal = zero
     columns = (survival, homeo, shaping, wage, punctual, lateness, chat, fail, avoid)
-    comps = np.stack(
-        (*columns, guard_adj, clip_adj, terminal), axis=1, dtype=np.float32
-    )
+    # Zero columns stay as allocated; the rest cast f64 -> f32 as np.stack would.
+    comps = np.zeros((n, 12), dtype=np.float32)
+    for k, column in enumerate((*columns, guard_adj, clip_adj, terminal)):
+        if column is not zero:
+            comps[:, k] = column
     total32 = total.astype(np.float32)
     spawned = flags.spawned
-    if spawned.any():  # every component is 0 on a resident's spawn tick
+    if np.count_nonzero(spawned):  # every component is 0 on a resident's spawn tick
         comps[spawned] = 0.0
         total32[spawned] = 0.0
     return comps, total32

@@ -52,6 +52,18 @@ def _json(data: Any, status: int = 200) -> Response:
     )
 
 
+def state_frame(runner: SimRunner) -> dict[str, Any] | None:
+    """The latest state as a snapshot frame (``GET /api/state``; the console's
+    ``telemetry_snapshot``), ``None`` before the first state or without a pipeline.
+    """
+    pipeline = pipeline_of(runner.loop.telemetry)
+    current = pipeline.aggregator.latest if pipeline is not None else None
+    if current is None:
+        return None
+    frame: dict[str, Any] = FrameEncoder(runner.loop.run_id).frame(current)
+    return frame
+
+
 def build_app(
     runner: SimRunner,
     *,
@@ -92,10 +104,9 @@ def build_app(
         )
 
     async def state(request: Request) -> Response:
-        current = latest()
-        if current is None:
+        frame = state_frame(runner)
+        if frame is None:
             return JSONResponse({"error": "no state yet"}, status_code=503)
-        frame = FrameEncoder(runner.loop.run_id).frame(current)
         return _json(frame)
 
     async def metrics(request: Request) -> Response:

@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import nullcontext
 from typing import Any
 
 from townlet.core.loop import SimulationLoop
@@ -47,6 +48,9 @@ class SimRunner:
         tps: target ticks per second (0 = unpaced).
         paused: start paused.
         max_ticks: stop after this many ticks (``None``: run until stopped).
+        console: the :class:`~townlet.console.ConsoleService` attached to ``loop``;
+            then its ``paused`` flag is the runner's, and every tick runs under its
+            lock (so console ``pause``/``resume``/``step`` drive the runner).
     """
 
     def __init__(
@@ -56,8 +60,14 @@ class SimRunner:
         tps: float = 10.0,
         paused: bool = False,
         max_ticks: int | None = None,
+        console: Any = None,
     ) -> None:
         self.loop = loop
+        self.console = console
+        self._lock: Any = console.lock if console is not None else nullcontext()
+        if console is not None:
+            console.paused = paused
+            console.tps_target = tps
         self.tps = tps
         self.max_ticks = max_ticks
         self.error: BaseException | None = None
@@ -77,6 +87,8 @@ class SimRunner:
     @property
     def paused(self) -> bool:
         """True while paused (single steps still run)."""
+        if self.console is not None:
+            return bool(self.console.paused)
         return self._paused
 
     @property
@@ -86,12 +98,18 @@ class SimRunner:
 
     def pause(self) -> None:
         """Stop ticking after the current tick."""
-        self._paused = True
+        self._set_paused(True)
 
     def resume(self) -> None:
         """Tick again at ``tps``."""
-        self._paused = False
+        self._set_paused(False)
         self._wake.set()
+
+    def _set_paused(self, paused: bool) -> None:
+        with self._lock:
+            self._paused = paused
+            if self.console is not None:
+                self.console.paused = paused
 
     def step(self, ticks: int = 1) -> None:
         """Run ``ticks`` ticks while paused."""
@@ -165,7 +183,7 @@ class SimRunner:
             self._run_calls()
             if self.max_ticks is not None and done >= self.max_ticks:
                 return
-            if self._paused and self._steps <= 0:
+            if self.paused and self._steps <= 0:
                 self._wake.wait(_IDLE_S)
                 self._wake.clear()
                 next_at = time.perf_counter()
@@ -177,9 +195,12 @@ class SimRunner:
                     self._wake.clear()
                     continue
                 next_at = max(next_at + 1.0 / self.tps, time.perf_counter() - 1.0)
-            if self._paused:
-                self._steps -= 1
-            self.loop.step()
+            with self._lock:
+                if self.paused:
+                    if self._steps <= 0:
+                        continue  # paused (by the console) since the check above
+                    self._steps -= 1
+                self.loop.step()
             done += 1
 
     def _run_calls(self) -> None:

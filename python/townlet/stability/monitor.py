@@ -208,15 +208,15 @@ class StabilityMonitor:
             old = dict(zip(self._ids, self._streak.tolist(), strict=True))
             self._streak = np.array([old.get(a, 0) for a in ids], dtype=np.int64)
             self._ids = list(ids)
-            self._starving = bool(self._streak.any())
+            self._starving = np.count_nonzero(self._streak) != 0
         low = hunger <= self._hunger_at_most
-        if not (self._starving or low.any()):
+        if not (self._starving or np.count_nonzero(low)):
             return  # the healthy case: every streak is and stays 0
         low &= live
         self._streak = np.where(low, self._streak + 1, 0)
         reached = self._streak == self.config.starvation.streak_ticks
         self._open.streaks += int(np.count_nonzero(reached))
-        self._starving = bool(self._streak.any())
+        self._starving = np.count_nonzero(self._streak) != 0
 
     def _crossings(
         self, raised: dict[tuple[str, str], float], rivalry: RivalryLookup | None

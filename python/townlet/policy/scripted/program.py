@@ -140,5 +140,21 @@ def evaluate(x: Array, p: Program) -> tuple[Array, npt.NDArray[np.bool_]]:
     # float @ float takes the BLAS path; bool @ float is a slower generic loop
     counts = np.dot(lits.astype(np.float64), p.term_d)
     values = both[:, n_lit:] * (counts == p.term_p)
-    u: Array = values.reshape(x.shape[0], p.options, p.slots).max(axis=2)
+    u = _max_over_slots(values.reshape(x.shape[0], p.options, p.slots))
     return u, lits
+
+
+def _max_over_slots(v: Array) -> Array:
+    """``v.max(axis=2)`` by halving with ``np.maximum`` (on ten rows an axis
+    reduction costs several times the log2(slots) elementwise calls).
+
+    >>> v = np.arange(30.0).reshape(2, 3, 5) % 7
+    >>> bool((_max_over_slots(v) == v.max(axis=2)).all())
+    True
+    """
+    while v.shape[2] > 1:
+        half = v.shape[2] // 2
+        head = np.maximum(v[:, :, :half], v[:, :, half : 2 * half])
+        v = head if v.shape[2] % 2 == 0 else np.concatenate((head, v[:, :, -1:]), 2)
+    out: Array = v[:, :, 0]
+    return out

@@ -130,7 +130,7 @@ def pre_sleep(
     """
     best = np.argmax(np.where(mask, u, -np.inf), axis=1)
     rows = (best == SLEEP) & ~lits[:, p.literals["opt_sleep"]]
-    if rows.any():
+    if np.count_nonzero(rows):
         low = lits[:, [p.literals[f"low_sleep_{need}"] for need in NEEDS]]
         sated = lits[:, [p.literals[f"unsated_{need}"] for need in NEEDS]]
         lift = low & sated & rows[:, None]

@@ -336,7 +336,8 @@ class WebSocketHub(Transport):
             time.sleep(0.01)
         sockets = self._server.servers[0].sockets
         self.address = (host, int(sockets[0].getsockname()[1]))
-        _log.info("telemetry.ws.listening", url=self.describe())
+        url = f"ws://{self.address[0]}:{self.address[1]}/ws/telemetry"
+        _log.info("telemetry.ws.listening", url=url)
 
 
 def telemetry_route(hub: WebSocketHub) -> Any:
