@@ -1,9 +1,11 @@
 """A live viewer server for the browser tests: sim thread, serve app, console, viewer.
 
-It composes what ``townlet serve`` composes (the serve app of operations.md 4.1), plus
-the console routes (2.8) and the viewer routes (4.2), in-process: uvicorn runs on a
-thread on a free loopback port. The console's ``pause`` and ``step`` drive the runner
-through :class:`ConsoleRunner`.
+It composes what ``townlet serve`` composes (``townlet.serve.session.build_served``:
+the serve app of operations.md 4.1 with the console routes of 2.8, the runner paced by
+the console), plus the viewer routes (4.2), in-process: uvicorn runs on a thread on a
+free loopback port, the tokens are fixed test tokens and the audit log goes to a
+temporary directory (``build_served`` reads tokens from the process environment and
+writes CWD-relative logs, which parallel tests must not share).
 
     with ViewerServer(tmp_path) as server:
         requests.get(server.url + "api/state")
@@ -23,32 +25,6 @@ from typing import Any
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "ui"
 ADMIN = "admin-token-viewer-0123456789"
 VIEWER = "viewer-token-viewer-0123456789"
-
-
-def _runner_class() -> Any:
-    """SimRunner whose pause flag is the console's (``pause``/``resume``/``step``)."""
-    from townlet.serve import SimRunner
-
-    class ConsoleRunner(SimRunner):  # type: ignore[misc]
-        """Pauses when the console says so."""
-
-        def __init__(self, loop: Any, service: Any, **kwargs: Any) -> None:
-            self.service = service
-            super().__init__(loop, **kwargs)
-
-        @property
-        def _paused(self) -> bool:
-            return bool(self.service.paused)
-
-        @_paused.setter
-        def _paused(self, value: bool) -> None:
-            self.service.paused = value
-
-        @property
-        def paused(self) -> bool:
-            return bool(self.service.paused)
-
-    return ConsoleRunner
 
 
 class ViewerServer:
@@ -79,7 +55,8 @@ class ViewerServer:
         from townlet.console.routes import console_routes
         from townlet.console.service import ConsoleService
         from townlet.core.build import build_simulation, new_run_id
-        from townlet.serve import build_app
+        from townlet.serve import SimRunner, build_app
+        from townlet.serve.app import state_frame
         from townlet.ui.web import install_viewer
 
         config = load_config(None)
@@ -96,8 +73,9 @@ class ViewerServer:
             environ={"TOWNLET_ADMIN_TOKEN": ADMIN, "TOWNLET_VIEWER_TOKEN": VIEWER},
         )
         self.service.attach(self.loop)
-        self._runner = _runner_class()(self.loop, self.service, tps=self.tps)
+        self._runner = SimRunner(self.loop, tps=self.tps, console=self.service)
         app = build_app(self._runner, extra_routes=console_routes(self.service))
+        self.service.frame_provider = lambda: state_frame(self._runner) or {}
         install_viewer(app)
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
