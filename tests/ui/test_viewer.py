@@ -164,6 +164,15 @@ def test_agent_card_opens_selection_and_overlay_changes_pixels(
     card.click()
     assert p.inner_text(tid("selected-agent")) == "agent_2"
     p.wait_for_selector(f'{tid("agent-card")}.selected[data-id="agent_2"]')
+    # the card opens: a detail pane with the agent's full record
+    detail = p.locator(tid("agent-detail"))
+    detail.wait_for(state="visible")
+    name = p.evaluate("() => window.townlet.store.state.agents.agent_2.name")
+    assert p.inner_text(tid("detail-name")) == name
+    for field in ("position", "needs", "inventory", "ties", "reward"):
+        assert field in detail.inner_text()
+    p.click(tid("detail-close"))
+    detail.wait_for(state="hidden")
     # clicking an agent on the canvas selects it
     x, y = p.evaluate("() => window.townlet.view.positions.agent_4")
     box = p.locator(tid("map")).bounding_box()
@@ -367,7 +376,8 @@ def test_screenshots(page: PageWatch, server: ViewerServer) -> None:
     plain = ARTIFACTS / "viewer.png"
     p.screenshot(path=str(plain))
     p.click(tid("overlay-toggle"))
-    p.click(f"{tid('operator-panel')} summary")
+    p.click(f'{tid("agent-card")}[data-id="agent_4"]')
+    p.evaluate("() => window.scrollTo(0, 0)")
     p.wait_for_timeout(300)
     p.screenshot(path=str(ARTIFACTS / "viewer-overlay.png"))
     assert plain.stat().st_size > 10_000

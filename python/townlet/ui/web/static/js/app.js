@@ -1,20 +1,21 @@
 // The Townlet web viewer: telemetry WebSocket -> diff-merge store -> canvas and panels (operations.md 4.2).
 import { applyFrame, createStore, resetStore } from "./merge.js";
 import { agentAt, drawMap, legendHtml } from "./map.js";
-import { renderBanner, renderCards, renderEconomy, renderHeader, renderKpis, renderNarrations } from "./panels.js";
+import { renderBanner, renderCards, renderDetail, renderEconomy, renderHeader, renderKpis, renderNarrations } from "./panels.js";
 import { OperatorPanel } from "./operator.js";
 
 const STALE_MS = 5000;
 const q = (id) => document.querySelector(`[data-testid="${id}"]`);
 const doc = { q };
 const store = createStore();
-const view = { selected: null, overlay: false, positions: {}, size: 10 };
+const view = { selected: null, detail: false, overlay: false, positions: {}, size: 10 };
 const conn = { state: "connecting", paused: false, stale: false, fatal: null, lastFrameAt: 0, backoff: 500, failures: 0, unavailable: null, meta: null };
 let dirty = true;
 let socket = null;
 
-function select(id) {
+function select(id, open = true) {
   view.selected = id;
+  view.detail = Boolean(id) && open;
   q("selected-agent").textContent = id || "";
   dirty = true;
 }
@@ -101,6 +102,7 @@ function render() {
     renderBanner(doc, state, conn);
     drawMap(q("map"), state, view);
     renderCards(doc, state, view);
+    renderDetail(doc, state, view);
     renderNarrations(doc, store, state);
     renderKpis(doc, state);
     renderEconomy(doc, state);
@@ -134,6 +136,9 @@ function init() {
     select(item.dataset.agent);
     const pos = view.positions[item.dataset.agent];
     if (pos) q("map").scrollIntoView({ block: "center", inline: "center" });
+  });
+  q("agent-detail").addEventListener("click", (ev) => {
+    if (ev.target.closest('[data-testid="detail-close"]')) { view.detail = false; dirty = true; }
   });
   q("overlay-toggle").addEventListener("click", toggleOverlay);
   document.addEventListener("keydown", (ev) => {

@@ -159,3 +159,37 @@ export function renderEconomy(doc, state) {
     return `<span data-testid="utility-${name}">${name}: ${text}</span>`;
   }).join("");
 }
+
+// The open card of the selected agent: every field of its AgentRecord worth reading.
+export function detailHtml(a, names, reward) {
+  const row = (k, v) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`;
+  const obj = (o) => (o ? esc(Object.entries(o).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ")) : "–");
+  const ties = (a.top_ties || []).map((t) => `${esc(t.kind)} ${esc(names[t.other] || t.other)} trust ${fmt(t.trust)} fam ${fmt(t.familiarity)} rivalry ${fmt(t.rivalry)}`).join("<br>") || "–";
+  return `<h3><span data-testid="detail-name">${esc(a.name || a.id)}</span> <span class="meta">${esc(a.id)} · ${esc(a.personality || "")}</span>
+<button type="button" data-testid="detail-close" title="Close">×</button></h3>
+<table>${[
+    row("position", esc(JSON.stringify(a.pos))),
+    row("option", `${esc(a.option ?? "idle")} (${fmt(a.option_ticks)} ticks) · primitive ${esc(a.primitive ?? "–")}`),
+    row("target", esc(a.target ?? "–")),
+    row("queue", a.queue ? `${esc(a.queue.object_id)} #${fmt(a.queue.position)}` : "–"),
+    row("affordance", a.affordance ? `${esc(a.affordance.affordance)} at ${esc(a.affordance.object_id)}, ${fmt(a.affordance.remaining_ticks)} ticks left` : "–"),
+    row("needs", obj(a.needs)),
+    row("wallet", fmt(a.wallet)),
+    row("inventory", obj(a.inventory)),
+    row("job", a.job ? obj(a.job) : "no job"),
+    row("ties", ties),
+    row("reward", reward ? `${fmt(reward.total)} (${obj(reward.components)})` : "–"),
+    row("possessed", a.possessed ? "yes" : "no"),
+  ].join("")}</table>`;
+}
+
+export function renderDetail(doc, state, view) {
+  const box = doc.q("agent-detail");
+  const agents = state.agents || {};
+  const a = view.selected && view.detail ? agents[view.selected] : null;
+  box.hidden = !a;
+  if (!a) return;
+  const names = Object.fromEntries(Object.entries(agents).map(([id, r]) => [id, r.name || id]));
+  const html = detailHtml(a, names, (state.rewards || {})[a.id]);
+  if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
+}
