@@ -71,26 +71,18 @@ export function drawMap(canvas, state, view) {
     canvas.height = Math.max(1, height * size);
   }
   const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#000";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  rows.forEach((row, y) => {
-    for (let x = 0; x < row.length; x++) {
-      const ch = row[x];
-      ctx.fillStyle = TILE_COLOURS[ch] || TILE_COLOURS["."];
-      ctx.fillRect(x * size, y * size, size, size);
-    }
-  });
+  // tiles and objects never change after reset (world.md 2.4): draw them once per map and size
+  const key = `${size}|${rows.length}|${Object.keys(state.objects || {}).length}`;
+  if (!view.base || view.base.key !== key || view.base.rows !== rows) {
+    const base = document.createElement("canvas");
+    base.width = canvas.width;
+    base.height = canvas.height;
+    drawBase(base.getContext("2d"), rows, state.objects || {}, size, base);
+    view.base = { key, rows, canvas: base };
+  }
+  ctx.drawImage(view.base.canvas, 0, 0);
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  ctx.font = `bold ${Math.floor(size * 0.8)}px monospace`;
-  for (const obj of Object.values(state.objects || {})) {
-    if (!obj.pos) continue;
-    const [x, y] = obj.pos;
-    ctx.fillStyle = "#1b1f24";
-    ctx.fillRect(x * size + 1, y * size + 1, size - 2, size - 2);
-    ctx.fillStyle = OBJECT_COLOURS[obj.type] || "#c9d1d9";
-    ctx.fillText((obj.type || "?")[0].toUpperCase(), (x + 0.5) * size, (y + 0.55) * size);
-  }
   const agents = state.agents || {};
   const pos = agentPositions(agents, size);
   view.positions = pos;
@@ -122,6 +114,28 @@ export function drawMap(canvas, state, view) {
     }
     ctx.fillStyle = "#fff";
     ctx.fillText(String(a.name || id).slice(0, 3), cx, cy - r - 4);
+  }
+}
+
+function drawBase(ctx, rows, objects, size, canvas) {
+  ctx.fillStyle = "#000";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  rows.forEach((row, y) => {
+    for (let x = 0; x < row.length; x++) {
+      ctx.fillStyle = TILE_COLOURS[row[x]] || TILE_COLOURS["."];
+      ctx.fillRect(x * size, y * size, size, size);
+    }
+  });
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.font = `bold ${Math.floor(size * 0.8)}px monospace`;
+  for (const obj of Object.values(objects)) {
+    if (!obj.pos) continue;
+    const [x, y] = obj.pos;
+    ctx.fillStyle = "#1b1f24";
+    ctx.fillRect(x * size + 1, y * size + 1, size - 2, size - 2);
+    ctx.fillStyle = OBJECT_COLOURS[obj.type] || "#c9d1d9";
+    ctx.fillText((obj.type || "?")[0].toUpperCase(), (x + 0.5) * size, (y + 0.55) * size);
   }
 }
 
