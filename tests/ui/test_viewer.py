@@ -264,18 +264,24 @@ def test_operator_panel_without_token_is_disabled_and_refused(
     assert p.is_disabled(tid("op-pause"))
 
 
-def send_command(p: Any, name: str, fields: dict[str, str]) -> Any:
-    """Pick ``name`` in the operator panel, fill its form and send it."""
+def send_command(
+    p: Any, name: str, fields: dict[str, str], choose: dict[str, str] | None = None
+) -> Any:
+    """Pick ``name`` in the operator panel, fill its form, send it, and return the
+    newest final (not ``accepted``) result line of that command."""
     p.select_option(tid("op-command"), name)
+    for field, value in (choose or {}).items():
+        p.select_option(tid(f"op-arg-{field}"), value)
     for field, value in fields.items():
         p.fill(tid(f"op-arg-{field}"), value)
     before = p.locator(tid("op-result")).count()
     p.click(tid("op-send"))
     p.wait_for_function(
-        f"() => [...document.querySelectorAll('[data-testid=\"op-result\"]')]"
-        f".filter(e => e.dataset.name === '{name}' && e.dataset.status !== 'accepted')"
-        f".length > 0 && document.querySelectorAll('[data-testid=\"op-result\"]')"
-        f".length > {before}",
+        f"""() => {{
+        const all = [...document.querySelectorAll('[data-testid="op-result"]')];
+        const mine = all.filter(e => e.dataset.name === '{name}');
+        return all.length > {before} && mine.length > 0
+          && mine[0].dataset.status !== 'accepted'; }}""",
         timeout=TIMEOUT_MS,
     )
     return p.locator(f'{tid("op-result")}[data-name="{name}"]').first
@@ -316,6 +322,28 @@ def test_operator_commands_change_the_world(
         ".textContent.includes('meal 3.50')",
         timeout=TIMEOUT_MS,
     )
+    # possess marks the agent (card tag, dashed ring); release clears it. An agent
+    # asleep cannot be acquired (conflict), so try awake ones in turn.
+    awake = p.evaluate(
+        "() => Object.values(window.townlet.store.state.agents)"
+        ".filter(a => a.option !== 'Sleep').map(a => a.id)"
+    )
+    for agent_id in awake[:4]:
+        result = send_command(
+            p, "possess", {"agent_id": agent_id}, choose={"action": "acquire"}
+        )
+        if result.get_attribute("data-code") != "conflict":
+            break
+    assert result.get_attribute("data-status") == "ok", result.inner_text()
+    card = f'{tid("agent-card")}[data-id="{agent_id}"]'
+    p.wait_for_function(
+        f"() => document.querySelector('{card}').textContent.includes('[possessed]')",
+        timeout=TIMEOUT_MS,
+    )
+    result = send_command(
+        p, "possess", {"agent_id": agent_id}, choose={"action": "release"}
+    )
+    assert result.get_attribute("data-status") == "ok", result.inner_text()
     # an invalid teleport (onto a wall) shows its error code
     result = send_command(p, "teleport", {"agent_id": "agent_3", "position": "1 1"})
     assert result.get_attribute("data-status") == "error"
