@@ -53,6 +53,11 @@ function connect() {
   };
   ws.onclose = (ev) => {
     if (socket !== ws) return;
+    if (store.ended) {
+      conn.state = "ended"; // the stream closed normally with an end frame: no reconnect
+      dirty = true;
+      return;
+    }
     if (ev.code === 1008) {
       conn.unavailable = "The telemetry stream needs a viewer token: enter one in the Operator panel.";
     } else if (!store.frames) {

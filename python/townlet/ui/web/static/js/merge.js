@@ -32,6 +32,7 @@ export function resetStore(store) {
   store.seq = null;
   store.runId = null;
   store.state = {};
+  store.ended = undefined;
 }
 
 // Returns null when `version` is accepted, else the refusal message (T-15).

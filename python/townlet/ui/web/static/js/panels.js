@@ -49,7 +49,7 @@ export function renderHeader(doc, store, conn) {
   const el = doc.q("conn-state");
   const paused = conn.state === "live" && ((store.health && store.health.paused) || conn.paused || conn.metaPaused);
   const state = paused ? "paused" : conn.state;
-  const label = { live: "Live", paused: "Paused", reconnecting: "Reconnecting…", connecting: "Connecting…", error: "Refused" }[state];
+  const label = { live: "Live", paused: "Paused", reconnecting: "Reconnecting…", connecting: "Connecting…", error: "Refused", ended: "Ended" }[state];
   el.dataset.state = state;
   el.textContent = label || state;
 }

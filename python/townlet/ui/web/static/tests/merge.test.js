@@ -114,3 +114,11 @@ test("delta lists keep only the newest items", () => {
   eq(store.deltas.events.length, 20);
   eq(store.deltas.events[0].eid, 10, "oldest dropped first");
 });
+
+test("an end frame marks the stream ended with its totals", () => {
+  const store = createStore();
+  applyFrame(store, snapshot());
+  const res = applyFrame(store, { schema_version: "1.0", payload_type: "end", run_id: "r-1", seq: 1, tick: 10, totals: { frames: 2, reason: "normal" } });
+  eq(res.ok, true);
+  eq(store.ended.reason, "normal");
+});
