@@ -8,6 +8,7 @@
 #   make wheel   release wheel into dist/
 #   make bench   criterion benches and `townlet bench`
 #   make parity  the full scale-up parity matrix (10 seeds x 3 days x {10, 60} agents)
+#   make browser Debian's chromium for the web viewer tests (never fails; tests skip without it)
 #
 # Targets are idempotent: stamp files under .venv/ skip the Rust build when no Rust,
 # Cargo or pyproject file changed. The extension is built once (release) and the wheel
@@ -34,10 +35,10 @@ RUST_INPUTS := Cargo.toml $(wildcard Cargo.lock) pyproject.toml \
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv build run lint test wheel bench parity clean
+.PHONY: help venv build run lint test wheel bench parity clean browser viewer-screenshot
 
 help:
-	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP_VENV):
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +73,20 @@ $(STAMP_WHEEL): $(STAMP_VENV) $(RUST_INPUTS) $(shell find python/townlet -type f
 
 wheel: $(STAMP_WHEEL)
 
-test: build lint wheel
+# The viewer tests drive the system chromium through Playwright (operations.md 4.2).
+# Installing it is best effort: without apt-get or root the browser tests skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	       && { apt-get install -y -qq chromium >/dev/null 2>&1 \
+	            || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } \
+	  || echo "note: chromium not installed; the web viewer browser tests will skip"
+
+# Refresh docs/img/viewer.png (the README screenshot) from the browser test.
+viewer-screenshot: build browser
+	TOWNLET_UI_SCREENSHOT_DOCS=$(abspath docs/img/viewer.png) $(BIN)/python -m pytest -q tests/ui/test_viewer.py -k screenshots
+
+test: build lint wheel browser
 	cargo test --workspace
 	$(BIN)/townlet config doc --check
 	$(BIN)/townlet config doc --layout --check
