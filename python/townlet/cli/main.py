@@ -136,8 +136,10 @@ def _register_commands() -> None:
     from townlet.cli.bench import bench
     from townlet.cli.config_cmd import config
     from townlet.cli.run import run
+    from townlet.cli.train import train
 
     cli.add_command(run)
+    cli.add_command(train)
     cli.add_command(config)
     cli.add_command(bench)
 

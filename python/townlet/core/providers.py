@@ -3,7 +3,7 @@
 | kind | names |
 |---|---|
 | world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
-| policy | ``scripted`` (the default, option mode only), ``random``, ``stub`` |
+| policy | ``scripted`` (the default, option mode only), ``random``, ``stub``; with torch ``ppo``, ``bc``, ``anneal`` |
 | telemetry | ``stdout``, ``file[:PATH]``, ``null``, ``stub`` / ``none`` |
 
 World factories turn the config into the settings dict both worlds take
@@ -22,6 +22,7 @@ from townlet.core.registry import (
     register,
 )
 from townlet.core.types import ActionMode
+from townlet.policy.ppo.provider import TORCH_MISSING, anneal_factory, learned_factory
 from townlet.policy.random import RandomPolicy
 from townlet.policy.scripted import ScriptedPolicy
 from townlet.policy.stub import StubPolicy
@@ -98,6 +99,31 @@ register(
     lambda context: StubPolicy(),
     is_stub=True,
     reason="policy stub: always action 0",
+)
+
+for _algo, _reason in (
+    ("ppo", "PPO checkpoint (learning.md 6)"),
+    ("bc", "behaviour-cloned checkpoint (learning.md 7.2)"),
+):
+    register(
+        "policy",
+        _algo,
+        learned_factory(_algo),
+        requires=("torch",),
+        extra="ml",
+        fallback="scripted",
+        reason=_reason,
+        missing_message=TORCH_MISSING.format(name=_algo),
+    )
+register(
+    "policy",
+    "anneal",
+    anneal_factory,
+    requires=("torch",),
+    extra="ml",
+    fallback="scripted",
+    reason="scripted/learned blend (learning.md 7.3)",
+    missing_message=TORCH_MISSING.format(name="anneal"),
 )
 
 register(
