@@ -173,7 +173,10 @@ def test_set_override(invoke, tmp_path):
         (("--config", "missing.yaml"), "missing.yaml"),
         (("--telemetry", "kafka"), "valid forms: stdout, file, file:PATH, null, none"),
         (("--telemetry", "ws"), "arrives with the telemetry pipeline"),
-        (("--policy", "ppo"), "unknown policy provider 'ppo'; known: random, scripted"),
+        (
+            ("--policy", "nonesuch"),
+            "unknown policy provider 'nonesuch'; known: anneal, bc, ppo, random",
+        ),
         (("--set", "world.nonsense=1"), "world.nonsense"),
     ],
 )

@@ -22,7 +22,10 @@ def result(**kw):
 def test_two_passing_windows_advance_the_ratio():
     s = AnnealSchedule((0.2, 0.4, 0.6), BASE)
     assert [s.observe(result()) for _ in range(4)] == [
-        "hold", "advance", "hold", "advance"
+        "hold",
+        "advance",
+        "hold",
+        "advance",
     ]
     assert s.ratio == 0.6
     assert s.observe(result()) == "hold"
@@ -54,8 +57,15 @@ def test_overrides_and_stability_alerts_fail_a_window():
 
 
 def test_window_result_reads_a_kpi_tracker_dict():
-    kpis = {"faints": 1, "evictions": 0, "needs_ok_fraction": 0.9, "attendance": None,
-            "presence": 0.5, "live_agent_ticks": 200}
+    kpis = {
+        "faints": 1,
+        "evictions": 0,
+        "needs_ok_fraction": 0.9,
+        "attendance": None,
+        "presence": 0.5,
+        "live_agent_ticks": 200,
+    }
     r = window_result(kpis, overrides=4)
-    assert r.override_rate == 0.02 and r.faints == 1
+    assert r.override_rate == 0.02
+    assert r.faints == 1
     assert r.kpis == {"needs_ok_fraction": 0.9, "attendance": None, "presence": 0.5}

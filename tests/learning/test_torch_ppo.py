@@ -36,8 +36,13 @@ def trained(tmp_path_factory):
     """Two tiny PPO updates on the micro town (2 towns x 16 ticks each)."""
     cfg = load_config(MICRO)
     ppo = cfg.training.ppo.model_copy(
-        update={"num_towns": 2, "rollout_ticks": 16, "total_agent_steps": 64,
-                "checkpoint_every_updates": 1, "num_minibatches": 2}
+        update={
+            "num_towns": 2,
+            "rollout_ticks": 16,
+            "total_agent_steps": 64,
+            "checkpoint_every_updates": 1,
+            "num_minibatches": 2,
+        }
     )
     run = tmp_path_factory.mktemp("ppo")
     trainer = PPOTrainer(cfg, run, ppo)
@@ -50,11 +55,14 @@ def test_masked_logits_give_zero_probability_and_entropy_over_allowed():
     mask = torch.tensor([[True, False, True], [False, True, False]])
     logits, value = net(torch.zeros(2, 4), None, mask)
     probs = torch.softmax(logits, -1)
-    assert probs[0, 1] == 0 and probs[1, 1] == 1
+    assert probs[0, 1] == 0
+    assert probs[1, 1] == 1
     assert value.shape == (2,)
     ent = masked_entropy(logits, mask)
     assert ent[1] == 0
-    assert float(ent[0].detach()) == pytest.approx(np.log(2), abs=1e-3)  # near-uniform at init
+    assert float(ent[0].detach()) == pytest.approx(
+        np.log(2), abs=1e-3
+    )  # near-uniform at init
 
 
 def test_sampling_takes_the_first_cumulative_probability_over_the_draw():
@@ -92,10 +100,23 @@ def test_trainer_logs_the_update_metrics(trained):
     _, run, trainer, metrics = trained
     lines = (run / "train.jsonl").read_text().splitlines()
     assert len(lines) == 2 == trainer.update
-    for key in ("policy_loss", "value_loss", "entropy", "approx_kl", "clip_frac",
-                "explained_variance", "sps", "lr", "agent_steps",
-                "reward_per_agent_tick", "faints_per_agent_day", "forced_row_frac",
-                "option_freq/Wait", "reward/survival", "death_window_adjusted"):
+    for key in (
+        "policy_loss",
+        "value_loss",
+        "entropy",
+        "approx_kl",
+        "clip_frac",
+        "explained_variance",
+        "sps",
+        "lr",
+        "agent_steps",
+        "reward_per_agent_tick",
+        "faints_per_agent_day",
+        "forced_row_frac",
+        "option_freq/Wait",
+        "reward/survival",
+        "death_window_adjusted",
+    ):
         assert key in metrics, key
     assert json.loads(lines[-1])["agent_steps"] == 64
 
@@ -104,12 +125,16 @@ def test_checkpoint_round_trip_keeps_hash_and_metadata(trained):
     cfg, run, trainer, _ = trained
     ckpts = run / "checkpoints"
     assert {p.name for p in ckpts.iterdir()} >= {
-        "ckpt_000001.pt", "ckpt_000001.json", "ckpt_000002.pt", "latest.pt",
+        "ckpt_000001.pt",
+        "ckpt_000001.json",
+        "ckpt_000002.pt",
+        "latest.pt",
         "latest.json",
     }
     meta = read_metadata(ckpts)
     layout = observation_layout(cfg, "hybrid", "option")
-    assert meta["algo"] == "ppo" and meta["obs_fingerprint"] == layout.fingerprint
+    assert meta["algo"] == "ppo"
+    assert meta["obs_fingerprint"] == layout.fingerprint
     assert meta["progress"] == {"update": 2, "agent_steps": 64, "social_stage": "off"}
     net, payload = load_checkpoint(ckpts, layout)
     assert net_policy_hash(net) == meta["policy_hash"] == net_policy_hash(trainer.net)
@@ -128,12 +153,12 @@ def test_resume_restores_progress_and_trains_on(trained, tmp_path):
     ppo = trainer.ppo.model_copy(update={"total_agent_steps": 96})
     again = PPOTrainer(cfg, tmp_path, ppo)
     again.resume(run / "checkpoints" / "ckpt_000002.pt")
-    assert again.update == 2 and again.agent_steps == 64
+    assert again.update == 2
+    assert again.agent_steps == 64
     assert net_policy_hash(again.net) == net_policy_hash(trainer.net)
     again.train()
-    assert again.update == 3 and read_metadata(tmp_path / "checkpoints")["progress"][
-        "agent_steps"
-    ] == 96
+    assert again.update == 3
+    assert read_metadata(tmp_path / "checkpoints")["progress"]["agent_steps"] == 96
 
 
 def test_run_drives_the_town_from_a_checkpoint_path(trained):
@@ -143,17 +168,17 @@ def test_run_drives_the_town_from_a_checkpoint_path(trained):
     with loop:
         loop.run(30)
     ident = loop.policy.identity()
-    assert ident.name == "ppo" and ident.checkpoint_hash == read_metadata(
-        run / "checkpoints"
-    )["policy_hash"]
+    assert ident.name == "ppo"
+    assert ident.checkpoint_hash == read_metadata(run / "checkpoints")["policy_hash"]
 
 
 def test_sampling_is_reproducible_from_the_policy_stream(trained):
     cfg, run, _, _ = trained
     hashes = []
     for _ in range(2):
-        loop = build_simulation(cfg, policy=f"ppo:{run}/checkpoints", telemetry="null",
-                                seed=3)
+        loop = build_simulation(
+            cfg, policy=f"ppo:{run}/checkpoints", telemetry="null", seed=3
+        )
         with loop:
             loop.run(40)
             hashes.append(loop.world.state_hash())

@@ -52,7 +52,8 @@ def test_torch_providers_fail_with_one_line_naming_the_extra(no_torch, name):
 def test_allow_fallback_resolves_to_scripted_marked_as_stub(no_torch, name):
     policy, info = resolve("policy", name, allow_fallback=True)
     assert policy.provider == "scripted"
-    assert info.is_stub and info.name == "scripted"
+    assert info.is_stub
+    assert info.name == "scripted"
     assert "torch" in info.reason
 
 
@@ -60,24 +61,46 @@ def test_allow_fallback_resolves_to_scripted_marked_as_stub(no_torch, name):
 def test_train_needs_torch_exit_2(no_torch, invoke, algo):
     result = invoke("train", "--algo", algo, "--data", "x", "--no-progress")
     assert result.exit_code == 2
-    assert "error: " in result.stderr and "requires PyTorch" in result.stderr
+    assert "error: " in result.stderr
+    assert "requires PyTorch" in result.stderr
     assert f"hint: {HINT}" in result.stderr
 
 
 def test_run_with_a_checkpoint_path_needs_torch_exit_2(no_torch, invoke, tmp_path):
     side = tmp_path / "latest.json"
-    side.write_text(json.dumps({"format": "townlet.policy", "format_version": 1,
-                                "algo": "ppo"}))
-    result = invoke("run", "--ticks", "2", "--telemetry", "none",
-                    "--policy", str(tmp_path / "latest.pt"))
+    side.write_text(
+        json.dumps({"format": "townlet.policy", "format_version": 1, "algo": "ppo"})
+    )
+    result = invoke(
+        "run",
+        "--ticks",
+        "2",
+        "--telemetry",
+        "none",
+        "--policy",
+        str(tmp_path / "latest.pt"),
+    )
     assert result.exit_code == 2
-    assert "requires PyTorch" in result.stderr and HINT in result.stderr
+    assert "requires PyTorch" in result.stderr
+    assert HINT in result.stderr
 
 
 def test_eval_of_scripted_needs_no_torch(no_torch, invoke, tmp_path):
-    result = invoke("train", "--algo", "eval", "--policy", "random",
-                    "--config", str(MICRO), "--towns", "1",
-                    "--days", "2", "--run-dir", str(tmp_path))
+    result = invoke(
+        "train",
+        "--algo",
+        "eval",
+        "--policy",
+        "random",
+        "--config",
+        str(MICRO),
+        "--towns",
+        "1",
+        "--days",
+        "2",
+        "--run-dir",
+        str(tmp_path),
+    )
     assert result.exit_code == 0, result.stderr
     card = json.loads(result.stdout)
     assert card["live_agent_ticks"] > 0

@@ -7,7 +7,7 @@ check (learning.md 6, 7; docs/training.md).
 |---|---|---|
 | ``ppo`` | train PPO (``--resume`` a checkpoint, or ``--init`` from BC) | yes |
 | ``capture`` | record the scripted policy as a BC dataset | no |
-| ``bc`` | train on a dataset and gate on held-out towns (exit 3 on a failed gate) | yes |
+| ``bc`` | train on a dataset, gate on held-out towns (exit 3: gate failed) | yes |
 | ``eval`` | scorecard of ``--policy`` (a provider or a checkpoint) | learned only |
 | ``check`` | the learning check of ``--tier`` (exit 3 on failure) | yes |
 
@@ -42,8 +42,13 @@ def _bar(enabled: bool, label: str, total: int) -> Iterator[Callable[..., None]]
         yield lambda done, total, text="": None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn(label),
@@ -216,9 +221,13 @@ def train(
     elif algo == "check":
         require_torch("the learning check")
         _threads(threads)
-        cfg = load_config(config_path, set_args=set_args) if config_path else None
+        tier_cfg = load_config(config_path, set_args=set_args) if config_path else None
         _check(
-            tier, cfg, total_agent_steps, _run_dir(run_dir, f"check-{tier}"), progress
+            tier,
+            tier_cfg,
+            total_agent_steps,
+            _run_dir(run_dir, f"check-{tier}"),
+            progress,
         )
     elif algo == "bc":
         require_torch("bc training")

@@ -98,7 +98,11 @@ def _resolve_policy(
     """Resolve the policy: the argument, else ``providers.policy``."""
     name = str(requested or _config_value(config, "providers.policy", DEFAULT_POLICY))
     return resolve(
-        "policy", _checkpoint_name(name), config, allow_fallback=allow_fallback, seed=seed
+        "policy",
+        _checkpoint_name(name),
+        config,
+        allow_fallback=allow_fallback,
+        seed=seed,
     )
 
 

@@ -3,7 +3,8 @@
 | kind | names |
 |---|---|
 | world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
-| policy | ``scripted`` (the default, option mode only), ``random``, ``stub``; with torch ``ppo``, ``bc``, ``anneal`` |
+| policy | ``scripted`` (default, option mode only), ``random``, ``stub``, |
+| | with torch: ``ppo``, ``bc``, ``anneal`` |
 | telemetry | ``stdout``, ``file[:PATH]``, ``null``, ``stub`` / ``none`` |
 
 World factories turn the config into the settings dict both worlds take

@@ -91,7 +91,9 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         meta = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise ConfigError(f"checkpoint: cannot read {side}: {err}", file=str(side))
+        raise ConfigError(
+            f"checkpoint: cannot read {side}: {err}", file=str(side)
+        ) from err
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ConfigError(

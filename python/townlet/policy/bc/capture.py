@@ -52,7 +52,7 @@ def value_targets(
     >>> [round(float(x), 3) for x in v], ok.tolist()
     ([-0.15, -0.5, -1.0], [True, True, True])
     """
-    horizon = int(round(3.0 / (1.0 - gamma))) if gamma < 1.0 else len(rewards)
+    horizon = round(3.0 / (1.0 - gamma)) if gamma < 1.0 else len(rewards)
     values = np.zeros(len(rewards), dtype=np.float32)
     valid = np.ones(len(rewards), dtype=np.bool_)
     order = np.argsort(resident, kind="stable")

@@ -176,7 +176,7 @@ def train_bc(
             idx = order[start : start + bc.batch_size]
             loss = _loss(net, train.batch(idx), bc.value_coef)
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             total += float(loss.detach()) * len(idx)
         net.eval()

@@ -23,10 +23,21 @@ from townlet.policy.ppo.trainer import PPOTrainer, Progress
 __all__ = ["TIERS", "judge", "run_check", "tier_config"]
 
 TIERS: dict[str, dict[str, Any]] = {
-    "micro": {"config": "micro", "num_towns": 8, "total_agent_steps": 300_000},
-    "town": {"config": "calm", "num_towns": 16, "total_agent_steps": 5_000_000},
+    "micro": {
+        "config": "micro",
+        "num_towns": 8,
+        "total_agent_steps": 300_000,
+        "ppo": {"learning_rate": 1e-3},
+    },
+    "town": {
+        "config": "calm",
+        "num_towns": 16,
+        "total_agent_steps": 5_000_000,
+        "ppo": {},
+    },
 }
-"""Setup of each tier: scenario file, towns and agent steps (seed 0)."""
+"""Setup of each tier: scenario, towns, agent steps (seed 0) and the PPO settings
+that differ from ``training.ppo`` (docs/training.md says why)."""
 
 
 def tier_config(tier: str, config: TownletConfig | None = None) -> TownletConfig:
@@ -47,7 +58,8 @@ def judge(r: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Margins and verdict from the three pooled scorecards ``ppo``/``rand``/``scr``.
 
     >>> card = lambda r, f: {"reward_per_agent_tick": r, "faints_per_agent_day": f}
-    >>> judge({"ppo": card(0.5, 0), "rand": card(0.0, 1.0), "scr": card(1.0, 0)})["passed"]
+    >>> cards = {"ppo": card(0.5, 0), "rand": card(0.0, 1.0), "scr": card(1.0, 0)}
+    >>> judge(cards)["passed"]
     True
     """
     rp, rr, rs = (float(r[k]["reward_per_agent_tick"]) for k in ("ppo", "rand", "scr"))
@@ -91,6 +103,7 @@ def run_check(
             "total_agent_steps": steps,
             "seed": 0,
             "social_schedule": (),
+            **setup["ppo"],
         }
     )
     trainer = PPOTrainer(cfg, run_dir, ppo, progress=progress)

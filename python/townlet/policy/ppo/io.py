@@ -138,5 +138,4 @@ def load_checkpoint(
 
 def numpy_state(rng: np.random.Generator) -> dict[str, Any]:
     """A numpy generator's bit-generator state (plain ints and strings)."""
-    state: dict[str, Any] = rng.bit_generator.state
-    return state
+    return dict(rng.bit_generator.state)

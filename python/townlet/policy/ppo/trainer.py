@@ -93,9 +93,11 @@ class PPOTrainer:
             actions=len(self.layout.action_names),
             lstm=p.lstm,
         )
+        self.init_gate: Any = None
         if init is not None:
-            self.net, _ = load_checkpoint(init, self.layout, self.device)
+            self.net, payload = load_checkpoint(init, self.layout, self.device)
             self.net.train()
+            self.init_gate = payload.get("bc_gate")
         else:
             self.net = PolicyNet(shape).to(self.device)
         self.opt = torch.optim.Adam(self.net.parameters(), lr=p.learning_rate, eps=1e-5)
@@ -105,6 +107,7 @@ class PPOTrainer:
         self.update = 0
         self.agent_steps = 0
         self.obs: Any = None
+        self.last_eval: dict[str, Any] | None = None
 
     # -- checkpoints -------------------------------------------------------
 
@@ -114,6 +117,8 @@ class PPOTrainer:
             "algo": "ppo",
             **layout_fields(self.layout),
             "config_id": config_id(self.config),
+            "eval": self.last_eval,
+            "bc_gate": self.init_gate,
             "training_config": self.config.training.model_dump(mode="json"),
             "progress": {
                 "update": self.update,
@@ -137,6 +142,17 @@ class PPOTrainer:
                 "numpy": numpy_state(self.np_rng),
             },
         )
+
+    def evaluate(self) -> dict[str, Any]:
+        """Checkpoint, then write the 6.5 scorecard to ``eval/<update>.json``; the
+        next checkpoints carry its pooled KPIs in ``eval``."""
+        from townlet.policy.ppo.evaluate import scorecard, write_scorecard
+
+        path = self.save()
+        card = scorecard(f"ppo:{path}", self.config)
+        write_scorecard(card, self.run_dir / "eval" / f"{self.update:06d}.json")
+        self.last_eval = {"update": self.update, **card["pooled"]}
+        return card
 
     def resume(self, path: Path) -> None:
         """Restore weights, optimiser, schedule, generators and progress.
@@ -173,7 +189,8 @@ class PPOTrainer:
                 None if maps is None else torch.as_tensor(maps, device=self.device),
                 mask.to(self.device),
             )
-        return value.cpu()
+        out: torch.Tensor = value.cpu()
+        return out
 
     def collect(self) -> tuple[Rollout, torch.Tensor, RolloutStats]:
         """One rollout of ``rollout_ticks`` ticks; returns the bootstrap values."""
@@ -274,7 +291,9 @@ class PPOTrainer:
             )
             with log.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(metrics, sort_keys=True) + "\n")
-            if self.update % p.checkpoint_every_updates == 0:
+            if self.update % p.eval_every_updates == 0:
+                self.evaluate()
+            elif self.update % p.checkpoint_every_updates == 0:
                 self.save()
             if self.progress is not None:
                 self.progress(self.update, self.num_updates, metrics)
