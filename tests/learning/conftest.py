@@ -48,3 +48,12 @@ def invoke():
 def no_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``import torch`` fail as if the ml extra were not installed."""
     monkeypatch.setitem(sys.modules, "torch", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread() -> None:
+    """Tiny batches: one intra-op thread avoids spin-waiting on a shared CI core."""
+    if torch_available():
+        import torch
+
+        torch.set_num_threads(1)
