@@ -183,3 +183,22 @@ def test_sampling_is_reproducible_from_the_policy_stream(trained):
             loop.run(40)
             hashes.append(loop.world.state_hash())
     assert hashes[0] == hashes[1]
+
+
+def test_periodic_evaluation_writes_a_scorecard_into_the_next_checkpoint(tmp_path):
+    cfg = load_config(MICRO, set_args=("training.eval.towns=1", "training.eval.days=1"))
+    ppo = cfg.training.ppo.model_copy(
+        update={
+            "num_towns": 1,
+            "rollout_ticks": 8,
+            "total_agent_steps": 8,
+            "eval_every_updates": 1,
+            "num_minibatches": 1,
+            "update_epochs": 1,
+        }
+    )
+    PPOTrainer(cfg, tmp_path, ppo).train()
+    card = json.loads((tmp_path / "eval" / "000001.json").read_text())
+    assert card["policy"].startswith("ppo:") and len(card["towns"]) == 1
+    assert card["towns"][0]["seed"] == 10_000
+    assert read_metadata(tmp_path / "checkpoints")["eval"]["update"] == 1
