@@ -30,7 +30,7 @@ from townlet.core.types import (
 )
 from townlet.errors import ConfigError, ProviderError
 from townlet.policy.ppo.io import load_checkpoint
-from townlet.policy.ppo.network import PolicyNet
+from townlet.policy.ppo.network import PolicyNet, single_thread
 from townlet.world.layout import observation_layout
 
 __all__ = ["LearnedPolicy", "pick_actions", "policy_probs"]
@@ -43,7 +43,7 @@ def policy_probs(
     mask: npt.NDArray[np.int8],
 ) -> npt.NDArray[np.float64]:
     """Masked action probabilities ``(R, A)`` in f64 (no gradients)."""
-    with torch.no_grad():
+    with torch.no_grad(), single_thread():
         logits, _ = net(
             torch.from_numpy(np.ascontiguousarray(features)),
             None if maps is None else torch.from_numpy(np.ascontiguousarray(maps)),

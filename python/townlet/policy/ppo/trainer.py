@@ -27,7 +27,7 @@ from townlet.config.training import PPOConfig
 from townlet.env import VectorTownlet
 from townlet.policy.checkpoint import layout_fields
 from townlet.policy.ppo.io import load_checkpoint, numpy_state, save_checkpoint
-from townlet.policy.ppo.network import NetworkShape, PolicyNet
+from townlet.policy.ppo.network import NetworkShape, PolicyNet, single_thread
 from townlet.policy.ppo.rollout import Rollout
 from townlet.policy.ppo.update import RolloutStats, update_policy
 from townlet.world.layout import observation_layout
@@ -183,7 +183,7 @@ class PPOTrainer:
     def _values(self, features: Any, maps: Any) -> torch.Tensor:
         """V of arbitrary rows (final observations)."""
         mask = torch.ones((features.shape[0], self.net.shape.actions), dtype=torch.bool)
-        with torch.no_grad():
+        with torch.no_grad(), single_thread():
             _, value = self.net(
                 torch.as_tensor(features, device=self.device),
                 None if maps is None else torch.as_tensor(maps, device=self.device),
@@ -213,7 +213,7 @@ class PPOTrainer:
                 ro.maps[t] = torch.from_numpy(np.array(b.map))
             ro.masks[t] = torch.from_numpy(b.action_mask != 0)
             ro.live[t] = torch.from_numpy(np.array(b.alive))
-            with torch.no_grad():
+            with torch.no_grad(), single_thread():
                 logits, value = self.net(
                     ro.features[t].to(self.device),
                     None if ro.maps is None else ro.maps[t].to(self.device),
