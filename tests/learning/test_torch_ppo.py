@@ -199,6 +199,7 @@ def test_periodic_evaluation_writes_a_scorecard_into_the_next_checkpoint(tmp_pat
     )
     PPOTrainer(cfg, tmp_path, ppo).train()
     card = json.loads((tmp_path / "eval" / "000001.json").read_text())
-    assert card["policy"].startswith("ppo:") and len(card["towns"]) == 1
+    assert card["policy"].startswith("ppo:")
+    assert len(card["towns"]) == 1
     assert card["towns"][0]["seed"] == 10_000
     assert read_metadata(tmp_path / "checkpoints")["eval"]["update"] == 1

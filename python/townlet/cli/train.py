@@ -140,7 +140,7 @@ def _echo_json(payload: Any) -> None:
     "init_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="ppo: start the weights from this (e.g. BC) checkpoint.",
+    help="ppo: start from this (e.g. BC) checkpoint; bc: continue training it.",
 )
 @click.option(
     "--out",
@@ -235,7 +235,7 @@ def train(
         if data is None:
             raise click.UsageError("--algo bc needs --data DATASET_DIR")
         cfg = load_config(config_path, set_args=set_args)
-        _bc(cfg, data, epochs, _run_dir(run_dir, "bc"), progress)
+        _bc(cfg, data, epochs, init_path, _run_dir(run_dir, "bc"), progress)
     else:
         require_torch("ppo training")
         _threads(threads)
@@ -321,7 +321,12 @@ def _check(
 
 
 def _bc(
-    cfg: Any, data: Path, epochs: int | None, run_dir: Path, progress: bool
+    cfg: Any,
+    data: Path,
+    epochs: int | None,
+    init: Path | None,
+    run_dir: Path,
+    progress: bool,
 ) -> None:
     from townlet.policy.bc.dataset import load
     from townlet.policy.bc.train import train_bc
@@ -338,6 +343,7 @@ def _bc(
             cfg,
             run_dir,
             bc,
+            init=init,
             on_epoch=lambda e, r: bar(e, bc.epochs, f"val {r['val_loss']:.4f}"),
         )
     _echo_json(

@@ -143,9 +143,13 @@ def train_bc(
     run_dir: Path,
     bc: BCConfig | None = None,
     *,
+    init: Path | None = None,
     on_epoch: EpochHook | None = None,
 ) -> dict[str, Any]:
     """Train, gate and save ``run_dir/checkpoints/ckpt_<epoch>.pt`` (+ latest).
+
+    ``init`` continues from a checkpoint's weights (e.g. more epochs on the same
+    data); the epoch count in ``progress`` adds up.
 
     Returns:
         ``{"bc_gate", "epochs", "history", "checkpoint"}``.
@@ -164,6 +168,13 @@ def train_bc(
             actions=len(layout.action_names),
         )
     )
+    done = 0
+    if init is not None:
+        from townlet.policy.ppo.io import load_checkpoint
+
+        loaded, payload = load_checkpoint(init, layout)
+        net.load_state_dict(loaded.state_dict())
+        done = int((payload.get("progress") or {}).get("update", 0))
     opt = torch.optim.Adam(net.parameters(), lr=bc.learning_rate)
     best, best_state, stale = float("inf"), copy.deepcopy(net.state_dict()), 0
     history: list[dict[str, float]] = []
@@ -205,7 +216,7 @@ def train_bc(
         **layout_fields(layout),
         "config_id": config_id(config),
         "training_config": config.training.model_dump(mode="json"),
-        "progress": {"update": epoch, "agent_steps": 0, "social_stage": "off"},
+        "progress": {"update": done + epoch, "agent_steps": 0, "social_stage": "off"},
         "bc_gate": gate,
         "dataset": {
             "rows": data.rows,
@@ -215,6 +226,10 @@ def train_bc(
         },
     }
     path = save_checkpoint(
-        run_dir / "checkpoints", epoch, net, meta, optimizer_state=opt.state_dict()
+        run_dir / "checkpoints",
+        done + epoch,
+        net,
+        meta,
+        optimizer_state=opt.state_dict(),
     )
     return {"bc_gate": gate, "epochs": epoch, "history": history, "checkpoint": path}
