@@ -110,3 +110,15 @@ def test_anneal_blend_is_scripted_at_zero_and_counts_overrides(bc_run, tmp_path,
         assert anneal.policy.learned_rows_total > 0
     assert anneal.policy.identity().name == "anneal"
     assert np.isfinite(anneal.policy.overrides_total)
+
+
+def test_capture_with_a_learned_actor_keeps_scripted_labels(bc_run, tmp_path):
+    from townlet.policy.ppo.policy import LearnedPolicy
+
+    cfg, ckpts, _ = bc_run
+    actor = LearnedPolicy.from_checkpoint(ckpts, cfg)
+    manifest = capture(tmp_path / "dagger", towns=3, ticks=30, seed=0, actor=actor)
+    assert manifest["actor"] == {"policy_hash": actor.meta["policy_hash"], "share": 0.5}
+    plain = load(tmp_path / "dagger")
+    a = plain.arrays
+    assert (a["mask"][np.arange(plain.rows), a["action"]] == 1).all()

@@ -140,7 +140,8 @@ def _echo_json(payload: Any) -> None:
     "init_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="ppo: start from this (e.g. BC) checkpoint; bc: continue training it.",
+    help="ppo: start from this (e.g. BC) checkpoint; bc: continue training it; "
+    "capture: let it drive half of the rows (DAgger; labels stay scripted).",
 )
 @click.option(
     "--out",
@@ -208,6 +209,7 @@ def train(
     if algo == "capture":
         cfg = load_config(config_path, set_args=set_args)
         _capture(
+            init_path,
             cfg,
             out or Path("datasets/bc") / f"seed{seed}",
             towns or 32,
@@ -253,10 +255,22 @@ def train(
 
 
 def _capture(
-    cfg: Any, out: Path, towns: int, days: int, seed: int, progress: bool
+    actor_path: Path | None,
+    cfg: Any,
+    out: Path,
+    towns: int,
+    days: int,
+    seed: int,
+    progress: bool,
 ) -> None:
     from townlet.policy.bc.capture import capture
 
+    actor = None
+    if actor_path is not None:
+        require_torch("capture with a learned actor")
+        from townlet.policy.ppo.policy import LearnedPolicy
+
+        actor = LearnedPolicy.from_checkpoint(actor_path, cfg)
     ticks = days * int(cfg.world.time.ticks_per_day)
     with _bar(progress, "capture", ticks) as bar:
         manifest = capture(
@@ -265,6 +279,7 @@ def _capture(
             towns=towns,
             days=days,
             seed=seed,
+            actor=actor,
             progress=lambda done, total: bar(done, total),
         )
     click.echo(

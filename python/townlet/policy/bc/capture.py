@@ -82,6 +82,8 @@ def capture(
     days: int = 7,
     seed: int = 0,
     ticks: int | None = None,
+    actor: Any = None,
+    actor_share: float = 0.5,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Run the scripted policy and write ``manifest.json`` plus shards to ``out``.
@@ -93,6 +95,11 @@ def capture(
         days: days captured per town.
         seed: the vector API's master seed.
         ticks: ticks to capture instead of ``days`` whole days (short tests).
+        actor: an optional learned policy (``LearnedPolicy``) that drives a share
+            of the rows while the scripted policy still labels every row (DAgger:
+            the states a cloned policy visits, with the expert's choices).
+        actor_share: the probability that a live row follows ``actor`` on a tick
+            (drawn from a numpy generator seeded with ``seed``).
         progress: called with (tick, ticks) every 64 ticks.
 
     Returns:
@@ -112,10 +119,19 @@ def capture(
     seats = env.seats
     town_of = np.arange(env.num_rows) // seats
     seat_of = (np.arange(env.num_rows) % seats).astype(np.int16)
+    mix = np.random.default_rng(seed)
     for tick in range(ticks):
         b = obs.buffers
         live = np.flatnonzero(b.alive)
         actions = policy.decide(obs)
+        executed = actions
+        if actor is not None and live.size:
+            rows = live[mix.random(live.size) < actor_share]
+            executed = actions.copy()
+            maps = None if b.map is None else b.map[rows]
+            executed[rows] = actor.act(
+                b.features[rows], maps, b.action_mask[rows], mix.random(rows.size)
+            )
         cols["features"].append(np.array(b.features[live]))
         if b.map is not None:
             cols["map"].append(np.array(b.map[live]))
@@ -127,7 +143,7 @@ def capture(
         cols["seat"].append(seat_of[live])
         cols["uid"].append(np.array(b.uid[live]))
         cols["tick"].append(np.full(live.size, tick, dtype=np.int64))
-        obs, rewards, terminated, truncated, _ = env.step(actions)
+        obs, rewards, terminated, truncated, _ = env.step(executed)
         cols["reward"].append(np.array(rewards[live]))
         cols["terminated"].append(np.array(terminated[live]))
         cols["truncated"].append(np.array(truncated[live]))
@@ -158,6 +174,9 @@ def capture(
         "primitive_action_names": [],
         "config_id": config_id(cfg),
         "seed": seed,
+        "actor": None
+        if actor is None
+        else {"policy_hash": actor.meta.get("policy_hash"), "share": actor_share},
         "towns": towns,
         "ticks": ticks,
         "gamma": cfg.training.ppo.gamma,
