@@ -160,8 +160,8 @@ def capture(
     )
     out.mkdir(parents=True, exist_ok=True)
     shards = []
-    rows = len(data["action"])
-    for k, start in enumerate(range(0, rows, SHARD_ROWS)):
+    total = len(data["action"])
+    for k, start in enumerate(range(0, total, SHARD_ROWS)):
         name = f"shard_{k:05d}.npz"
         part = {key: arr[start : start + SHARD_ROWS] for key, arr in data.items()}
         np.savez_compressed(out / name, **part)  # type: ignore[arg-type]
@@ -183,7 +183,7 @@ def capture(
         "death_window_ticks": cfg.training.death_window_ticks,
         "split": {str(t): s for t, s in enumerate(split)},
         "shards": shards,
-        "rows": rows,
+        "rows": total,
     }
     write_json_atomic(out / "manifest.json", manifest)
     return manifest
