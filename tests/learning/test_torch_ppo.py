@@ -203,3 +203,37 @@ def test_periodic_evaluation_writes_a_scorecard_into_the_next_checkpoint(tmp_pat
     assert len(card["towns"]) == 1
     assert card["towns"][0]["seed"] == 10_000
     assert read_metadata(tmp_path / "checkpoints")["eval"]["update"] == 1
+
+
+def test_check_exits_3_exactly_when_its_verdict_fails(tmp_path):
+    from click.testing import CliRunner
+
+    from townlet.cli.main import cli
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            "train",
+            "--algo",
+            "check",
+            "--tier",
+            "micro",
+            "--total-agent-steps",
+            "256",
+            "--set",
+            "training.eval.towns=1",
+            "--set",
+            "training.eval.days=1",
+            "--set",
+            "training.ppo.rollout_ticks=32",
+            "--run-dir",
+            str(tmp_path),
+            "--no-progress",
+        ],
+        catch_exceptions=False,
+    )
+    report = json.loads((tmp_path / "check.json").read_text())
+    verdict = report["verdict"]
+    assert result.exit_code == (0 if verdict["passed"] else 3)
+    assert set(report["scorecards"]) == {"ppo", "rand", "scr"}
+    assert verdict["R"]["scr"] == report["scorecards"]["scr"]["reward_per_agent_tick"]

@@ -223,10 +223,13 @@ def train(
     elif algo == "check":
         require_torch("the learning check")
         _threads(threads)
-        tier_cfg = load_config(config_path, set_args=set_args) if config_path else None
+        from townlet.env.scenario import find_scenario
+        from townlet.policy.ppo.check import TIERS
+
+        scenario = config_path or find_scenario(str(TIERS[tier]["config"]), None)
         _check(
             tier,
-            tier_cfg,
+            load_config(scenario, set_args=set_args),
             total_agent_steps,
             _run_dir(run_dir, f"check-{tier}"),
             progress,
