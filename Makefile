@@ -9,6 +9,8 @@
 #   make bench   criterion benches and `townlet bench`
 #   make parity  the full scale-up parity matrix (10 seeds x 3 days x {10, 60} agents)
 #   make browser Debian's chromium for the web viewer tests (never fails; tests skip without it)
+#   make test-ml install the [ml] extra (torch) and run the learning tests
+#   make learning-check  the micro learning check of docs/training.md (minutes of CPU)
 #
 # Targets are idempotent: stamp files under .venv/ skip the Rust build when no Rust,
 # Cargo or pyproject file changed. The extension is built once (release) and the wheel
@@ -35,10 +37,10 @@ RUST_INPUTS := Cargo.toml $(wildcard Cargo.lock) pyproject.toml \
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv build run lint test wheel bench parity clean browser viewer-screenshot
+.PHONY: help venv build run lint test wheel bench parity clean browser viewer-screenshot test-ml learning-check
 
 help:
-	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,18p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP_VENV):
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +100,14 @@ bench: build
 
 parity: build
 	TOWNLET_PARITY_FULL=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/parity/test_full_parity.py
+
+test-ml: build
+	$(BIN)/python -m pip install --quiet 'torch>=2.2'
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/learning tests/test_docstring_examples.py
+
+learning-check: build
+	$(BIN)/python -m pip install --quiet 'torch>=2.2'
+	$(BIN)/townlet train --algo check --tier micro --threads 1 --run-dir runs/check-micro
 
 clean:
 	rm -rf dist target $(STAMP_BUILD) $(STAMP_WHEEL)

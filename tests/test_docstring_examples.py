@@ -27,6 +27,11 @@ def test_the_walk_finds_the_packages() -> None:
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_hold(name: str) -> None:
-    module = importlib.import_module(name)
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        if err.name != "torch":
+            raise
+        pytest.skip("torch not installed (install townlet[ml])")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

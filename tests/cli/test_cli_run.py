@@ -174,7 +174,10 @@ def test_set_override(invoke, tmp_path):
         (("--config", "missing.yaml"), "missing.yaml"),
         (("--telemetry", "kafka"), "valid forms: stdout, file, file:PATH, ws,"),
         (("--telemetry", "tcp://127.0.0.1:9"), "'tcp' is not available"),
-        (("--policy", "ppo"), "unknown policy provider 'ppo'; known: random, scripted"),
+        (
+            ("--policy", "nonesuch"),
+            "unknown policy provider 'nonesuch'; known: anneal, bc, ppo, random",
+        ),
         (("--set", "world.nonsense=1"), "world.nonsense"),
     ],
 )

@@ -89,8 +89,9 @@ def test_auto_without_native_is_degraded_to_python(monkeypatch):
 
 
 def test_unknown_policy_is_a_config_error():
-    with pytest.raises(townlet.ConfigError, match="known: random, scripted, stub"):
-        townlet.build_simulation(policy="ppo", telemetry="null")
+    known = "known: anneal, bc, ppo, random, scripted, stub"
+    with pytest.raises(townlet.ConfigError, match=known):
+        townlet.build_simulation(policy="nonesuch", telemetry="null")
 
 
 def test_telemetry_spec_with_several_items_is_multi(tmp_path):

@@ -94,9 +94,9 @@ def test_file_sink_takes_path_argument_and_defaults_under_runs(tmp_path):
 def test_unknown_name_lists_known_names():
     with pytest.raises(
         ConfigError,
-        match=r"unknown policy provider 'ppo'; known: random, scripted, stub",
+        match=r"unknown policy provider 'nonesuch'; known: anneal, bc, ppo, random",
     ):
-        resolve("policy", "ppo")
+        resolve("policy", "nonesuch")
     with pytest.raises(ConfigError, match=r"known: auto, native, python"):
         resolve("world", "rust")
 

@@ -141,8 +141,10 @@ def _register_commands() -> None:
     from townlet.cli.run import run
     from townlet.cli.serve import serve
     from townlet.cli.snapshot_cmd import snapshot
+    from townlet.cli.train import train
 
     cli.add_command(run)
+    cli.add_command(train)
     cli.add_command(console)
     cli.add_command(snapshot)
     cli.add_command(config)

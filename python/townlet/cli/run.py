@@ -160,7 +160,8 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
 @click.option(
     "--policy",
     default=None,
-    help="Policy provider: scripted (default), random or stub.",
+    help="Policy provider: scripted (default), random, stub, ppo:PATH, bc:PATH, "
+    "anneal:PATH, or a checkpoint PATH (.pt, its .json or a checkpoint directory).",
 )
 @click.option(
     "--telemetry",

@@ -15,7 +15,7 @@ from pydantic import field_validator
 
 from townlet.config.base import NeedValues, Section, setting
 
-__all__ = ["PolicyConfig", "ProvidersConfig", "ScriptedConfig"]
+__all__ = ["AnnealConfig", "PolicyConfig", "ProvidersConfig", "ScriptedConfig"]
 
 
 def _needs(hunger: float, hygiene: float, energy: float) -> Any:
@@ -55,10 +55,45 @@ class ScriptedConfig(Section):
         return tuple(value) if isinstance(value, list) else value
 
 
+class AnnealConfig(Section):
+    """The scripted-to-learned blend of the ``anneal`` provider (learning.md 7.3)."""
+
+    ratios: tuple[float, ...] = setting(
+        (0.2, 0.4, 0.6, 0.8, 1.0),
+        "Schedule of the learned share rho, ascending, each in (0, 1].",
+    )
+    start_index: int = setting(0, "Index into ratios the provider starts at.", ge=0)
+    kpi_floor: float = setting(
+        0.7,
+        "A window advances when each ratio KPI is >= this share of the scripted "
+        "baseline; below it the window is frozen.",
+        gt=0,
+        le=1,
+    )
+    max_override_rate: float = setting(
+        0.01, "Safety-floor overrides per agent-tick allowed in a passing window.", ge=0
+    )
+
+    @field_validator("ratios", mode="before")
+    @classmethod
+    def _ratios_as_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("ratios")
+    @classmethod
+    def _ratios_valid(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value or any(not 0 < r <= 1 for r in value):
+            raise ValueError("must be a non-empty list of ratios in (0, 1]")
+        if list(value) != sorted(value):
+            raise ValueError("must be ascending")
+        return value
+
+
 class PolicyConfig(Section):
     """Policy backend settings."""
 
     scripted: ScriptedConfig = setting(ScriptedConfig, "Scripted policy (5.2).")
+    anneal: AnnealConfig = setting(AnnealConfig, "Anneal blend (7.3).")
 
 
 class ProvidersConfig(Section):
@@ -70,6 +105,14 @@ class ProvidersConfig(Section):
     policy: str = setting("scripted", "Policy provider name or checkpoint path.")
     telemetry: str = setting(
         "file", "Telemetry spec, as the --telemetry flag (e.g. file, stdout,none)."
+    )
+    checkpoint: str | None = setting(
+        None,
+        "Checkpoint (.pt, sidecar or directory) of the ppo, bc and anneal policies "
+        "when the provider name carries no :PATH.",
+    )
+    greedy: bool = setting(
+        False, "Learned policies take the argmax instead of sampling (6.5)."
     )
     allow_fallback: bool = setting(
         False,

@@ -15,7 +15,7 @@ from typing import Literal
 
 from townlet.config.base import Section, setting, tuple_of
 
-__all__ = ["EvalConfig", "PPOConfig", "StageStep", "TrainingConfig"]
+__all__ = ["BCConfig", "EvalConfig", "PPOConfig", "StageStep", "TrainingConfig"]
 
 
 class StageStep(Section):
@@ -82,6 +82,26 @@ class EvalConfig(Section):
     seed: int = setting(0, "Seed of the sampling generator.", ge=0, lt=2**64)
 
 
+class BCConfig(Section):
+    """Behaviour cloning (learning.md 7.2)."""
+
+    learning_rate: float = setting(1e-3, "Adam learning rate.", gt=0)
+    batch_size: int = setting(1_024, "Rows per gradient step.", ge=1)
+    epochs: int = setting(20, "Most epochs.", ge=1)
+    patience: int = setting(
+        2, "Stop when the val loss has not improved for this many epochs.", ge=1
+    )
+    value_coef: float = setting(0.5, "Weight lambda_v of the value MSE.", ge=0)
+    seed: int = setting(0, "Seed of the initialisation and shuffling.", ge=0)
+    gate_accuracy: float = setting(0.9, "Held-out accuracy gate.", ge=0, le=1)
+    gate_switch_accuracy: float = setting(
+        0.6, "Held-out accuracy gate on rows that switch option.", ge=0, le=1
+    )
+    gate_value_ev: float = setting(
+        0.5, "Explained-variance gate of the value head.", le=1
+    )
+
+
 class TrainingConfig(Section):
     """Training settings (learning.md 3.3, 6)."""
 
@@ -90,3 +110,4 @@ class TrainingConfig(Section):
     )
     ppo: PPOConfig = setting(PPOConfig, "PPO hyperparameters.")
     eval: EvalConfig = setting(EvalConfig, "Evaluation protocol.")
+    bc: BCConfig = setting(BCConfig, "Behaviour cloning.")

@@ -99,7 +99,25 @@ def _resolve_policy(
 ) -> tuple[Any, ProviderInfo]:
     """Resolve the policy: the argument, else ``providers.policy``."""
     name = str(requested or _config_value(config, "providers.policy", DEFAULT_POLICY))
-    return resolve("policy", name, config, allow_fallback=allow_fallback, seed=seed)
+    return resolve(
+        "policy",
+        _checkpoint_name(name),
+        config,
+        allow_fallback=allow_fallback,
+        seed=seed,
+    )
+
+
+def _checkpoint_name(name: str) -> str:
+    """``PATH`` of a checkpoint (``.pt``, its ``.json`` sidecar or a directory with
+    ``latest.json``) -> ``<algo>:PATH`` from its sidecar; other names unchanged."""
+    path = Path(name)
+    is_file = path.suffix in (".pt", ".json") and ":" not in name
+    if not (is_file or (path.is_dir() and (path / "latest.json").is_file())):
+        return name
+    from townlet.policy.checkpoint import read_metadata
+
+    return f"{read_metadata(path).get('algo', 'ppo')}:{name}"
 
 
 def build_simulation(

@@ -3,7 +3,8 @@
 | kind | names |
 |---|---|
 | world | ``native`` (needs ``townlet._native``), ``python``; ``auto`` picks |
-| policy | ``scripted`` (the default, option mode only), ``random``, ``stub`` |
+| policy | ``scripted`` (default, option mode only), ``random``, ``stub``, |
+| | with torch: ``ppo``, ``bc``, ``anneal`` |
 | telemetry | ``stdout``, ``file[:PATH]``, ``websocket[:HOST:PORT]`` (``ws``), |
 |  | ``prometheus[:PORT]``, ``config``, ``null``, ``stub`` / ``none`` |
 
@@ -23,6 +24,7 @@ from townlet.core.registry import (
     register,
 )
 from townlet.core.types import ActionMode
+from townlet.policy.ppo.provider import TORCH_MISSING, anneal_factory, learned_factory
 from townlet.policy.random import RandomPolicy
 from townlet.policy.scripted import ScriptedPolicy
 from townlet.policy.stub import StubPolicy
@@ -102,6 +104,31 @@ register(
     lambda context: StubPolicy(),
     is_stub=True,
     reason="policy stub: always action 0",
+)
+
+for _algo, _reason in (
+    ("ppo", "PPO checkpoint (learning.md 6)"),
+    ("bc", "behaviour-cloned checkpoint (learning.md 7.2)"),
+):
+    register(
+        "policy",
+        _algo,
+        learned_factory(_algo),
+        requires=("torch",),
+        extra="ml",
+        fallback="scripted",
+        reason=_reason,
+        missing_message=TORCH_MISSING.format(name=_algo),
+    )
+register(
+    "policy",
+    "anneal",
+    anneal_factory,
+    requires=("torch",),
+    extra="ml",
+    fallback="scripted",
+    reason="scripted/learned blend (learning.md 7.3)",
+    missing_message=TORCH_MISSING.format(name="anneal"),
 )
 
 register(
