@@ -127,11 +127,54 @@ def test_cli_unmet_expectation_exits_3(tmp_path: Path) -> None:
     assert "resume at tick 2: expected ok, got error" in result.output
 
 
-def test_cli_web_without_serve_exits_2() -> None:
-    result = CliRunner().invoke(cli, ["demo", "--ui", "web", "--timeline", str(STORY)])
-    assert result.exit_code == 2
-    assert "townlet.serve) is not available" in result.output
-    assert "--ui dashboard" in result.output
+def test_cli_web_serves_the_story_and_pauses_at_its_end(tmp_path: Path) -> None:
+    """``townlet demo --ui web``: the viewer page, then the story runs to its last
+    tick through the served console and the simulation pauses there."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "townlet", "demo", "--ui", "web", "--tps", "0"),
+            *("--port", "0", "--timeline", str(STORY)),
+        ],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TOWNLET_LOG_FORMAT": "json"},
+    )
+    try:
+        assert proc.stderr is not None
+        url = ""
+        deadline = time.monotonic() + 60
+        while not url and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if " at http://" in line:
+                url = line.split(" at ", 1)[1].strip()
+        assert url, "the demo never announced its URL"
+        page = urllib.request.urlopen(url, timeout=10).read().decode()
+        assert 'data-testid="map"' in page
+        story = load_story(STORY)
+        meta: dict = {}
+        while time.monotonic() < deadline:
+            meta = json.loads(
+                urllib.request.urlopen(url + "api/meta", timeout=10).read()
+            )
+            state = json.loads(
+                urllib.request.urlopen(url + "api/state", timeout=10).read()
+            )
+            if meta["serve"]["paused"] and state["tick"] == story.ticks:
+                break
+            time.sleep(0.2)
+        assert meta["serve"]["paused"], meta["serve"]
+        assert state["tick"] == story.ticks
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
 
 
 def test_cli_loop_needs_a_ui() -> None:

@@ -45,6 +45,12 @@ DEFAULT_TPS = 24.0
     help="Ticks per second (default: the story's, else 24; 0: as fast as possible).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the browser (web).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Web: the port (default: serve.port of the story's config; 0 = any free).",
+)
 @click.option("--loop", "loop_story", is_flag=True, help="Start again at the end.")
 @click.option(
     "--narrations-out",
@@ -63,6 +69,7 @@ def demo(
     ui: str,
     tps: float | None,
     open_browser: bool,
+    port: int | None,
     loop_story: bool,
     narrations_out: Path | None,
     workdir: Path | None,
@@ -77,7 +84,9 @@ def demo(
     if ui == "web":
         from townlet.demo import start_web_demo
 
-        start_web_demo(story, tps=rate, open_browser=open_browser, loop=loop_story)
+        start_web_demo(
+            story, tps=rate, open_browser=open_browser, loop=loop_story, port=port
+        )
         return
     if ui == "none" and loop_story:
         click.echo("error: --loop needs a UI (--ui dashboard or web)", err=True)

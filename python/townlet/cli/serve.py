@@ -11,7 +11,6 @@ binds any free port; the log line ``Viewer at http://HOST:PORT/`` names it.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -20,32 +19,12 @@ import structlog
 
 from townlet.cli.options import config_option, seed_option
 from townlet.core.build import new_run_id
-from townlet.serve.session import build_served
+from townlet.serve.session import build_served, serve_forever, serve_telemetry_spec
 from townlet.telemetry.log_config import get_logger
-from townlet.telemetry.spec import parse_telemetry_spec
 
 __all__ = ["serve", "serve_telemetry_spec"]
 
 _log = get_logger("townlet.serve")
-
-
-def serve_telemetry_spec(spec: str) -> str:
-    """The user's items plus ``websocket`` (none stays none).
-
-    The serve port hosts ``/metrics``, so a bare ``prometheus`` item is dropped.
-
-    >>> serve_telemetry_spec("file")
-    'file,websocket'
-    >>> serve_telemetry_spec("none")
-    'none'
-    """
-    items = parse_telemetry_spec(spec) if spec.strip() else []
-    if any(item.name == "none" for item in items):
-        return "none"
-    keep = [
-        i.request for i in items if i.name != "websocket" and i.request != "prometheus"
-    ]
-    return ",".join([*keep, "websocket"])
 
 
 def _serve_config(config: Any) -> Any:
@@ -107,8 +86,6 @@ def serve(
     max_ticks: int | None,
 ) -> None:
     """Serve the simulation over HTTP and WebSocket (Ctrl-C stops it)."""
-    import uvicorn
-
     from townlet.config import load_config
 
     spec = serve_telemetry_spec(telemetry_spec)
@@ -131,30 +108,12 @@ def serve(
     )
     for notice in served.notices:
         click.echo(f"warning: {notice}", err=True)
-    runner, app = served.runner, served.app
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as err:
-        sock.close()
-        raise click.UsageError(f"cannot bind {host}:{port}: {err.strerror}") from None
-    bound = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="warning",
-            lifespan="off",
-            ws_ping_interval=20.0,
-            ws_ping_timeout=60.0,
-        )
-    )
-    runner.start()
-    try:
-        url = f"http://{host}:{bound}/"
+
+    def announce(url: str) -> None:
         _log.info("serve.listening", url=url)
         click.echo(f"Viewer at {url}", err=True)
-        server.run(sockets=[sock])
-    finally:
-        runner.stop()
-        sock.close()
+
+    try:
+        serve_forever(served, host, port, announce=announce)
+    except OSError as err:
+        raise click.UsageError(f"cannot bind {host}:{port}: {err.strerror}") from None

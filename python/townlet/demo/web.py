@@ -1,9 +1,8 @@
 """``townlet demo --ui web``: hand the story to ``townlet serve`` when it exists.
 
-The serve app (:mod:`townlet.serve`) is built on another branch. Until it is merged,
-:func:`start_web_demo` raises :class:`WebUnavailableError` (the CLI exits 2 with its
-message). Wiring: once ``townlet.serve`` offers ``serve_demo(story, tps, open_browser,
-loop)``, this function calls it unchanged.
+:func:`start_web_demo` hands the story to :func:`townlet.serve.serve_demo`; in a build
+without the serve app it raises :class:`WebUnavailableError` (the CLI exits 2 with its
+message).
 
 >>> WebUnavailableError.hint.startswith("use --ui dashboard")
 True
@@ -26,7 +25,14 @@ class WebUnavailableError(TownletError):
     hint = "use --ui dashboard (pip install townlet[ui]) or --ui none"
 
 
-def start_web_demo(story: Story, *, tps: float, open_browser: bool, loop: bool) -> Any:
+def start_web_demo(
+    story: Story,
+    *,
+    tps: float,
+    open_browser: bool,
+    loop: bool,
+    port: int | None = None,
+) -> Any:
     """Run ``story`` in ``townlet serve`` (the web viewer).
 
     Raises:
@@ -43,4 +49,4 @@ def start_web_demo(story: Story, *, tps: float, open_browser: bool, loop: bool) 
             "in this build",
             hint=WebUnavailableError.hint,
         )
-    return entry(story, tps=tps, open_browser=open_browser, loop=loop)
+    return entry(story, tps=tps, open_browser=open_browser, loop=loop, port=port)

@@ -4,7 +4,17 @@
 meta, the latest state, ``/ws/telemetry`` and ``/metrics``.
 """
 
+from typing import Any
+
 from townlet.serve.app import build_app
 from townlet.serve.runner import SimRunner
 
-__all__ = ["SimRunner", "build_app"]
+
+def serve_demo(*args: Any, **kwargs: Any) -> None:
+    """``townlet demo --ui web`` (:func:`townlet.serve.demo.serve_demo`)."""
+    from townlet.serve.demo import serve_demo as run
+
+    run(*args, **kwargs)
+
+
+__all__ = ["SimRunner", "build_app", "serve_demo"]

@@ -10,6 +10,8 @@ and ``POST /api/console`` and ``WS /ws/console`` sit beside the telemetry routes
 
 from __future__ import annotations
 
+import socket
+import webbrowser
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +23,29 @@ from townlet.core.build import build_simulation, new_run_id
 from townlet.serve.app import build_app, state_frame
 from townlet.serve.runner import SimRunner
 from townlet.snapshots import SnapshotManager
+from townlet.telemetry.spec import parse_telemetry_spec
+from townlet.ui.web import install_viewer
 
-__all__ = ["Served", "build_served"]
+__all__ = ["Served", "build_served", "serve_forever", "serve_telemetry_spec"]
+
+
+def serve_telemetry_spec(spec: str) -> str:
+    """The user's items plus ``websocket`` (none stays none).
+
+    The serve port hosts ``/metrics``, so a bare ``prometheus`` item is dropped.
+
+    >>> serve_telemetry_spec("file")
+    'file,websocket'
+    >>> serve_telemetry_spec("none")
+    'none'
+    """
+    items = parse_telemetry_spec(spec) if spec.strip() else []
+    if any(item.name == "none" for item in items):
+        return "none"
+    keep = [
+        i.request for i in items if i.name != "websocket" and i.request != "prometheus"
+    ]
+    return ",".join([*keep, "websocket"])
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,59 @@ def build_served(
     runner = SimRunner(
         loop, tps=tps, paused=paused, max_ticks=max_ticks, console=console
     )
-    app = build_app(runner, extra_routes=console_routes(console))
+    app = install_viewer(build_app(runner, extra_routes=console_routes(console)))
     console.frame_provider = lambda: state_frame(runner) or {}
     return Served(runner, app, console, snapshots, notices)
+
+
+def serve_forever(
+    served: Served,
+    host: str,
+    port: int,
+    *,
+    open_browser: bool = False,
+    announce: Any = None,
+) -> None:
+    """Bind ``host:port`` (0 = any free port), start the sim thread and serve the
+    app with uvicorn until interrupted; the sim stops on the way out.
+
+    Args:
+        served: from :func:`build_served`.
+        host: bind address.
+        port: TCP port.
+        open_browser: open the viewer in the default browser once bound.
+        announce: called with the viewer URL once bound (e.g. to print it).
+
+    Raises:
+        OSError: the address cannot be bound (the caller words the error).
+    """
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
+    url = f"http://{host}:{sock.getsockname()[1]}/"
+    server = uvicorn.Server(
+        uvicorn.Config(
+            served.app,
+            log_level="warning",
+            lifespan="off",
+            ws_ping_interval=20.0,
+            ws_ping_timeout=60.0,
+        )
+    )
+    served.runner.start()
+    try:
+        if announce is not None:
+            announce(url)
+        if open_browser:
+            webbrowser.open(url)
+        server.run(sockets=[sock])
+    finally:
+        served.runner.stop()
+        sock.close()
