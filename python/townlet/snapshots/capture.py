@@ -3,13 +3,11 @@
 ``world`` is ``world.export_state()`` (RNG streams included). ``loop`` is the loop's
 own state (tick, the ``policy`` stream, reward-engine state) plus the console state
 (pending commands, the console input log, the last 512 idempotency results).
-``policy`` is the policy identity. ``stability`` is whatever the stability monitor's
-hook returns (``None`` until learning.md's monitor registers one). ``telemetry`` is
-the cursor: the tick and tick count the telemetry frames are numbered by.
-
-Hooks: :data:`SectionHook` providers (``() -> dict | None``) and restorers
-(``dict -> None``) are attached to a :class:`StateHooks`; the stability monitor
-registers ``stability`` there.
+``policy`` is the policy identity. ``stability`` is the loop's stability monitor
+state (windows, baselines, streaks, promotion; ``None`` when the monitor is off), or
+what a :class:`StateHooks` provider returns instead. ``telemetry`` is the cursor (the
+tick and tick count the frames are numbered by) plus, with a telemetry pipeline, its
+deterministic state (narration limiter, KPI history, loop event sequence).
 """
 
 from __future__ import annotations
@@ -18,6 +16,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from townlet.telemetry.pipeline import pipeline_of
 
 __all__ = ["StateHooks", "capture_state", "policy_identity", "restore_state"]
 
@@ -68,18 +68,29 @@ def capture_state(
     policy_state = None if hooks.policy_export is None else hooks.policy_export()
     loop_state["policy_state"] = None if policy_state is None else dict(policy_state)
     stability = None
-    if hooks.stability_export is not None:
-        got = hooks.stability_export()
+    export = hooks.stability_export or _monitor_hook(loop, "export_state")
+    if export is not None:
+        got = export()
         stability = None if got is None else dict(got)
+    telemetry: dict[str, Any] = {
+        "cursor": {"tick": loop.tick, "ticks_counted": loop.counters.ticks}
+    }
+    pipeline = pipeline_of(getattr(loop, "telemetry", None))
+    if pipeline is not None:
+        telemetry["pipeline"] = pipeline.export_cursor()
     return {
         "world": loop.world.export_state(),
         "loop": loop_state,
         "policy": policy_identity(loop),
         "stability": stability,
-        "telemetry": {
-            "cursor": {"tick": loop.tick, "ticks_counted": loop.counters.ticks}
-        },
+        "telemetry": telemetry,
     }
+
+
+def _monitor_hook(loop: Any, name: str) -> Any:
+    """The loop's stability monitor method ``name``, or ``None`` without a monitor."""
+    monitor = getattr(loop, "stability", None)
+    return None if monitor is None else getattr(monitor, name)
 
 
 def restore_state(
@@ -94,8 +105,13 @@ def restore_state(
     if console is not None and console_state is not None:
         console.import_state(console_state)
     hooks = hooks or StateHooks()
-    if hooks.stability_import is not None and state.get("stability") is not None:
-        hooks.stability_import(state["stability"])
+    restore = hooks.stability_import or _monitor_hook(loop, "import_state")
+    if restore is not None and state.get("stability") is not None:
+        restore(state["stability"])
+    cursor = (state.get("telemetry") or {}).get("pipeline")
+    pipeline = pipeline_of(getattr(loop, "telemetry", None))
+    if pipeline is not None and cursor is not None:
+        pipeline.import_cursor(cursor)
     policy_state = state["loop"].get("policy_state")
     if hooks.policy_import is not None and policy_state is not None:
         hooks.policy_import(policy_state)
