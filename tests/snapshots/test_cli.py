@@ -144,3 +144,23 @@ def test_run_records_a_replay_with_commands_and_replays_it(
     replayed = invoke(*base, "--replay", str(slice_dir))
     assert replayed.exit_code == 0, replayed.output
     assert "every hash matched" in replayed.output
+
+
+@pytest.mark.skipif(not native_built(), reason="townlet._native is not built")
+def test_run_autosaves_every_1440_ticks_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S-16: a plain run autosaves at each multiple of 1,440 into snapshots/;
+    --snapshot-every 0 turns it off."""
+    monkeypatch.chdir(tmp_path)
+    common = ("run", "--world", "native", "--telemetry", "null")
+    got = invoke(*common, "--ticks", "1440")
+    assert got.exit_code == 0, got.output
+    (saved,) = (tmp_path / "snapshots").rglob("*.json*")
+    assert decode(saved.read_bytes())["tick"] == 1440
+    off = tmp_path / "off"
+    off.mkdir()
+    monkeypatch.chdir(off)
+    got = invoke(*common, "--ticks", "1440", "--snapshot-every", "0")
+    assert got.exit_code == 0, got.output
+    assert not (off / "snapshots").exists()

@@ -3,9 +3,10 @@
 ``--resume SNAP`` loads a snapshot through the checked sequence (with the load flags
 ``--no-migrate``, ``--ignore-checksum``, ``--strict-policy``, ``--allow-inconsistent``
 and ``--allow-config-mismatch``) and continues for ``--ticks`` more ticks; without
-``--config`` or ``--set`` it uses the embedded config. ``--snapshot-dir`` and
-``--snapshot-every`` turn on autosave (``townlet run`` autosaves only when one of them
-is given, so a plain run writes no snapshot files). ``--commands SCRIPT`` injects a
+``--config`` or ``--set`` it uses the embedded config. Autosave (S-16) is on by
+default, every ``snapshot.autosave.every_ticks`` (1,440) into ``snapshot.root``;
+``--snapshot-every N`` changes the period (0: off) and ``--snapshot-dir`` the root.
+``--commands SCRIPT`` injects a
 script's commands as ``system:script``. ``--record-replay NAME`` records the run as
 ``replays/NAME.replay`` (docs/snapshots.md 7); ``--replay DIR`` re-executes one
 instead of running, exiting 3 at the first divergent tick.
@@ -29,13 +30,13 @@ _OPTIONS = [
         "--snapshot-dir",
         type=click.Path(path_type=Path),
         default=None,
-        help="Snapshot root (turns autosave on; default snapshot.root).",
+        help="Snapshot root (default snapshot.root).",
     ),
     click.option(
         "--snapshot-every",
         type=click.IntRange(min=0),
         default=None,
-        help="Autosave every N ticks (0: off; default snapshot.autosave).",
+        help="Autosave every N ticks (0: off; default snapshot.autosave.every_ticks).",
     ),
     click.option(
         "--resume",
@@ -187,9 +188,12 @@ def setup_run_state(
         }
     else:
         loop = build(config)
-    autosave = (
-        options["snapshot_dir"] is not None or options["snapshot_every"] is not None
-    )
+    # S-16: autosave every snapshot.autosave.every_ticks (default 1,440) unless
+    # --snapshot-every 0 or the config's 0 turns it off; --snapshot-dir alone keeps it.
+    every = options["snapshot_every"]
+    if every is None:
+        every = config.snapshot.autosave.every_ticks
+    autosave = every > 0 or options["snapshot_dir"] is not None
     record = options["record_replay"]
     if console is None and (script is not None or autosave or record):
         console = ConsoleService(config.console, run_id=run_id)
@@ -201,7 +205,7 @@ def setup_run_state(
             config,
             console=console,
             root=options["snapshot_dir"],
-            every_ticks=options["snapshot_every"],
+            every_ticks=every,
             strict=options["strict_snapshots"],
         )
         snapshots.parent = parent
