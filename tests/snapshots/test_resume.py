@@ -78,16 +78,17 @@ def test_resume_matches_uninterrupted_run(
     assert first_bad is None, f"diverged at tick {N + 1 + (first_bad or 0)}"
 
 
-@pytest.mark.parametrize("n", [1, 1440])
+@pytest.mark.parametrize("n", [1, 1439, 1440, 5000])
 def test_resume_at_day_edges_native(n: int, tmp_path: Path) -> None:
+    """S-20's matrix: N in {1, 1439, 1440, 5000}, M = 2,000, scripted policy."""
     _needs_native("native")
     config = busy_config(seed=7)
     loop, console = start(config, "native", tmp_path)
     loop.run(n)
     doc = document(loop, config, console)
-    expected = _continue(loop, 100)
+    expected = _continue(loop, 2000)
     resumed = resume_simulation(doc, world="native")
-    assert _continue(resumed.loop, 100) == expected
+    assert _continue(resumed.loop, 2000) == expected
 
 
 def test_observations_are_recomputed_bit_identical(tmp_path: Path) -> None:

@@ -420,7 +420,14 @@ class Aggregator:
         }
 
     def import_cursor(self, cursor: Mapping[str, Any]) -> None:
-        """Restore :meth:`export_cursor` output."""
+        """Restore :meth:`export_cursor` output.
+
+        The delta items collected since the fresh loop started (its reset's spawns,
+        ``loop.providers``) describe a start the resumed run never had, so they are
+        dropped: the first frame after a resume carries only ticks after it (S-20).
+        """
         self.narrator.import_state(cursor["narration"])
         self.history.import_state(cursor["kpi_history"])
         self._loop_seq = int(cursor["loop_seq"])
+        self._events.clear()
+        self._narrations.clear()
