@@ -171,6 +171,7 @@ def test_autosave_every_n_with_retention(tmp_path: Path) -> None:
     manager.attach()
     manager.save(name="keep")
     loop.run(21)
+    manager.flush()
     names = sorted(p.name for p in manager.run_dir.iterdir())
     assert names == [
         "t000000000-keep.json.gz",
@@ -179,6 +180,46 @@ def test_autosave_every_n_with_retention(tmp_path: Path) -> None:
     ]
     assert manager.last_autosave is not None
     assert manager.last_autosave["tick"] == 20
+
+
+def test_autosaves_are_written_by_the_writer_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S-15: capture on the simulation thread, the write on the writer thread; a
+    failed write counts, and stops the run only when strict."""
+    import threading
+
+    from townlet.snapshots import manager as manager_module
+
+    config = busy_config(seed=1)
+    loop, _console = start(config, "python", tmp_path)
+    writers: list[str] = []
+    real_write = manager_module.write_atomic
+
+    def spy(path: Path, data: bytes) -> None:
+        writers.append(threading.current_thread().name)
+        real_write(path, data)
+
+    monkeypatch.setattr(manager_module, "write_atomic", spy)
+    manager = SnapshotManager(loop, config, root=tmp_path / "s", every_ticks=3)
+    manager.attach()
+    loop.run(6)
+    manager.flush()
+    assert len(writers) == 2
+    assert all(name.startswith("townlet-snapshot") for name in writers)
+    assert threading.current_thread().name not in writers
+
+    def broken(path: Path, data: bytes) -> None:
+        raise SnapshotError("disk full")
+
+    monkeypatch.setattr(manager_module, "write_atomic", broken)
+    loop.run(3)
+    manager.flush()
+    assert manager.failures == 1
+    manager.strict = True
+    loop.run(3)
+    with pytest.raises(SnapshotError, match="disk full"):
+        manager.flush()
 
 
 def test_uncompressed_files_load_too(tmp_path: Path) -> None:

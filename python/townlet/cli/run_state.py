@@ -107,7 +107,10 @@ class RunState:
     recorder: Any = None
 
     def finish(self) -> None:
-        """After the run: write the replay slice being recorded, if any."""
+        """After the run: wait for autosaves in flight, write the replay slice
+        being recorded, if any."""
+        if self.snapshots is not None:
+            self.snapshots.flush()
         if self.recorder is not None:
             self.recorder.finish()
 

@@ -5,18 +5,23 @@ the state between ticks and atomically writes
 ``<root>/<run_id>/t<tick:09d>-<kind or name>.json.gz``. :meth:`SnapshotManager.attach`
 adds the autosave hook: after each tick with ``tick % every_ticks == 0`` it saves
 kind ``auto`` and then deletes the oldest ``auto``
-files of this run beyond ``retain``; manual snapshots are never pruned. Writing is done
-synchronously on the simulation thread (a documented simplification of S-15's
-background writer); a failed autosave logs ``snapshot.failed`` at ERROR and counts, and
-stops the run only with ``strict``.
+files of this run beyond ``retain``; manual snapshots are never pruned. S-15: an
+autosave captures on the simulation thread and a writer thread (started on the first
+autosave) encodes, compresses, writes and prunes; :meth:`SnapshotManager.flush` waits
+for it. Manual and failure saves write before they return (their callers answer with
+the path, or are about to stop). A failed autosave logs ``snapshot.failed`` at ERROR
+and counts, and stops the run (at the next autosave or flush) only with ``strict``.
 
     manager = SnapshotManager(loop, config, console=service)
     manager.attach()                   # autosave every snapshot.autosave.every_ticks
     manager.save(kind="manual", name="before-blackout")
+    manager.flush()                    # wait for the autosaves in flight
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +124,8 @@ class SnapshotManager:
         self.parent: dict[str, Any] | None = None
         self.last_autosave: dict[str, Any] | None = None
         self.failures = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
         self._log = get_logger("townlet.snapshots")
 
     @property
@@ -151,6 +158,15 @@ class SnapshotManager:
             SnapshotError: a bad name, a path outside the roots, an existing file,
                 or a failed write.
         """
+        path, doc = self._capture(kind=kind, name=name, consistent=consistent)
+        write_atomic(path, encode(doc, self.compress))
+        self._log.info("snapshot.saved", path=str(path), kind=kind, tick=doc["tick"])
+        return SavedSnapshot(path, int(doc["tick"]), str(doc["state_hash"]))
+
+    def _capture(
+        self, kind: str, name: str | None, consistent: bool
+    ) -> tuple[Path, dict[str, Any]]:
+        """The confined path and the document of the state now (sim thread)."""
         label = check_name(name) if name is not None else kind
         self.root.mkdir(parents=True, exist_ok=True)
         path = confine(
@@ -166,28 +182,62 @@ class SnapshotManager:
             parent=self.parent,
             consistent=consistent,
         )
-        write_atomic(path, encode(doc, self.compress))
         if self.console is not None:  # the snapshot holds the log up to here (C-12)
             self.console.trim_input_log(
                 len(doc["state"]["loop"]["console"]["input_log"])
             )
-        self._log.info("snapshot.saved", path=str(path), kind=kind, tick=doc["tick"])
-        return SavedSnapshot(path, int(doc["tick"]), str(doc["state_hash"]))
+        return path, doc
 
     def _autosave(self, loop: Any, result: Any) -> None:
-        """After-tick hook: save kind ``auto`` when due, then prune."""
+        """After-tick hook: when due, capture now (S-15: on the simulation thread)
+        and hand encoding, compression, the write and pruning to the writer thread.
+        """
         if self.every_ticks <= 0 or loop.tick % self.every_ticks != 0:
             return
+        self._check_writer()  # a failed earlier write counts (and stops, if strict)
         try:
-            saved = self.save(kind="auto")
+            path, doc = self._capture(kind="auto", name=None, consistent=True)
         except SnapshotError as err:
-            self.failures += 1
-            self._log.error("snapshot.failed", tick=loop.tick, error=str(err))
-            if self.strict:
-                raise
+            self._failed(loop.tick, err)
             return
-        self.last_autosave = {"path": str(saved.path), "tick": saved.tick}
+        if self._writer is None:  # started on first use, never in the constructor
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="townlet-snapshot")
+        self._pending.append(self._writer.submit(self._write_auto, path, doc))
+
+    def _write_auto(self, path: Path, doc: dict[str, Any]) -> None:
+        """Writer thread: encode, write atomically, record, prune."""
+        write_atomic(path, encode(doc, self.compress))
+        self._log.info("snapshot.saved", path=str(path), kind="auto", tick=doc["tick"])
+        self.last_autosave = {"path": str(path), "tick": int(doc["tick"])}
         self.prune()
+
+    def _check_writer(self) -> None:
+        """Collect finished background writes; a failure is logged and counted."""
+        still: list[Future[None]] = []
+        for future in self._pending:
+            if not future.done():
+                still.append(future)
+                continue
+            err = future.exception()
+            if err is not None:
+                self._failed(self.loop.tick, err)
+        self._pending = still
+
+    def _failed(self, tick: int, err: BaseException) -> None:
+        """S-15: a failed save emits ``snapshot.failed`` and counts; it stops the
+        run only with ``strict`` (``--strict-snapshots``)."""
+        self.failures += 1
+        self._log.error("snapshot.failed", tick=tick, error=str(err))
+        if self.strict:
+            raise err if isinstance(err, SnapshotError) else SnapshotError(str(err))
+
+    def flush(self, timeout_s: float | None = 60.0) -> None:
+        """Wait for the background writes (end of a run, tests); raises like an
+        autosave would under ``strict``."""
+        for future in list(self._pending):
+            with suppress(Exception):  # collected below with the other failures
+                future.result(timeout=timeout_s)
+        self._check_writer()
 
     def prune(self) -> list[Path]:
         """Delete the oldest ``auto`` files of this run beyond ``retain``."""
