@@ -164,3 +164,35 @@ def test_run_autosaves_every_1440_ticks_by_default(
     got = invoke(*common, "--ticks", "1440", "--snapshot-every", "0")
     assert got.exit_code == 0, got.output
     assert not (off / "snapshots").exists()
+
+
+@pytest.mark.skipif(not native_built(), reason="townlet._native is not built")
+def test_replay_dump_divergence_writes_both_providers_states(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--dump-divergence: at the first mismatch, the replayed state and the other
+    provider's state at that tick are written for `snapshot diff`. Here the recording
+    is tampered at tick 7, so both providers agree with each other and not with it."""
+    monkeypatch.chdir(tmp_path)
+    base = ["run", "--world", "native", "--telemetry", "null", "--no-progress"]
+    made = invoke(*base, "--ticks", "10", "--record-replay", "bug")
+    assert made.exit_code == 0, made.output
+    slice_dir = tmp_path / "replays" / "bug.replay"
+    hashes = slice_dir / "hashes.jsonl"
+    rows = [json.loads(x) for x in hashes.read_text().splitlines()]
+    for row in rows:
+        if row["tick"] == 7:
+            row["state_hash"] = "0" * 64
+    hashes.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    replayed = invoke(*base, "--replay", str(slice_dir), "--dump-divergence")
+    assert replayed.exit_code == 3, replayed.output
+    assert "diverged at tick 7" in replayed.output
+    out = tmp_path / "snapshots" / "divergence" / "bug"
+    native = out / "t000000007-native.json.gz"
+    python = out / "t000000007-python.json.gz"
+    assert native.is_file(), replayed.output
+    assert python.is_file(), replayed.output
+    assert replayed.output.count("differs from the recording") == 2
+    assert decode(native.read_bytes())["tick"] == 7
+    same = invoke("snapshot", "diff", str(native), str(python), "--section", "world")
+    assert same.exit_code == 0, same.output

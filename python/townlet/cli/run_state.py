@@ -80,6 +80,12 @@ _OPTIONS = [
         help="Re-execute a replay slice; exit 3 on divergence.",
     ),
     click.option(
+        "--dump-divergence",
+        is_flag=True,
+        help="With --replay: at a divergence, write the replayed state and the other "
+        "world provider's state at that tick under <snapshot root>/divergence/.",
+    ),
+    click.option(
         "--commands",
         "commands_path",
         type=click.Path(path_type=Path),
@@ -121,7 +127,8 @@ def maybe_replay(options: dict[str, Any], world: str | None) -> int | None:
         return None
     from townlet.snapshots.slices import replay_slice
 
-    report = replay_slice(options["replay_dir"], world=world)
+    dump = bool(options.get("dump_divergence"))
+    report = replay_slice(options["replay_dir"], world=world, capture=dump)
     if report.ok:
         click.echo(f"replay OK: {report.ticks} ticks, every hash matched", err=True)
         return 0
@@ -130,7 +137,53 @@ def maybe_replay(options: dict[str, Any], world: str | None) -> int | None:
         f"{report.expected}, got {report.got}",
         err=True,
     )
+    if dump:
+        dump_divergence(options["replay_dir"], report)
     return 3
+
+
+def dump_divergence(slice_dir: Path, report: Any) -> list[Path]:
+    """Write the replayed state at the divergent tick, and the same tick replayed on
+    the other world provider (bit-identical by design, so the one matching the
+    recorded hash is the reference), for ``townlet snapshot diff``.
+
+    Returns:
+        The files written (one when the other provider is unavailable).
+    """
+    from townlet.config import load_config
+    from townlet.errors import ProviderError
+    from townlet.snapshots.format import encode
+    from townlet.snapshots.paths import check_name, confine, write_atomic
+    from townlet.snapshots.slices import replay_slice
+
+    root = Path(load_config().snapshot.root)
+    name = check_name(Path(slice_dir).name.removesuffix(".replay") or "slice")
+    out = confine(root / "divergence" / name, [root])
+    out.mkdir(parents=True, exist_ok=True)
+    tick = int(report.diverged_at)
+    reports = [report]
+    other = "python" if report.world == "native" else "native"
+    try:
+        reports.append(replay_slice(slice_dir, world=other, until=tick, capture=True))
+    except ProviderError as err:
+        click.echo(f"note: no {other} replay to compare with: {err}", err=True)
+    written = []
+    for got in reports:
+        doc = got.document
+        if doc is None:
+            continue
+        matches = doc["state_hash"] == report.expected
+        path = out / f"t{tick:09d}-{got.world}.json.gz"
+        path.unlink(missing_ok=True)
+        write_atomic(path, encode(doc, True))
+        written.append(path)
+        verdict = "matches the recording" if matches else "differs from the recording"
+        click.echo(f"wrote {path} ({got.world}; {verdict})", err=True)
+    if len(written) == 2:
+        click.echo(
+            f"compare: townlet snapshot diff {written[0]} {written[1]}", err=True
+        )
+    return written
 
 
 def setup_run_state(

@@ -15,7 +15,7 @@ ticks). :func:`make_slice` records one by running M ticks from a snapshot;
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,19 @@ REPLAY_FORMAT = "townlet.replay"
 
 @dataclass(frozen=True)
 class ReplayReport:
-    """The outcome of a replay: ``ok``, or the first divergent tick and both hashes."""
+    """The outcome of a replay: ``ok``, or the first divergent tick and both hashes.
+
+    ``document`` is the snapshot document of the replayed state where the replay
+    stopped (at the divergence, or at ``until``) when one was asked for; ``world``
+    names the provider that replayed.
+    """
 
     ticks: int
     diverged_at: int | None = None
     expected: str | None = None
     got: str | None = None
+    document: dict[str, Any] | None = None
+    world: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,11 +150,24 @@ def make_slice(
     return recorder.finish()
 
 
-def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
+def replay_slice(
+    slice_dir: Path,
+    world: str | None = None,
+    *,
+    until: int | None = None,
+    capture: bool = False,
+) -> ReplayReport:
     """Re-execute a slice and check every recorded hash.
 
     Inputs that were already pending in the start snapshot are restored with it and
     not injected again.
+
+    Args:
+        slice_dir: the ``.replay`` directory.
+        world: the provider to replay on (default: the config's).
+        until: stop after this tick even if every hash matched.
+        capture: put the snapshot document of the state where the replay stopped
+            (a divergence, ``until`` or the end) into the report.
 
     Raises:
         SnapshotError: a missing or malformed slice.
@@ -176,8 +196,21 @@ def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
         for p in doc["state"]["loop"]["console"]["pending"]
     }
     expected = {h["tick"]: h["state_hash"] for h in hashes}
+    start, end = int(manifest["from_tick"]), int(manifest["to_tick"])
+    if until is not None:
+        end = min(end, until)
+    provider = loop.world_provider.name
+
+    def stopped(report: ReplayReport) -> ReplayReport:
+        document = None
+        if capture:
+            from townlet.snapshots.manager import build_document
+
+            document = build_document(loop, run.config, kind="manual", console=console)
+        return replace(report, document=document, world=provider)
+
     with loop:
-        for tick in range(int(manifest["from_tick"]) + 1, int(manifest["to_tick"]) + 1):
+        for tick in range(start + 1, end + 1):
             for item in inputs:
                 if (
                     item["applied_tick"] == tick
@@ -193,5 +226,5 @@ def replay_slice(slice_dir: Path, world: str | None = None) -> ReplayReport:
             want = expected.get(tick)
             got = loop.world.state_hash()
             if want is not None and want != got:
-                return ReplayReport(tick - int(manifest["from_tick"]), tick, want, got)
-    return ReplayReport(int(manifest["to_tick"]) - int(manifest["from_tick"]))
+                return stopped(ReplayReport(tick - start, tick, want, got))
+        return stopped(ReplayReport(end - start))
