@@ -115,3 +115,39 @@ def test_friendship_fires_once_when_trust_crosses_upwards():
         stories.extend(n.end_tick(tick))
     assert [s["category"] for s in stories] == ["friendship_formed"]
     assert stories[0]["message"] == "Alice now counts Bob as a friend (trust 0.60)."
+
+
+def test_console_narrate_goes_through_the_limiter_into_the_frames(tmp_path):
+    """The console ``narrate`` command becomes an ``operator_story`` narration in the
+    stream; the same message again within the dedupe window is suppressed."""
+    from townlet.config import load_config
+    from townlet.console import ConsoleService
+    from townlet.console.audit import AuditLog
+    from townlet.core.build import build_simulation
+    from townlet.telemetry.reader import read_jsonl
+
+    config = load_config()
+    out = tmp_path / "t.jsonl"
+    loop = build_simulation(config, world="python", telemetry=f"file:{out}")
+    console = ConsoleService(
+        config.console, run_id=loop.run_id, audit=AuditLog(tmp_path / "a.jsonl")
+    )
+    with loop:
+        console.attach(loop)
+        for _ in range(2):
+            result = console.submit_local(
+                "narrate",
+                {"message": "The baker opens early.", "focus": "agent_3"},
+                principal="local:test",
+            )
+            assert result.status in ("ok", "accepted"), result.as_dict()
+            loop.run(3)
+    told = [
+        n
+        for frame in read_jsonl(out)
+        for n in frame.get("narrations", ())
+        if n["category"] == "operator_story"
+    ]
+    assert len(told) == 1
+    assert told[0]["message"] == "The baker opens early."
+    assert told[0]["agents"] == ["agent_3"]

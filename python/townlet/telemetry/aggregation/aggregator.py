@@ -219,6 +219,8 @@ class Aggregator:
             return self._on_tick(event.tick, event.payload)
         elif kind == "loop.rewards":
             return None  # read from the source at refresh ticks
+        elif kind == "console.narrate":
+            self.narrator.narrate(event.payload, event.tick)
         elif kind == "console.result":
             result = {k: v for k, v in event.payload.items() if k != "token"}
             self._console.append(result)

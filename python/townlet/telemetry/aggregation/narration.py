@@ -96,6 +96,10 @@ class Candidate:
     object_id: str | None = None
 
 
+_AFTER_WORLD_EVENTS = 10**9
+"""The ``seq`` that orders console narrations after a tick's world events."""
+
+
 def _eid_order(eid: str) -> tuple[int, int]:
     """Sort key of ``tick:seq``."""
     tick, _, seq = eid.partition(":")
@@ -137,6 +141,27 @@ class Narrator:
         trigger = getattr(self, f"_on_{kind}", None)
         if trigger is not None:
             trigger(event)
+
+    def narrate(self, payload: Mapping[str, Any], tick: int) -> None:
+        """A console ``narrate`` (category ``operator_story`` or ``demo_story``):
+        the caller sets priority, dedupe key (default: the message) and focus; it
+        goes through the same limiter after the tick's world-event candidates."""
+        category = str(payload.get("category") or "operator_story")
+        if category not in self.templates:
+            category = "operator_story"
+        message = str(payload["message"])
+        focus = payload.get("focus")
+        key = payload.get("dedupe_key") or message
+        self._pending.append(
+            Candidate(
+                category,
+                bool(payload.get("priority", False)),
+                f"{tick}:{_AFTER_WORLD_EVENTS}",
+                f"{category}:{key}",
+                (str(focus),) if focus else (),
+                {"message": message},
+            )
+        )
 
     def _add(
         self,
