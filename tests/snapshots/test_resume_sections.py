@@ -1,6 +1,6 @@
 """The stability and telemetry sections resume exactly (operations.md 3.1): the
-stability monitor's windows, streaks and promotion books, and the telemetry
-pipeline's narration limiter, KPI history and event sequence."""
+stability monitor's windows, streaks and promotion books, the KPI accumulators, and
+the telemetry pipeline's narration limiter, KPI history and event sequence."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ def test_stability_and_telemetry_state_continue_as_if_never_stopped(
         resumed.loop.step()
     assert monitor.windows_passed + monitor.windows_failed == 4
     assert monitor.export_state() == loop.stability.export_state()
+    # the KPI tracker's accumulators resumed too (the run summary's KPIs)
+    assert loop.kpis is not None
+    assert resumed.loop.kpis is not None
+    assert resumed.loop.kpis.as_dict() == loop.kpis.as_dict()
     loop.stop()
     resumed.loop.stop()
 

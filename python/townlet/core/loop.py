@@ -336,10 +336,11 @@ class SimulationLoop(StartStop):
     # -- loop state (snapshots, operations.md 3.1) ------------------------------
 
     def export_loop_state(self) -> dict[str, Any]:
-        """The loop's own state: ``{tick, policy_rng, rewards}``.
+        """The loop's own state: ``{tick, policy_rng, rewards, kpis}``.
 
         ``policy_rng`` is the ``policy`` stream as four hex words (``None`` before
-        ``start``); ``rewards`` the reward engine's state (``None`` without one).
+        ``start``); ``rewards`` the reward engine's state and ``kpis`` the KPI
+        tracker's accumulators (``None`` without one).
         """
         return {
             "tick": self._world.tick,
@@ -349,6 +350,7 @@ class SimulationLoop(StartStop):
             "rewards": None
             if self._reward_engine is None
             else self._reward_engine.export_state(),
+            "kpis": None if self._kpis is None else self._kpis.export_state(),
         }
 
     def restore(
@@ -375,6 +377,9 @@ class SimulationLoop(StartStop):
         rewards = loop_state.get("rewards")
         if rewards is not None and self._reward_engine is not None:
             self._reward_engine.import_state(rewards)
+        kpis = loop_state.get("kpis")
+        if kpis is not None and self._kpis is not None:
+            self._kpis.import_state(kpis)
         assert self._spec is not None
         self._agent_ids = self._world.agent_ids()
         self._buffers = self._allocate(self._spec, len(self._agent_ids))

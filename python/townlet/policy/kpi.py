@@ -104,6 +104,15 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+_COUNTERS = (
+    "ticks", "agent_ticks", "needs_ok", "needs_floor", "streaks", "faints",
+    "evictions", "killed", "abandonments", "reward_sum", "scheduled", "attended",
+    "present_ticks", "shift_ticks", "started", "absent", "late", "late_ticks",
+    "queue_conflicts",
+)  # fmt: skip
+"""The tracker's accumulators, as :meth:`KpiTracker.export_state` names them."""
+
+
 class KpiTracker:
     """Accumulates the KPIs of one run (see the module table).
 
@@ -139,6 +148,33 @@ class KpiTracker:
         self.late = 0
         self.late_ticks = 0
         self.queue_conflicts = 0
+
+    def export_state(self) -> dict[str, Any]:
+        """The accumulators, streaks and open shifts, for snapshots (JSON-able).
+
+        >>> t = KpiTracker(1440, {})
+        >>> t.faints = 2
+        >>> u = KpiTracker(1440, {})
+        >>> u.import_state(t.export_state())
+        >>> u.as_dict() == t.as_dict()
+        True
+        """
+        return {
+            **{name: getattr(self, name) for name in _COUNTERS},
+            "ids": list(self._ids),
+            "streak": self._streak.tolist(),
+            "open": sorted(self._open),
+        }
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Restore :meth:`export_state` output."""
+        for name in _COUNTERS:
+            value = state[name]
+            setattr(self, name, float(value) if name == "reward_sum" else int(value))
+        self._ids = [str(a) for a in state["ids"]]
+        self._streak = np.array(state["streak"], dtype=np.int64)
+        self._streaking = np.count_nonzero(self._streak) != 0
+        self._open = {str(a) for a in state["open"]}
 
     @classmethod
     def from_config(cls, config: TownletConfig) -> KpiTracker:
