@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["SEED_RANGE", "config_option", "seed_option"]
+__all__ = ["SEED_RANGE", "config_option", "seed_option", "set_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,4 +52,15 @@ def seed_option(default: int | None, help: str) -> Callable[[F], F]:
         default=default,
         show_default=default is not None,
         help=help,
+    )
+
+
+def set_option() -> Callable[[F], F]:
+    """``--set KEY=VALUE`` (repeatable) bound to ``set_args`` (operations.md L-2)."""
+    return click.option(
+        "--set",
+        "set_args",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override a config key (value parsed as YAML); repeatable.",
     )

@@ -28,7 +28,7 @@ import click
 import structlog
 
 from townlet.cli.main import EXIT_INTERRUPTED, CliState
-from townlet.cli.options import config_option, seed_option
+from townlet.cli.options import config_option, seed_option, set_option
 from townlet.cli.run_state import maybe_replay, run_state_options, setup_run_state
 from townlet.cli.summary import RunSummary, format_summary
 from townlet.core.build import build_simulation, new_run_id
@@ -171,13 +171,7 @@ def _load_run_config(config_path: Path | None, set_args: tuple[str, ...]) -> Any
     help="Comma list of stdout, file[:PATH], ws[://HOST:PORT], prometheus[:PORT], "
     "null, none (see docs/telemetry.md).",
 )
-@click.option(
-    "--set",
-    "set_args",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config key (value parsed as YAML); repeatable.",
-)
+@set_option()
 @click.option(
     "--summary-json",
     type=click.Path(path_type=Path),

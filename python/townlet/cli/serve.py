@@ -17,7 +17,7 @@ from typing import Any
 import click
 import structlog
 
-from townlet.cli.options import config_option, seed_option
+from townlet.cli.options import config_option, seed_option, set_option
 from townlet.core.build import new_run_id
 from townlet.serve.session import build_served, serve_forever, serve_telemetry_spec
 from townlet.telemetry.log_config import get_logger
@@ -60,13 +60,7 @@ def _serve_config(config: Any) -> Any:
     default="",
     help="Extra transports (file[:PATH], stdout); none serves no stream.",
 )
-@click.option(
-    "--set",
-    "set_args",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config key (value parsed as YAML); repeatable.",
-)
+@set_option()
 @click.option(
     "--max-ticks",
     type=click.IntRange(min=0),

@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from townlet.cli.options import config_option, seed_option
+from townlet.cli.options import config_option, seed_option, set_option
 from townlet.policy._torch import require_torch
 
 __all__ = ["train"]
@@ -96,13 +96,7 @@ def _echo_json(payload: Any) -> None:
 @click.command()
 @click.option("--algo", type=click.Choice(ALGOS), required=True, help="The mode.")
 @config_option(help="Config YAML (default: the packaged default town).")
-@click.option(
-    "--set",
-    "set_args",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config key (value parsed as YAML); repeatable.",
-)
+@set_option()
 @click.option(
     "--run-dir",
     type=click.Path(path_type=Path),
